@@ -1,0 +1,41 @@
+import type { Config } from 'jest';
+
+const swc: [string, Record<string, unknown>] = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const moduleNameMapper = {
+  '^@tta/(core|test-utils|agent-sdk|agents|client)$': '<rootDir>/packages/$1/src/index.ts',
+};
+
+const common = {
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/test'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+const config: Config = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['**/test/unit/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['**/test/integration/**/*.int.test.ts'],
+      globalSetup: '<rootDir>/packages/test-utils/src/global-setup.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};
+
+export default config;

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+
+/** The player's words, as every text capability takes them. */
+const playerText = z.string().trim().min(1, 'must not be empty').max(4000);
+
+/** Intent verbs the input processor recognises. */
+export const INTENT_VERBS = [
+  'look',
+  'move',
+  'take',
+  'drop',
+  'use',
+  'talk',
+  'inventory',
+  'help',
+  'rest',
+  'express',
+  'unknown',
+] as const;
+
+/** An intent verb. */
+export type IntentVerb = (typeof INTENT_VERBS)[number];
+
+/** The player's intent: a verb with its entities. */
+export const intentSchema = z
+  .object({
+    verb: z.enum(INTENT_VERBS),
+    /** What the verb acts on ("lantern"). */
+    target: z.string().optional(),
+    /** A direction or place for `move` ("north", "the garden"). */
+    destination: z.string().optional(),
+    /** A character spoken to or about. */
+    character: z.string().optional(),
+    /** A second object ("use key on door": the door). */
+    instrument: z.string().optional(),
+    /** 0..1: how sure the classifier is. */
+    confidence: z.number().min(0).max(1),
+  })
+  .strict();
+
+/** The player's intent. */
+export type Intent = z.infer<typeof intentSchema>;
+
+/** Safety levels, from no signal to a crisis that must stop the turn. */
+export const SAFETY_LEVELS = ['safe', 'concern', 'crisis'] as const;
+
+/** Safety categories of the lexicon. */
+export const SAFETY_CATEGORIES = [
+  'self_harm',
+  'suicidal_ideation',
+  'substance_abuse',
+  'domestic_violence',
+  'eating_disorder',
+  'panic_attack',
+  'severe_depression',
+] as const;
+
+/** A safety level. */
+export type SafetyLevel = (typeof SAFETY_LEVELS)[number];
+/** A safety category. */
+export type SafetyCategory = (typeof SAFETY_CATEGORIES)[number];
+
+/** A session's world state. */
+export const worldStateSchema = z.object({
+  location: z.string(),
+  inventory: z.array(z.string()),
+  characters: z.record(z.string(), z.object({ location: z.string(), mood: z.string().optional() })),
+  flags: z.record(z.string(), z.union([z.boolean(), z.string(), z.number()])),
+  /** Places the player has been. */
+  visited: z.array(z.string()),
+  /** Items lying in each place. */
+  items: z.record(z.string(), z.array(z.string())),
+  turn: z.number().int().min(0),
+});
+
+/** A session's world state. */
+export type WorldState = z.infer<typeof worldStateSchema>;
+
+/** Input and output schemas of the built-in capabilities. */
+export const builtInCapabilitySchemas = {
+  'input.parse': {
+    input: z.object({ text: playerText }).strict(),
+    output: z.object({
+      text: z.string(),
+      normalized: z.string(),
+      intent: intentSchema,
+    }),
+    requiresSession: false,
+  },
+  'safety.screen': {
+    input: z.object({ text: playerText }).strict(),
+    output: z.object({
+      level: z.enum(SAFETY_LEVELS),
+      categories: z.array(z.enum(SAFETY_CATEGORIES)),
+      matches: z.array(
+        z.object({
+          category: z.enum(SAFETY_CATEGORIES),
+          phrase: z.string(),
+          level: z.enum(SAFETY_LEVELS),
+        }),
+      ),
+    }),
+    requiresSession: false,
+  },
+  'world.update': {
+    input: z
+      .object({
+        /** The intent to apply; `text` is parsed when no intent is given. */
+        intent: intentSchema.partial({ confidence: true }).optional(),
+        text: playerText.optional(),
+        /** Apply only if the stored version is still this one. */
+        expectedVersion: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .refine((v) => v.intent !== undefined || v.text !== undefined, {
+        message: 'give intent or text',
+        path: ['intent'],
+      }),
+    output: z.object({
+      world: worldStateSchema,
+      version: z.number().int(),
+      changes: z.array(z.string()),
+      applied: z.boolean(),
+    }),
+    requiresSession: true,
+  },
+  'world.read': {
+    input: z.object({}).strict(),
+    output: z.object({ world: worldStateSchema, version: z.number().int() }),
+    requiresSession: true,
+  },
+  'narrative.generate': {
+    input: z
+      .object({
+        text: playerText.optional(),
+        intent: intentSchema.partial({ confidence: true }).optional(),
+        world: worldStateSchema.partial().optional(),
+        changes: z.array(z.string()).optional(),
+      })
+      .strict()
+      .refine((v) => v.text !== undefined || v.intent !== undefined, {
+        message: 'give text or intent',
+        path: ['text'],
+      }),
+    output: z.object({
+      passage: z.string(),
+      tone: z.string(),
+    }),
+    requiresSession: false,
+  },
+} as const;
+
+/** Name of a built-in capability. */
+export type BuiltInCapability = keyof typeof builtInCapabilitySchemas;
+
+/** The input and output schemas of a capability, when the code knows them. */
+export interface CapabilitySchemas {
+  input: z.ZodType;
+  output: z.ZodType;
+  requiresSession: boolean;
+}
+
+/** The schemas of a built-in capability, or `undefined` for one defined only in config. */
+export function capabilitySchemas(capability: string): CapabilitySchemas | undefined {
+  return Object.prototype.hasOwnProperty.call(builtInCapabilitySchemas, capability)
+    ? builtInCapabilitySchemas[capability as BuiltInCapability]
+    : undefined;
+}

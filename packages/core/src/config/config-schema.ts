@@ -1,0 +1,251 @@
+import convict from 'convict';
+
+convict.addFormat({
+  name: 'positive-int',
+  validate(value: unknown) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+      throw new Error('must be a positive integer');
+    }
+  },
+  coerce: (value: unknown) => (typeof value === 'string' ? Number(value) : value),
+});
+
+/** The convict schema of every process's configuration. Only the config module reads it. */
+export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
+  return convict(
+    {
+      env: {
+        doc: 'Environment: selects config/<env>.json and defaults such as the log format.',
+        format: ['production', 'development', 'test'],
+        default: 'development',
+        env: 'NODE_ENV',
+      },
+      redis: {
+        url: {
+          doc: 'Redis URL: redis://[:password@]host:port[/db], rediss:// for TLS.',
+          format: String,
+          default: 'redis://127.0.0.1:6379',
+          env: 'REDIS_URL',
+          sensitive: true,
+        },
+        prefix: {
+          doc: 'Key prefix of every queue and registry key; keep the hash tag for Redis Cluster.',
+          format: (v: unknown) => {
+            if (typeof v !== 'string' || !/^\{[^{}]+\}$/.test(v)) {
+              throw new Error('must be a hash tag such as {tta}');
+            }
+          },
+          default: '{tta}',
+          env: 'TTA_REDIS_PREFIX',
+        },
+        tlsRejectUnauthorized: {
+          doc: 'With rediss://, whether to verify the server certificate.',
+          format: Boolean,
+          default: true,
+          env: 'TTA_REDIS_TLS_REJECT_UNAUTHORIZED',
+        },
+        connectTimeoutMs: {
+          doc: 'Time to wait for a Redis connection before failing.',
+          format: 'positive-int',
+          default: 2000,
+          env: 'TTA_REDIS_CONNECT_TIMEOUT_MS',
+        },
+      },
+      log: {
+        level: {
+          doc: 'Lowest level logged.',
+          format: ['error', 'warn', 'info', 'debug'],
+          default: 'info',
+          env: 'TTA_LOG_LEVEL',
+        },
+        format: {
+          doc: 'json (one object a line) or pretty (human-readable).',
+          format: ['json', 'pretty'],
+          default: 'json',
+          env: 'TTA_LOG_FORMAT',
+        },
+      },
+      api: {
+        host: {
+          doc: 'Interface the API listens on.',
+          format: String,
+          default: '0.0.0.0',
+          env: 'TTA_API_HOST',
+        },
+        port: { doc: 'Port of the HTTP API.', format: 'port', default: 8080, env: 'PORT' },
+        bodyLimitBytes: {
+          doc: 'Largest request body accepted; larger ones get 413.',
+          format: 'positive-int',
+          default: 1_048_576,
+          env: 'TTA_API_BODY_LIMIT_BYTES',
+        },
+        maxBatchSize: {
+          doc: 'Most tasks accepted by one POST /v1/tasks/batch.',
+          format: 'positive-int',
+          default: 500,
+          env: 'TTA_API_MAX_BATCH_SIZE',
+        },
+      },
+      routing: {
+        noLiveAgent: {
+          doc: 'With no live agent for a capability: queue the task anyway, or refuse it with 503.',
+          format: ['queue', 'refuse'],
+          default: 'queue',
+          env: 'TTA_ROUTING_NO_LIVE_AGENT',
+        },
+      },
+      tasks: {
+        defaultTimeoutMs: {
+          doc: 'Handler timeout of a task whose request and capability name none.',
+          format: 'positive-int',
+          default: 30_000,
+          env: 'TTA_TASKS_DEFAULT_TIMEOUT_MS',
+        },
+        maxTimeoutMs: {
+          doc: 'Largest timeoutMs a request may ask for.',
+          format: 'positive-int',
+          default: 600_000,
+          env: 'TTA_TASKS_MAX_TIMEOUT_MS',
+        },
+        defaultAttempts: {
+          doc: 'Attempts of a task whose capability names none.',
+          format: 'positive-int',
+          default: 3,
+          env: 'TTA_TASKS_DEFAULT_ATTEMPTS',
+        },
+        defaultBackoffMs: {
+          doc: 'Base of the exponential backoff between attempts.',
+          format: 'nat',
+          default: 500,
+          env: 'TTA_TASKS_DEFAULT_BACKOFF_MS',
+        },
+        keepCompletedSeconds: {
+          doc: 'How long a completed task and its result stay readable.',
+          format: 'positive-int',
+          default: 86_400,
+          env: 'TTA_TASKS_KEEP_COMPLETED_SECONDS',
+        },
+        keepCompletedCount: {
+          doc: 'Most completed tasks kept per queue.',
+          format: 'positive-int',
+          default: 100_000,
+          env: 'TTA_TASKS_KEEP_COMPLETED_COUNT',
+        },
+        keepFailedSeconds: {
+          doc: 'How long a failed task stays readable.',
+          format: 'positive-int',
+          default: 604_800,
+          env: 'TTA_TASKS_KEEP_FAILED_SECONDS',
+        },
+      },
+      registry: {
+        heartbeatIntervalMs: {
+          doc: 'How often an agent heartbeats into the registry.',
+          format: 'positive-int',
+          default: 1000,
+          env: 'TTA_REGISTRY_HEARTBEAT_INTERVAL_MS',
+        },
+        ttlMs: {
+          doc: 'An agent whose last heartbeat is older than this is dead.',
+          format: 'positive-int',
+          default: 3000,
+          env: 'TTA_REGISTRY_TTL_MS',
+        },
+      },
+      worker: {
+        lockDurationMs: {
+          doc: "BullMQ job lock; a dead worker's job is taken back after at most this long.",
+          format: 'positive-int',
+          default: 4000,
+          env: 'TTA_WORKER_LOCK_DURATION_MS',
+        },
+        stalledIntervalMs: {
+          doc: 'How often workers check for stalled jobs.',
+          format: 'positive-int',
+          default: 2000,
+          env: 'TTA_WORKER_STALLED_INTERVAL_MS',
+        },
+        maxStalledCount: {
+          doc: 'Times a job may stall before it fails for good.',
+          format: 'nat',
+          default: 2,
+          env: 'TTA_WORKER_MAX_STALLED_COUNT',
+        },
+        shutdownGraceMs: {
+          doc: 'On SIGTERM, how long in-flight jobs may run before they are handed back.',
+          format: 'positive-int',
+          default: 10_000,
+          env: 'TTA_WORKER_SHUTDOWN_GRACE_MS',
+        },
+        diagnosticsPort: {
+          doc: "Port of the worker's /metrics and /healthz; 0 picks a free one, -1 turns it off.",
+          format: 'int',
+          default: 0,
+          env: 'TTA_WORKER_DIAGNOSTICS_PORT',
+        },
+      },
+      supervisor: {
+        leaderLockTtlMs: {
+          doc: 'Lifetime of the leader lock; a standby takes over at most this long after the leader dies.',
+          format: 'positive-int',
+          default: 5000,
+          env: 'TTA_SUPERVISOR_LEADER_LOCK_TTL_MS',
+        },
+        sweepIntervalMs: {
+          doc: 'How often the leader sweeps dead agents from the registry.',
+          format: 'positive-int',
+          default: 1000,
+          env: 'TTA_SUPERVISOR_SWEEP_INTERVAL_MS',
+        },
+        localExecutor: {
+          doc: 'Whether the supervisor starts workers as local child processes.',
+          format: Boolean,
+          default: true,
+          env: 'TTA_SUPERVISOR_LOCAL_EXECUTOR',
+        },
+        restartBackoffMs: {
+          doc: 'First delay before restarting a crashed worker; doubles on each crash.',
+          format: 'positive-int',
+          default: 500,
+          env: 'TTA_SUPERVISOR_RESTART_BACKOFF_MS',
+        },
+        restartMaxBackoffMs: {
+          doc: 'Longest delay between restarts of a crashing worker.',
+          format: 'positive-int',
+          default: 30_000,
+          env: 'TTA_SUPERVISOR_RESTART_MAX_BACKOFF_MS',
+        },
+        restartLimit: {
+          doc: 'Most restarts of one worker slot within restartWindowMs; past it the slot waits out the window.',
+          format: 'positive-int',
+          default: 5,
+          env: 'TTA_SUPERVISOR_RESTART_LIMIT',
+        },
+        restartWindowMs: {
+          doc: 'Window of restartLimit.',
+          format: 'positive-int',
+          default: 60_000,
+          env: 'TTA_SUPERVISOR_RESTART_WINDOW_MS',
+        },
+        diagnosticsPort: {
+          doc: "Port of the supervisor's /metrics and /healthz; 0 picks a free one, -1 turns it off.",
+          format: 'int',
+          default: 9464,
+          env: 'TTA_SUPERVISOR_DIAGNOSTICS_PORT',
+        },
+      },
+      safety: {
+        lexiconFile: {
+          doc: 'Safety lexicon (JSON), relative to the config directory.',
+          format: String,
+          default: 'safety-lexicon.json',
+          env: 'TTA_SAFETY_LEXICON_FILE',
+        },
+      },
+    },
+    { env, args: [] },
+  );
+}
+
+/** The raw shape convict produces from the schema. */
+export type RawConfig = ReturnType<ReturnType<typeof createConfigSchema>['getProperties']>;

@@ -1,0 +1,4 @@
+export * from './catalog-schema';
+export { createConfigSchema } from './config-schema';
+export * from './load-config';
+export * from './redact-config';

@@ -1,0 +1,32 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+const SEPARATOR = '~';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Task ids carry their queue (`cap.narrative.generate~<uuid>`), so reading a task is one
+ * lookup in one queue, and a malformed id is refused without touching Redis.
+ */
+export const TaskId = {
+  /** A new random id for a task in `queue`. */
+  create(queue: string): string {
+    return `${queue}${SEPARATOR}${randomUUID()}`;
+  },
+
+  /** The id of the task with this idempotency key in `queue`: the same key gives the same id. */
+  fromIdempotencyKey(queue: string, key: string): string {
+    const hex = createHash('sha256').update(`${queue}\n${key}`).digest('hex');
+    const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+    return `${queue}${SEPARATOR}${uuid}`;
+  },
+
+  /** The queue of a task id, or `undefined` when the id is malformed. */
+  parse(id: string): { queue: string; uuid: string } | undefined {
+    const at = id.lastIndexOf(SEPARATOR);
+    if (at <= 0) return undefined;
+    const queue = id.slice(0, at);
+    const uuid = id.slice(at + 1);
+    if (!UUID.test(uuid) || !/^[a-z0-9.-]+$/.test(queue)) return undefined;
+    return { queue, uuid };
+  },
+};

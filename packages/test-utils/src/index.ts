@@ -1,0 +1,2 @@
+export * from './test-redis';
+export * from './wait-for';
