@@ -33,6 +33,7 @@ const config: Config = {
       displayName: 'integration',
       testMatch: ['**/test/integration/**/*.int.test.ts'],
       globalSetup: '<rootDir>/packages/test-utils/src/global-setup.ts',
+      globalTeardown: '<rootDir>/packages/test-utils/src/global-teardown.ts',
       testTimeout: 60_000,
     },
   ],

@@ -39,7 +39,7 @@ export interface AgentDefinition {
   type: string;
   /** Capabilities the agent serves; it consumes each one's queue. */
   capabilities: string[];
-  /** Jobs run at once per process, across its queues. Default: 16. */
+  /** Jobs run at once per process on each queue it consumes. Default: 16. */
   concurrency?: number;
   /** Labels of the agent (`tier`, `locale`...), used for routing to pools. Default: none. */
   labels?: Record<string, string>;

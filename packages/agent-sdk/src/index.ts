@@ -1,1 +1,5 @@
+export * from './agent-runtime';
+export * from './agent-runtime-options';
 export * from './define-agent';
+export * from './task-metrics';
+export * from './task-timeout-error';

@@ -33,6 +33,8 @@ export const intentSchema = z
     character: z.string().optional(),
     /** A second object ("use key on door": the door). */
     instrument: z.string().optional(),
+    /** For `express`: the feeling named ("sad", "not okay"). */
+    feeling: z.string().optional(),
     /** 0..1: how sure the classifier is. */
     confidence: z.number().min(0).max(1),
   })
@@ -54,6 +56,12 @@ export const SAFETY_CATEGORIES = [
   'panic_attack',
   'severe_depression',
 ] as const;
+
+/** Tones of a narrative passage. */
+export const NARRATIVE_TONES = ['calm', 'gentle', 'warm', 'reassuring', 'encouraging'] as const;
+
+/** The tone of a narrative passage. */
+export type NarrativeTone = (typeof NARRATIVE_TONES)[number];
 
 /** A safety level. */
 export type SafetyLevel = (typeof SAFETY_LEVELS)[number];
@@ -136,6 +144,8 @@ export const builtInCapabilitySchemas = {
         intent: intentSchema.partial({ confidence: true }).optional(),
         world: worldStateSchema.partial().optional(),
         changes: z.array(z.string()).optional(),
+        /** Whether the world carried the intent out (`world.update`'s `applied`). Default: true. */
+        applied: z.boolean().optional(),
       })
       .strict()
       .refine((v) => v.text !== undefined || v.intent !== undefined, {
@@ -144,7 +154,7 @@ export const builtInCapabilitySchemas = {
       }),
     output: z.object({
       passage: z.string(),
-      tone: z.string(),
+      tone: z.enum(NARRATIVE_TONES),
     }),
     requiresSession: false,
   },

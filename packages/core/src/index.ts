@@ -13,3 +13,8 @@ export * from './task-id';
 export * from './task-router';
 export * from './task-service';
 export * from './zod-issues';
+export * from './local-redis';
+export * from './diagnostics-server';
+export * from './leader-lock';
+export * from './local-executor';
+export * from './supervisor';

@@ -45,7 +45,8 @@ export interface ShutdownOptions {
 
 /**
  * The one place a process handles SIGTERM and SIGINT: the first signal shuts down gracefully
- * and exits 0; a second signal (or the hard limit) exits 1 at once.
+ * and exits 0; a second signal (or the hard limit) exits 1 at once. A process whose parent
+ * holds an IPC channel to it also shuts down when that channel closes.
  */
 export function handleShutdownSignals(options: ShutdownOptions): void {
   const proc = options.proc ?? process;
@@ -76,11 +77,14 @@ export function handleShutdownSignals(options: ShutdownOptions): void {
   };
   proc.on('SIGTERM', onSignal);
   proc.on('SIGINT', onSignal);
+  // Started by a parent with an IPC channel (npm start, the local executor): when the parent
+  // goes away, shut down rather than live on as an orphan.
+  if (proc.send !== undefined) proc.once('disconnect', () => onSignal('SIGTERM'));
 }
 
 /** Runs close steps in order, each in its own try/catch; returns the errors. */
 export async function closeAll(
-  steps: Array<[name: string, close: () => Promise<unknown> | unknown]>,
+  steps: Array<[name: string, close: () => unknown]>,
   logger?: Logger,
 ): Promise<Error[]> {
   const errors: Error[] = [];

@@ -17,7 +17,8 @@ export interface LoggerOptions {
 /** The logger every module receives; `child()` adds fields such as `taskId` or `agentId`. */
 export type Logger = winston.Logger;
 
-const SECRET_KEYS = /pass(word)?|secret|token|api[-_]?key|authorization/i;
+// Anchored at the end of the key: `accessToken` is a secret, `inputTokens` and `passage` are not.
+const SECRET_KEYS = /(pass(word)?|secret|token|api[-_]?key|authorization)$/i;
 
 // Replaces values of secret-looking keys and passwords inside URLs before anything is written.
 const redactSecrets = winston.format((info) => {

@@ -1,6 +1,6 @@
 import type { AgentRegistry } from './agent-registry';
 import type { CapabilityCatalog } from './capability-catalog';
-import { NoLiveAgentError } from './errors';
+import { NoLiveAgentError, RedisUnavailableError } from './errors';
 import type { QueueNames } from './queue-names';
 import type { TaskRequest } from './task';
 
@@ -35,12 +35,17 @@ export class TaskRouter {
 
   /**
    * The queue of `task`. Throws `UnknownCapabilityError` for a capability outside the catalog
-   * and, when config refuses, `NoLiveAgentError` when no live agent serves it.
+   * and, when config refuses, `NoLiveAgentError` when no live agent serves it (or
+   * `RedisUnavailableError` when the registry cannot be read).
    */
   async route(task: Pick<TaskRequest, 'capability'>): Promise<Route> {
     const entry = this.catalog.get(task.capability);
     if (this.noLiveAgent === 'refuse' && this.options.registry) {
-      const live = await this.options.registry.list({ capability: entry.name });
+      const live = await this.options.registry
+        .list({ capability: entry.name })
+        .catch((err: unknown) => {
+          throw new RedisUnavailableError(err);
+        });
       if (!live.some((agent) => agent.status !== 'draining'))
         throw new NoLiveAgentError(entry.name);
     }

@@ -128,7 +128,7 @@ export class TaskService {
     this.assertRedisReady();
     try {
       const queue = this.queue(queueName);
-      const job = (await Job.fromId(queue, id)) as Job<TaskJobData, TaskJobResult> | undefined;
+      const job = await Job.fromId<TaskJobData, TaskJobResult>(queue, id);
       if (!job) throw new NotFoundError('task', id);
       const state = await job.getState();
       return toView(job, queueName, state);

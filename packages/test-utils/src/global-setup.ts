@@ -1,24 +1,29 @@
-import { Redis } from 'ioredis';
+import os from 'node:os';
+import path from 'node:path';
+import { findRedisServer, pingRedis, startLocalRedis, type LocalRedis } from '@tta/core';
+
+declare global {
+  var __TTA_TEST_REDIS__: LocalRedis | undefined;
+}
 
 /**
- * Fails the integration run at once, with one clear line, when the test Redis does not answer
- * (`.ci/run` and `npm test` start one when none is running).
+ * Makes sure the integration tests have a Redis: the one at `REDIS_URL` (or 127.0.0.1:6379)
+ * when it answers, else a throw-away `redis-server` on a free port, which the teardown stops.
  */
 export default async function globalSetup(): Promise<void> {
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 3000,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch {
-    throw new Error(`integration tests need Redis at ${url}: start redis-server or set REDIS_URL`);
-  } finally {
-    redis.disconnect();
+  if (await pingRedis(url, 1500)) {
+    process.env.REDIS_URL = url;
+    return;
   }
+  if (process.env.REDIS_URL !== undefined) {
+    throw new Error(`integration tests: no Redis answers at REDIS_URL=${url}`);
+  }
+  if (!findRedisServer()) {
+    throw new Error('integration tests need Redis: install redis-server or set REDIS_URL');
+  }
+  const dataDir = path.join(os.tmpdir(), `tta-test-redis-${process.pid}`);
+  const redis = await startLocalRedis({ dataDir, appendOnly: false });
+  globalThis.__TTA_TEST_REDIS__ = redis;
+  process.env.REDIS_URL = redis.url;
 }

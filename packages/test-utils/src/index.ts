@@ -1,2 +1,3 @@
 export * from './test-redis';
 export * from './wait-for';
+export * from './spawn-process';

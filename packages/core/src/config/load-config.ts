@@ -17,16 +17,24 @@ export type DeepReadonly<T> = T extends (infer U)[]
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
 
+/** Keys whose convict format is a list of values, with the literal types convict loses. */
+interface EnumKeys {
+  env: 'production' | 'development' | 'test';
+  log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'pretty' };
+  routing: { noLiveAgent: 'queue' | 'refuse' };
+}
+
 /** The validated, frozen configuration every process receives. */
 export type AppConfig = DeepReadonly<
-  RawConfig & {
-    /** The capability catalog: capability name to the agent type serving it and task defaults. */
-    capabilities: Record<string, CapabilityConfig>;
-    /** Agent types: name to whether and how many run. */
-    agents: Record<string, AgentTypeConfig>;
-    /** Absolute path of the directory the config files came from. */
-    configDir: string;
-  }
+  Omit<RawConfig, keyof EnumKeys> &
+    EnumKeys & {
+      /** The capability catalog: capability name to the agent type serving it and task defaults. */
+      capabilities: Record<string, CapabilityConfig>;
+      /** Agent types: name to whether and how many run. */
+      agents: Record<string, AgentTypeConfig>;
+      /** Absolute path of the directory the config files came from. */
+      configDir: string;
+    }
 >;
 
 /** Options of {@link loadConfig}. */
@@ -61,10 +69,13 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     const merged = [...files, mapsFromEnv(env), options.overrides ?? {}].reduce(deepMerge, {});
     const { capabilities = {}, agents = {}, ...rest } = merged;
     schema.load(rest);
-    if (options.overrides) schema.load(withoutMaps(options.overrides));
+    // convict's load() applies the environment again over what it loads: set() does not.
+    for (const [key, value] of leaves(withoutMaps(options.overrides ?? {}))) schema.set(key, value);
     schema.validate({ allowed: 'strict' });
+    // validate() has checked every enum key against its list of values.
+    const properties = schema.getProperties() as Omit<RawConfig, keyof EnumKeys> & EnumKeys;
     return deepFreeze({
-      ...schema.getProperties(),
+      ...properties,
       capabilities: parseMap('capabilities', capabilityCatalogSchema, capabilities),
       agents: parseMap('agents', agentTypesSchema, agents),
       configDir,
@@ -92,6 +103,13 @@ function mapsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
 function withoutMaps(values: Record<string, unknown>): Record<string, unknown> {
   const { capabilities: _capabilities, agents: _agents, ...rest } = values;
   return rest;
+}
+
+function leaves(values: Record<string, unknown>, at = ''): Array<[string, unknown]> {
+  return Object.entries(values).flatMap(([key, value]): Array<[string, unknown]> => {
+    const name = at ? `${at}.${key}` : key;
+    return isPlainObject(value) ? leaves(value, name) : [[name, value]];
+  });
 }
 
 function parseMap<T>(key: string, schema: z.ZodType<T>, value: unknown): T {
@@ -137,4 +155,17 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * {@link loadConfig} for a process's `main`: on invalid config, prints the one-line reason
+ * to stderr and exits with code 2.
+ */
+export function loadConfigOrExit(options: LoadConfigOptions = {}): AppConfig {
+  try {
+    return loadConfig(options);
+  } catch (err) {
+    process.stderr.write(`${toError(err).message}\n`);
+    process.exit(2);
+  }
 }

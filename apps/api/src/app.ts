@@ -1,0 +1,63 @@
+import {
+  NotFoundError,
+  type AgentRegistry,
+  type CapabilityCatalog,
+  type Logger,
+  type TaskRouter,
+  type TaskService,
+} from '@tta/core';
+import express from 'express';
+import type { Redis } from 'ioredis';
+import { errorHandler } from './error-handler';
+import { jsonBody } from './json-body';
+import { requestLogger } from './request-logger';
+import { agentRoutes } from './routes/agents';
+import { capabilityRoutes } from './routes/capabilities';
+import { healthRoutes } from './routes/health';
+import { taskRoutes } from './routes/tasks';
+
+/** What the HTTP app is built from. */
+export interface ApiAppDeps {
+  /** Validates, enqueues and reads tasks. */
+  tasks: TaskService;
+  /** The live-agent registry. */
+  registry: AgentRegistry;
+  /** The capability catalog. */
+  catalog: CapabilityCatalog;
+  /** Maps capabilities to queues. */
+  router: TaskRouter;
+  /** The producer connection (fails fast while Redis is down); readiness pings it. */
+  redis: Redis;
+  /** Request lines (debug) and internal errors (error). */
+  logger: Logger;
+  /** Largest request body accepted. Default: 1,048,576 bytes. */
+  bodyLimitBytes?: number;
+  /** How long Redis may take to answer the readiness PING. Default: 500 ms. */
+  readinessTimeoutMs?: number;
+}
+
+/**
+ * Builds the express app of the producer API: request logging, health routes (no body
+ * parsing), JSON body parsing, the v1 routes, a JSON 404 for unknown routes and the error
+ * middleware. It opens nothing: the caller owns the server and the connections.
+ */
+export function createApp(deps: ApiAppDeps): express.Application {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLogger({ logger: deps.logger }));
+  app.use(healthRoutes(deps));
+  app.use(jsonBody({ limitBytes: deps.bodyLimitBytes ?? 1_048_576 }));
+  registerV1Routes(app, deps);
+  app.use((req) => {
+    throw new NotFoundError('route', `${req.method} ${req.path}`);
+  });
+  app.use(errorHandler({ logger: deps.logger }));
+  return app;
+}
+
+/** Mounts every v1 route module on `app`. */
+function registerV1Routes(app: express.Application, deps: ApiAppDeps): void {
+  app.use(taskRoutes(deps));
+  app.use(agentRoutes(deps));
+  app.use(capabilityRoutes(deps));
+}

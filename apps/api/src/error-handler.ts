@@ -1,0 +1,120 @@
+import { AppError, toError, type Logger } from '@tta/core';
+import type { ErrorRequestHandler } from 'express';
+
+/** HTTP status of each error code the API answers with; any other code is a 500. */
+export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
+  invalid_input: 400,
+  invalid_json: 400,
+  invalid_body: 400,
+  not_found: 404,
+  idempotency_conflict: 409,
+  version_conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unknown_capability: 422,
+  no_live_agent: 503,
+  redis_unavailable: 503,
+});
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** What the API answers for an error. */
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  /** Whether the error is a fault of the API (a 500) rather than of the request or of Redis. */
+  internal: boolean;
+}
+
+const INTERNAL: ErrorResponse = {
+  status: 500,
+  body: { error: { code: 'internal', message: 'internal error' } },
+  internal: true,
+};
+
+/**
+ * The answer to any thrown value: an {@link AppError} with a known code keeps its code, message
+ * and details; body-parser errors become `invalid_json`, `payload_too_large` and the like;
+ * everything else is a generic 500 that reveals nothing of the cause.
+ */
+export function toErrorResponse(thrown: unknown): ErrorResponse {
+  const error = thrown instanceof AppError ? thrown : fromBodyParserError(thrown);
+  const status = error ? STATUS_BY_CODE[error.code] : undefined;
+  if (!error || status === undefined) return INTERNAL;
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  if (error.details !== undefined) body.error.details = error.details;
+  return { status, body, internal: false };
+}
+
+/** Options of {@link errorHandler}. */
+export interface ErrorHandlerOptions {
+  /** Receives internal errors, with their stack. */
+  logger: Logger;
+}
+
+/** The one middleware that turns errors into JSON answers; register it last. */
+export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {
+  return (thrown: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(thrown);
+      return;
+    }
+    const response = toErrorResponse(thrown);
+    if (response.internal) {
+      const error = toError(thrown);
+      options.logger.error('request failed', {
+        method: req.method,
+        path: req.path,
+        error: error.message,
+        stack: error.stack,
+      });
+    }
+    if (response.status === 503) res.set('Retry-After', '1');
+    res.status(response.status).json(response.body);
+  };
+}
+
+interface BodyParserError {
+  type: string;
+  limit?: number;
+  charset?: string;
+  encoding?: string;
+}
+
+function isBodyParserError(thrown: unknown): thrown is BodyParserError {
+  return (
+    thrown instanceof Error &&
+    typeof (thrown as Partial<BodyParserError>).type === 'string' &&
+    typeof (thrown as { status?: unknown }).status === 'number'
+  );
+}
+
+// express.json() reports its failures as http-errors tagged with a `type`.
+function fromBodyParserError(thrown: unknown): AppError | undefined {
+  if (!isBodyParserError(thrown)) return undefined;
+  switch (thrown.type) {
+    case 'entity.parse.failed':
+      return new AppError('invalid_json', 'request body is not valid JSON', { cause: thrown });
+    case 'entity.too.large':
+      return new AppError(
+        'payload_too_large',
+        `request body is larger than ${thrown.limit ?? 'the limit of'} bytes`,
+        { details: { limitBytes: thrown.limit }, cause: thrown },
+      );
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new AppError(
+        'unsupported_media_type',
+        `unsupported ${thrown.type === 'charset.unsupported' ? 'charset' : 'content encoding'} '${thrown.charset ?? thrown.encoding ?? ''}'`,
+        { cause: thrown },
+      );
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new AppError('invalid_body', 'request body was incomplete', { cause: thrown });
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import {
+  AgentRegistry,
+  closeAll,
+  createLogger,
+  createMetricsRegistry,
+  createRedisConnection,
+  handleShutdownSignals,
+  loadConfigOrExit,
+  LocalExecutor,
+  QueueNames,
+  startDiagnosticsServer,
+  Supervisor,
+  type DiagnosticsServer,
+} from '@tta/core';
+
+const WORKER_MAIN = path.resolve(__dirname, '../../worker/dist/main.js');
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({
+    service: 'supervisor',
+    level: config.log.level,
+    format: config.log.format,
+    defaultMeta: { pid: process.pid },
+  });
+  const redis = createRedisConnection({
+    url: config.redis.url,
+    role: 'worker',
+    name: 'tta-supervisor',
+    tlsRejectUnauthorized: config.redis.tlsRejectUnauthorized,
+    connectTimeoutMs: config.redis.connectTimeoutMs,
+    logger,
+  });
+  const names = new QueueNames(config.redis.prefix);
+  const metrics = createMetricsRegistry({ defaultLabels: { service: 'supervisor' } });
+  const s = config.supervisor;
+  const executor = s.localExecutor
+    ? new LocalExecutor({
+        command: (agentType) => ({
+          file: process.execPath,
+          args: [WORKER_MAIN, '--agent', agentType],
+        }),
+        logger,
+        restartBackoffMs: s.restartBackoffMs,
+        restartMaxBackoffMs: s.restartMaxBackoffMs,
+        restartLimit: s.restartLimit,
+        restartWindowMs: s.restartWindowMs,
+        stopTimeoutMs: config.worker.shutdownGraceMs + 10_000,
+      })
+    : undefined;
+  const replicas = Object.fromEntries(
+    Object.entries(config.agents).map(([type, a]) => [type, a.enabled ? a.replicas : 0]),
+  );
+  const supervisor = new Supervisor({
+    redis,
+    names,
+    registry: new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs }),
+    logger,
+    id: `supervisor-${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`,
+    replicas,
+    executor,
+    leaderLockTtlMs: s.leaderLockTtlMs,
+    sweepIntervalMs: s.sweepIntervalMs,
+    metrics,
+  });
+  let diagnostics: DiagnosticsServer | undefined;
+  handleShutdownSignals({
+    logger,
+    forceAfterMs: config.worker.shutdownGraceMs + 15_000,
+    shutdown: async () => {
+      const errors = await closeAll(
+        [
+          ['supervisor', () => supervisor.stop()],
+          ['diagnostics', () => diagnostics?.close()],
+          ['redis', () => redis.quit()],
+        ],
+        logger,
+      );
+      if (errors[0]) throw errors[0];
+    },
+  });
+  await supervisor.start();
+  if (s.diagnosticsPort >= 0) {
+    diagnostics = await startDiagnosticsServer({
+      port: s.diagnosticsPort,
+      metrics,
+      health: () => ({ ok: supervisor.state === 'running', leader: supervisor.isLeader }),
+    });
+  }
+  logger.info('supervisor started', {
+    replicas,
+    localExecutor: s.localExecutor,
+    diagnosticsPort: diagnostics?.port,
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `supervisor failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AgentRuntime } from '@tta/agent-sdk';
+import { builtInAgents, loadSafetyLexicon } from '@tta/agents';
+import {
+  AgentRegistry,
+  closeAll,
+  createLogger,
+  createMetricsRegistry,
+  createRedisConnection,
+  type DiagnosticsServer,
+  handleShutdownSignals,
+  loadConfigOrExit,
+  QueueNames,
+  startDiagnosticsServer,
+} from '@tta/core';
+
+function agentTypeFromArgs(): string {
+  const { values } = parseArgs({ options: { agent: { type: 'string' } }, strict: true });
+  const type = values.agent ?? process.env.AGENT_TYPE;
+  const known = Object.keys(builtInAgents);
+  if (!type || !known.includes(type)) {
+    process.stderr.write(
+      `worker: --agent <type> (or AGENT_TYPE) must be one of: ${known.join(', ')}\n`,
+    );
+    process.exit(2);
+  }
+  return type;
+}
+
+async function main(): Promise<void> {
+  const agentType = agentTypeFromArgs() as keyof typeof builtInAgents;
+  const config = loadConfigOrExit();
+  const logger = createLogger({
+    service: 'worker',
+    level: config.log.level,
+    format: config.log.format,
+    defaultMeta: { agentType, pid: process.pid },
+  });
+  const redis = createRedisConnection({
+    url: config.redis.url,
+    role: 'worker',
+    name: `tta-worker-${agentType}`,
+    tlsRejectUnauthorized: config.redis.tlsRejectUnauthorized,
+    connectTimeoutMs: config.redis.connectTimeoutMs,
+    logger,
+  });
+  const names = new QueueNames(config.redis.prefix);
+  const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs });
+  const lexicon = loadSafetyLexicon(path.resolve(config.configDir, config.safety.lexiconFile));
+  const metrics = createMetricsRegistry({
+    defaultLabels: { service: 'worker', agent_type: agentType },
+  });
+  const runtime = new AgentRuntime(builtInAgents[agentType]({ redis, names, lexicon }), {
+    connection: redis,
+    names,
+    registry,
+    logger,
+    metrics,
+    concurrency: config.agents[agentType]?.concurrency,
+    heartbeatIntervalMs: config.registry.heartbeatIntervalMs,
+    lockDurationMs: config.worker.lockDurationMs,
+    stalledIntervalMs: config.worker.stalledIntervalMs,
+    maxStalledCount: config.worker.maxStalledCount,
+    shutdownGraceMs: config.worker.shutdownGraceMs,
+  });
+  let diagnostics: DiagnosticsServer | undefined;
+  handleShutdownSignals({
+    logger,
+    forceAfterMs: config.worker.shutdownGraceMs + 5000,
+    shutdown: async () => {
+      const errors = await closeAll(
+        [
+          ['agent runtime', () => runtime.stop()],
+          ['diagnostics', () => diagnostics?.close()],
+          ['redis', () => redis.quit()],
+        ],
+        logger,
+      );
+      if (errors[0]) throw errors[0];
+    },
+  });
+  await runtime.start();
+  if (config.worker.diagnosticsPort >= 0) {
+    diagnostics = await startDiagnosticsServer({
+      port: config.worker.diagnosticsPort,
+      metrics,
+      health: () => ({
+        ok: runtime.state === 'running',
+        state: runtime.state,
+        agentId: runtime.id,
+      }),
+    });
+  }
+  logger.info('worker ready', { agentId: runtime.id, diagnosticsPort: diagnostics?.port });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { AgentRegistry, Logger, QueueNames } from '@tta/core';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { ResolvedAgentDefinition } from './define-agent';
+
+/** Options of {@link AgentRuntime}. */
+export interface AgentRuntimeOptions {
+  /** A worker-role connection (`maxRetriesPerRequest: null`); BullMQ duplicates it for blocking reads. Not closed by the runtime. */
+  connection: Redis;
+  /** Queue and key names. */
+  names: QueueNames;
+  /** The registry the agent registers and heartbeats into. */
+  registry: AgentRegistry;
+  /** Logger; task lines get `taskId`, `agentId`, `sessionId`. */
+  logger: Logger;
+  /** Id of this agent. Default: `<type>-<host>-<pid>-<random>`. */
+  agentId?: string;
+  /** Overrides the definition's per-queue concurrency. */
+  concurrency?: number;
+  /** Time between heartbeats. Default: 1000 ms. */
+  heartbeatIntervalMs?: number;
+  /** BullMQ job lock; a dead agent's jobs are taken back after at most this. Default: 4000 ms. */
+  lockDurationMs?: number;
+  /** How often this agent's workers look for stalled jobs. Default: 2000 ms. */
+  stalledIntervalMs?: number;
+  /** Times a job may stall before it fails. Default: 2. */
+  maxStalledCount?: number;
+  /** On stop, how long in-flight jobs may still run before they are aborted. Default: 10,000 ms. */
+  shutdownGraceMs?: number;
+  /** Where task metrics go; none when absent. */
+  metrics?: Registry;
+}
+
+/** {@link AgentRuntimeOptions} with defaults filled in. */
+export type ResolvedAgentRuntimeOptions = Required<Omit<AgentRuntimeOptions, 'metrics'>> &
+  Pick<AgentRuntimeOptions, 'metrics'>;
+
+/** Fills defaults and checks combinations; throws at once on a bad value. */
+export function resolveAgentRuntimeOptions(
+  definition: ResolvedAgentDefinition,
+  options: AgentRuntimeOptions,
+): ResolvedAgentRuntimeOptions {
+  const resolved: ResolvedAgentRuntimeOptions = {
+    ...options,
+    agentId:
+      options.agentId ??
+      `${definition.type}-${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`,
+    concurrency: options.concurrency ?? definition.concurrency,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
+    lockDurationMs: options.lockDurationMs ?? 4000,
+    stalledIntervalMs: options.stalledIntervalMs ?? 2000,
+    maxStalledCount: options.maxStalledCount ?? 2,
+    shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+  };
+  for (const key of [
+    'concurrency',
+    'heartbeatIntervalMs',
+    'lockDurationMs',
+    'stalledIntervalMs',
+  ] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) {
+      throw new TypeError(`AgentRuntime: ${key} must be a positive integer`);
+    }
+  }
+  if (resolved.heartbeatIntervalMs >= resolved.registry.livenessTtlMs) {
+    throw new TypeError('AgentRuntime: heartbeatIntervalMs must be shorter than the registry TTL');
+  }
+  if (resolved.stalledIntervalMs > resolved.lockDurationMs) {
+    throw new TypeError('AgentRuntime: stalledIntervalMs must not exceed lockDurationMs');
+  }
+  return resolved;
+}

@@ -1,0 +1,187 @@
+import {
+  AppError,
+  ValidationError,
+  VersionConflictError,
+  worldStateSchema,
+  type QueueNames,
+  type WorldState,
+} from '@tta/core';
+import type { Redis } from 'ioredis';
+import { LuaScript } from './lua-script';
+import { initialWorld } from './world-map';
+
+/** A session's world with the version it is stored at. */
+export interface VersionedWorld {
+  world: WorldState;
+  /** 0 for the initial world; one more after each update. */
+  version: number;
+}
+
+/** Options of {@link WorldStore}. */
+export interface WorldStoreOptions {
+  /** Redis connection (shared; the store does not close it). */
+  redis: Redis;
+  /** Key names: a world lives at `names.key('world', sessionId)`. */
+  names: QueueNames;
+  /** A session's world expires after this long without a read or update. Default: 7 days. */
+  sessionTtlMs?: number;
+  /** Attempts of an update that keeps losing races before it gives up. Default: 50. */
+  maxUpdateAttempts?: number;
+}
+
+/** {@link WorldStoreOptions} with defaults filled in. */
+export type ResolvedWorldStoreOptions = Required<WorldStoreOptions>;
+
+/** Options of {@link WorldStore.update}. */
+export interface WorldUpdateOptions {
+  /** Apply only if the stored version is this one; otherwise throw, without retrying. */
+  expectedVersion?: number;
+  /** Stops before the next attempt or write when aborted. */
+  signal?: AbortSignal;
+}
+
+/** Default of {@link WorldStoreOptions.sessionTtlMs}: 7 days. */
+export const DEFAULT_SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+const SESSION_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+
+// Returns the stored version and state, storing the initial state first if there is none.
+const READ = new LuaScript(`
+local stored = redis.call('HMGET', KEYS[1], 'version', 'state')
+if not stored[1] then
+  stored = {'0', ARGV[1]}
+  redis.call('HSET', KEYS[1], 'version', stored[1], 'state', stored[2])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return stored
+`);
+
+// Writes the new state only if the stored version (0 when absent) is still the one read.
+// Returns -1 when written, else the stored version.
+const COMPARE_AND_SET = new LuaScript(`
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if current ~= tonumber(ARGV[1]) then return current end
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'state', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return -1
+`);
+
+/** Fills the defaults of {@link WorldStoreOptions} and checks them; throws at once if wrong. */
+export function resolveWorldStoreOptions(options: WorldStoreOptions): ResolvedWorldStoreOptions {
+  const resolved = {
+    redis: options.redis,
+    names: options.names,
+    sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+    maxUpdateAttempts: options.maxUpdateAttempts ?? 50,
+  };
+  if (!Number.isInteger(resolved.sessionTtlMs) || resolved.sessionTtlMs < 1) {
+    throw new TypeError(`sessionTtlMs must be a positive integer, got ${resolved.sessionTtlMs}`);
+  }
+  if (!Number.isInteger(resolved.maxUpdateAttempts) || resolved.maxUpdateAttempts < 1) {
+    throw new TypeError(
+      `maxUpdateAttempts must be a positive integer, got ${resolved.maxUpdateAttempts}`,
+    );
+  }
+  return resolved;
+}
+
+/**
+ * Versioned world state of each session in Redis: a hash of `version` and `state` (JSON).
+ * Updates are optimistic: read, compute, then a compare-and-set on the version in one Lua
+ * script, so that concurrent updates of one session never lose one.
+ */
+export class WorldStore {
+  private readonly options: ResolvedWorldStoreOptions;
+
+  constructor(options: WorldStoreOptions) {
+    this.options = resolveWorldStoreOptions(options);
+  }
+
+  /** The Redis key of a session's world. */
+  key(sessionId: string): string {
+    if (!SESSION_ID.test(sessionId)) {
+      throw new ValidationError([
+        { path: 'sessionId', message: 'letters, digits, dot, dash or underscore, at most 128' },
+      ]);
+    }
+    return this.options.names.key('world', sessionId);
+  }
+
+  /** A session's world, stored as the initial world first if it has none; renews its TTL. */
+  async read(sessionId: string): Promise<VersionedWorld> {
+    const key = this.key(sessionId);
+    const reply = await READ.run(
+      this.options.redis,
+      [key],
+      [JSON.stringify(initialWorld()), this.options.sessionTtlMs],
+    );
+    const [version, state] = reply as [string, string];
+    return { version: Number(version), world: parseState(sessionId, state) };
+  }
+
+  /**
+   * Computes the next world with `transition` from the stored one and writes it as the next
+   * version. On a lost race it reads again and retries, up to `maxUpdateAttempts` times; with
+   * `expectedVersion` it throws {@link VersionConflictError} instead.
+   */
+  async update<T extends { world: WorldState }>(
+    sessionId: string,
+    transition: (current: VersionedWorld) => T,
+    options: WorldUpdateOptions = {},
+  ): Promise<T & { version: number; attempts: number }> {
+    const key = this.key(sessionId);
+    const { expectedVersion, signal } = options;
+    const what = `world of session '${sessionId}'`;
+    for (let attempt = 1; ; attempt += 1) {
+      signal?.throwIfAborted();
+      const current = await this.peek(sessionId, key);
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new VersionConflictError(what, expectedVersion, current.version);
+      }
+      const next = transition(current);
+      signal?.throwIfAborted();
+      const stored = await this.compareAndSet(key, current.version, next.world);
+      if (stored === undefined) return { ...next, version: current.version + 1, attempts: attempt };
+      if (expectedVersion !== undefined || attempt >= this.options.maxUpdateAttempts) {
+        throw new VersionConflictError(what, current.version, stored);
+      }
+    }
+  }
+
+  /** The stored world without creating or touching it; the initial world at version 0 if none. */
+  private async peek(sessionId: string, key: string): Promise<VersionedWorld> {
+    const [version, state] = await this.options.redis.hmget(key, 'version', 'state');
+    if (version == null || state == null) return { version: 0, world: initialWorld() };
+    return { version: Number(version), world: parseState(sessionId, state) };
+  }
+
+  /** Writes `world` as version `version + 1`; `undefined` if written, else the stored version. */
+  private async compareAndSet(
+    key: string,
+    version: number,
+    world: WorldState,
+  ): Promise<number | undefined> {
+    const reply = await COMPARE_AND_SET.run(
+      this.options.redis,
+      [key],
+      [version, version + 1, JSON.stringify(world), this.options.sessionTtlMs],
+    );
+    return Number(reply) < 0 ? undefined : Number(reply);
+  }
+}
+
+function parseState(sessionId: string, state: string): WorldState {
+  const invalid = (cause: unknown) =>
+    new AppError('invalid_world_state', `stored world of session '${sessionId}' is not valid`, {
+      cause,
+    });
+  let value: unknown;
+  try {
+    value = JSON.parse(state);
+  } catch (err) {
+    throw invalid(err);
+  }
+  const parsed = worldStateSchema.safeParse(value);
+  if (!parsed.success) throw invalid(parsed.error);
+  return parsed.data;
+}

@@ -1,0 +1,173 @@
+import { EventEmitter } from 'node:events';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { AgentRegistry } from './agent-registry';
+import { toError } from './errors';
+import { LeaderLock } from './leader-lock';
+import { Lifecycle, type LifecycleState } from './lifecycle';
+import type { LocalExecutor } from './local-executor';
+import type { Logger } from './logger';
+import type { QueueNames } from './queue-names';
+import type { Redis } from 'ioredis';
+
+/** Events of {@link Supervisor}. */
+export interface SupervisorEvents {
+  /** Became the active supervisor. */
+  leading: [];
+  /** Stopped being the active supervisor. */
+  standby: [];
+  /** Dead agents removed by a sweep. */
+  swept: [dead: Array<{ id: string; type: string }>];
+}
+
+/** Options of {@link Supervisor}. */
+export interface SupervisorOptions {
+  redis: Redis;
+  names: QueueNames;
+  registry: AgentRegistry;
+  logger: Logger;
+  /** Id of this supervisor. */
+  id: string;
+  /** Worker processes wanted per agent type (disabled types: 0). */
+  replicas: Record<string, number>;
+  /** Starts workers on this machine; none when workers run elsewhere. */
+  executor?: LocalExecutor;
+  /** Leader lock lifetime. Default: 5000 ms. */
+  leaderLockTtlMs?: number;
+  /** Time between dead-agent sweeps. Default: 1000 ms. */
+  sweepIntervalMs?: number;
+  /** Where supervisor metrics go. */
+  metrics?: Registry;
+}
+
+/**
+ * The supervisor: campaigns for leadership; while leading, sweeps dead agents from the
+ * registry and keeps the configured workers running through its executor. A standby does
+ * nothing but campaign, so it takes over within a lock TTL when the leader dies.
+ */
+export class Supervisor extends EventEmitter<SupervisorEvents> {
+  private readonly lifecycle = new Lifecycle('Supervisor');
+  private readonly lock: LeaderLock;
+  private readonly log: Logger;
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+  private stopping?: Promise<void>;
+  private readonly deadAgents?: Counter<'agent_type'>;
+  private readonly restarts?: Counter<'agent_type'>;
+
+  constructor(private readonly options: SupervisorOptions) {
+    super();
+    this.log = options.logger.child({ supervisorId: options.id });
+    this.lock = new LeaderLock(options.redis, {
+      key: options.names.key('supervisor', 'leader'),
+      id: options.id,
+      ttlMs: options.leaderLockTtlMs ?? 5000,
+      logger: this.log,
+    });
+    this.lock.on('acquired', () => void this.lead());
+    this.lock.on('lost', () => void this.standBy());
+    if (options.metrics) {
+      const registers = [options.metrics];
+      this.deadAgents = new Counter({
+        name: 'tta_registry_dead_agents_total',
+        help: 'Agents found dead by the supervisor',
+        labelNames: ['agent_type'],
+        registers,
+      });
+      this.restarts = new Counter({
+        name: 'tta_supervisor_worker_restarts_total',
+        help: 'Crashed local workers restarted',
+        labelNames: ['agent_type'],
+        registers,
+      });
+      const lock = () => this.lock;
+      new Gauge({
+        name: 'tta_supervisor_leader',
+        help: '1 when this supervisor is the leader',
+        registers,
+        collect() {
+          this.set(lock().isLeader ? 1 : 0);
+        },
+      });
+      options.executor?.on('restarting', (type) => this.restarts?.inc({ agent_type: type }));
+    }
+  }
+
+  /** `idle`, `running`, `stopped`... */
+  get state(): LifecycleState {
+    return this.lifecycle.state;
+  }
+
+  /** Whether this supervisor leads now. */
+  get isLeader(): boolean {
+    return this.lock.isLeader;
+  }
+
+  /** The id of the leading supervisor, if any. */
+  currentLeader(): Promise<string | null> {
+    return this.lock.currentLeader();
+  }
+
+  /** Starts campaigning for leadership. */
+  async start(): Promise<void> {
+    this.lifecycle.transition('running');
+    await this.lock.start();
+    if (!this.isLeader) this.log.info('supervisor on standby');
+  }
+
+  /** Stops its workers, gives up leadership. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.state === 'running') this.lifecycle.transition('draining');
+      clearInterval(this.sweepTimer);
+      await this.sweeping;
+      await this.options.executor?.stopAll();
+      await this.lock.stop();
+      if (this.state !== 'stopped') this.lifecycle.transition('stopped');
+    })();
+    return this.stopping;
+  }
+
+  private async lead(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.log.info('supervisor is the leader');
+    this.emit('leading');
+    this.sweepTimer = setInterval(() => {
+      this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
+    }, this.options.sweepIntervalMs ?? 1000);
+    const executor = this.options.executor;
+    if (executor) {
+      await Promise.all(
+        Object.entries(this.options.replicas).map(([type, n]) => executor.setReplicas(type, n)),
+      );
+    }
+  }
+
+  private async standBy(): Promise<void> {
+    this.log.warn('supervisor lost leadership: standing by');
+    clearInterval(this.sweepTimer);
+    const executor = this.options.executor;
+    if (executor && this.state === 'running') {
+      await Promise.all(
+        Object.keys(this.options.replicas).map((type) => executor.setReplicas(type, 0)),
+      );
+    }
+    this.emit('standby');
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      const dead = await this.options.registry.sweep();
+      if (dead.length === 0) return;
+      for (const agent of dead) {
+        this.deadAgents?.inc({ agent_type: agent.type });
+        this.log.warn('agent dead: heartbeat expired', {
+          agentId: agent.id,
+          agentType: agent.type,
+        });
+      }
+      this.emit('swept', dead);
+    } catch (err) {
+      this.log.warn('registry sweep failed', { error: toError(err).message });
+    }
+  }
+}
