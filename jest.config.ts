@@ -22,6 +22,8 @@ const common = {
 };
 
 const config: Config = {
+  // Integration tests start processes and wait on Redis; each still bounds its own waits.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,
@@ -34,7 +36,6 @@ const config: Config = {
       testMatch: ['**/test/integration/**/*.int.test.ts'],
       globalSetup: '<rootDir>/packages/test-utils/src/global-setup.ts',
       globalTeardown: '<rootDir>/packages/test-utils/src/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

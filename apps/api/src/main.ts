@@ -1,19 +1,19 @@
 import {
   closeAll,
-  ConfigError,
+  closeRedis,
   createLogger,
   createRedisConnection,
   handleShutdownSignals,
-  loadConfig,
+  loadConfigOrExit,
   toError,
+  waitForReady,
 } from '@tta/core';
-import type { Redis } from 'ioredis';
 import { createApp } from './app';
 import { buildApiServices } from './build-api';
 import { boundPort, closeServer, listen } from './http-server';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const logger = createLogger({
     service: 'api',
     level: config.log.level,
@@ -29,6 +29,10 @@ async function main(): Promise<void> {
   });
   const services = buildApiServices({ config, redis });
   const app = createApp({ ...services, redis, logger, bodyLimitBytes: config.api.bodyLimitBytes });
+  // Give Redis a moment so the first requests are not refused; without it, answer 503s.
+  if (!(await waitForReady(redis, config.redis.connectTimeoutMs))) {
+    logger.warn('Redis not reachable yet: answering 503 until it is');
+  }
   const server = await listen(app, config.api);
   logger.info('api listening', { host: config.api.host, port: boundPort(server) });
   handleShutdownSignals({
@@ -47,16 +51,8 @@ async function main(): Promise<void> {
   });
 }
 
-// QUIT needs a live connection; one that never came up is just dropped.
-async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') await redis.quit();
-  else redis.disconnect();
-}
-
 main().catch((err: unknown) => {
   const error = toError(err);
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : (error.stack ?? error.message)}\n`,
-  );
+  process.stderr.write(`api failed to start: ${error.stack ?? error.message}\n`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   AgentRegistry,
   closeAll,
+  closeRedis,
   createLogger,
   createMetricsRegistry,
   createRedisConnection,
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
         [
           ['supervisor', () => supervisor.stop()],
           ['diagnostics', () => diagnostics?.close()],
-          ['redis', () => redis.quit()],
+          ['redis', () => closeRedis(redis)],
         ],
         logger,
       );

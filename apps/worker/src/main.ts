@@ -5,6 +5,7 @@ import { builtInAgents, loadSafetyLexicon } from '@tta/agents';
 import {
   AgentRegistry,
   closeAll,
+  closeRedis,
   createLogger,
   createMetricsRegistry,
   createRedisConnection,
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
         [
           ['agent runtime', () => runtime.stop()],
           ['diagnostics', () => diagnostics?.close()],
-          ['redis', () => redis.quit()],
+          ['redis', () => closeRedis(redis)],
         ],
         logger,
       );

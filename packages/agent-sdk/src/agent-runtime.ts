@@ -5,6 +5,7 @@ import {
   closeAll,
   Lifecycle,
   toError,
+  type AgentRegistration,
   type AgentStatus,
   type LifecycleState,
   type Logger,
@@ -47,7 +48,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   private readonly log: Logger;
   private readonly metrics?: TaskMetrics;
   private readonly workers: Worker<TaskJobData, TaskJobResult>[] = [];
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, (reason: Error) => void>();
   private heartbeatTimer?: NodeJS.Timeout;
   private stopping?: Promise<void>;
   private readonly startedAt = Date.now();
@@ -82,18 +83,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   async start(): Promise<void> {
     this.setState('running');
     try {
-      await this.options.registry.register({
-        id: this.id,
-        type: this.definition.type,
-        capabilities: this.definition.capabilities,
-        labels: this.definition.labels,
-        queues: this.queues,
-        concurrency: this.options.concurrency,
-        host: hostname(),
-        pid: process.pid,
-        version: this.definition.version,
-        startedAt: this.startedAt,
-      });
+      await this.options.registry.register(this.registration());
       for (const queue of this.queues) this.workers.push(this.createWorker(queue));
       await Promise.all(this.workers.map((w) => w.waitUntilReady()));
       await this.heartbeat('ready');
@@ -135,7 +125,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       this.log.warn('grace period over: aborting in-flight tasks', {
         activeTasks: this.activeTasks,
       });
-      for (const controller of this.running.values()) controller.abort(new Error('agent stopping'));
+      for (const abort of this.running.values()) abort(new Error('agent stopping'));
       await Promise.all(this.workers.map((w) => w.close(true)));
     }
     await this.release();
@@ -161,9 +151,9 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   }
 
   private createWorker(queue: string): Worker<TaskJobData, TaskJobResult> {
-    const worker = new Worker<TaskJobData, TaskJobResult>(
+    const worker: Worker<TaskJobData, TaskJobResult> = new Worker<TaskJobData, TaskJobResult>(
       queue,
-      (job, _token, signal) => this.process(job, signal),
+      (job, _token, signal) => this.process(job, worker, signal),
       {
         connection: this.options.connection,
         prefix: this.options.names.prefix,
@@ -181,30 +171,31 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
 
   private async process(
     job: Job<TaskJobData, TaskJobResult>,
-    jobSignal?: AbortSignal,
+    worker: Worker<TaskJobData, TaskJobResult>,
+    signal: AbortSignal | undefined,
   ): Promise<TaskJobResult> {
     const taskId = String(job.id);
     const { capability, timeoutMs } = job.data;
-    const controller = new AbortController();
-    const onJobAbort = () => controller.abort(jobSignal?.reason ?? new Error('task cancelled'));
-    jobSignal?.addEventListener('abort', onJobAbort, { once: true });
-    const timer = setTimeout(
-      () => controller.abort(new TaskTimeoutError(taskId, timeoutMs)),
-      timeoutMs,
-    );
-    this.running.set(taskId, controller);
+    // BullMQ hands every job an abort signal; aborting goes through worker.cancelJob, and the
+    // task's promise is rejected at once so that a handler ignoring its signal is cut off too.
+    const ownController = signal ? undefined : new AbortController();
+    const handlerSignal = signal ?? (ownController as AbortController).signal;
+    let abort!: (reason: Error) => void;
+    const work = new Promise<unknown>((resolve, reject) => {
+      abort = (reason) => {
+        if (ownController) ownController.abort(reason);
+        else worker.cancelJob(taskId, reason.message);
+        reject(reason);
+      };
+      this.runHandler(job, handlerSignal).then(resolve, reject);
+    });
+    const timer = setTimeout(() => abort(new TaskTimeoutError(taskId, timeoutMs)), timeoutMs);
+    this.running.set(taskId, abort);
     const startedAt = Date.now();
-    this.metrics?.started(
-      this.definition.type,
-      capability,
-      startedAt - (job.data.enqueuedAt ?? job.timestamp),
-    );
+    this.metrics?.started(this.definition.type, capability, startedAt - job.data.enqueuedAt);
     this.emit('task:started', taskId, capability);
     try {
-      const output = await runUntilAborted(
-        this.definition.handler(this.taskOf(job), this.contextOf(job, controller.signal)),
-        controller.signal,
-      );
+      const output = await work;
       const finishedAt = Date.now();
       this.metrics?.finished(this.definition.type, capability, finishedAt - startedAt, true);
       this.emit('task:completed', taskId, capability, finishedAt - startedAt);
@@ -216,9 +207,15 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       throw retryable(error) ? error : new UnrecoverableError(error.message);
     } finally {
       clearTimeout(timer);
-      jobSignal?.removeEventListener('abort', onJobAbort);
       this.running.delete(taskId);
     }
+  }
+
+  private async runHandler(
+    job: Job<TaskJobData, TaskJobResult>,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    return this.definition.handler(this.taskOf(job), this.contextOf(job, signal));
   }
 
   private taskOf(job: Job<TaskJobData, TaskJobResult>): AgentTask {
@@ -256,13 +253,36 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   private async heartbeat(status?: AgentStatus): Promise<void> {
     const current: AgentStatus = status ?? (this.state === 'draining' ? 'draining' : 'ready');
     try {
-      await this.options.registry.heartbeat(this.id, {
+      const known = await this.options.registry.heartbeat(this.id, {
         status: current,
         activeJobs: this.activeTasks,
       });
+      if (!known) {
+        this.log.warn('registry had dropped this agent: registering again');
+        await this.options.registry.register(this.registration());
+        await this.options.registry.heartbeat(this.id, {
+          status: current,
+          activeJobs: this.activeTasks,
+        });
+      }
     } catch (err) {
       this.log.warn('heartbeat failed', { error: toError(err).message });
     }
+  }
+
+  private registration(): AgentRegistration {
+    return {
+      id: this.id,
+      type: this.definition.type,
+      capabilities: this.definition.capabilities,
+      labels: this.definition.labels,
+      queues: this.queues,
+      concurrency: this.options.concurrency,
+      host: hostname(),
+      pid: process.pid,
+      version: this.definition.version,
+      startedAt: this.startedAt,
+    };
   }
 
   private setState(next: LifecycleState): void {
@@ -274,24 +294,6 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
 // Bad input and a lost race against an explicit expected version fail the same way every time.
 function retryable(error: Error): boolean {
   return !(error instanceof ValidationError || error instanceof VersionConflictError);
-}
-
-function runUntilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(toError(signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(toError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(toError(err));
-      },
-    );
-  });
 }
 
 function raceTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {

@@ -136,15 +136,20 @@ export class AgentRegistry {
       .then(throwOnMultiError);
   }
 
-  /** Records that the agent is alive, with its current status and number of active jobs. */
+  /**
+   * Records that the agent is alive, with its current status and number of active jobs.
+   * Returns `false` when the registry no longer knew the agent (it was swept as dead, e.g.
+   * after a long pause): the agent must then register again.
+   */
   async heartbeat(
     agentId: string,
     state: { status: AgentStatus; activeJobs: number },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const now = this.now();
     const key = this.agentKey(agentId);
-    await this.redis
+    const results = await this.redis
       .multi()
+      .hexists(key, 'type')
       .hset(key, {
         status: state.status,
         activeJobs: String(state.activeJobs),
@@ -152,8 +157,9 @@ export class AgentRegistry {
       })
       .pexpire(key, this.hashTtlMs())
       .zadd(this.indexKey, now, agentId)
-      .exec()
-      .then(throwOnMultiError);
+      .exec();
+    throwOnMultiError(results);
+    return results?.[0]?.[1] === 1;
   }
 
   /** Removes an agent that is leaving on purpose and writes a `left` event. */

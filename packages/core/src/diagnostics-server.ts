@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { toError } from './errors';
 
 /** Options of {@link startDiagnosticsServer}. */
 export interface DiagnosticsServerOptions {
@@ -42,7 +43,12 @@ export async function startDiagnosticsServer(
       return;
     }
     if (req.method === 'GET' && url === '/healthz') {
-      const health = options.health();
+      let health: { ok: boolean } & Record<string, unknown>;
+      try {
+        health = options.health();
+      } catch (err) {
+        health = { ok: false, error: toError(err).message };
+      }
       res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: health.ok ? 'ok' : 'unhealthy', ...health }));
       return;

@@ -79,27 +79,31 @@ export class LeaderLock extends EventEmitter<LeaderLockEvents> {
 
   private async tick(): Promise<void> {
     try {
-      if (this.leader) {
-        const renewed = await this.redis.eval(
-          RENEW,
-          1,
-          this.options.key,
-          this.options.id,
-          this.ttlMs,
-        );
-        if (renewed === 1) this.renewedAt = Date.now();
-        else this.setLeader(false);
-      } else {
-        const set = await this.redis.set(this.options.key, this.options.id, 'PX', this.ttlMs, 'NX');
-        if (set === 'OK') {
-          this.renewedAt = Date.now();
-          this.setLeader(true);
-        }
-      }
+      await withTimeout(this.campaign(), Math.max(100, Math.floor(this.ttlMs / 2)));
     } catch (err) {
       this.options.logger?.warn('leader lock: Redis error', { error: toError(err).message });
       // Unable to renew for a whole TTL: another candidate may hold the lock by now.
       if (this.leader && Date.now() - this.renewedAt >= this.ttlMs) this.setLeader(false);
+    }
+  }
+
+  private async campaign(): Promise<void> {
+    if (this.leader) {
+      const renewed = await this.redis.eval(
+        RENEW,
+        1,
+        this.options.key,
+        this.options.id,
+        this.ttlMs,
+      );
+      if (renewed === 1) this.renewedAt = Date.now();
+      else this.setLeader(false);
+    } else {
+      const set = await this.redis.set(this.options.key, this.options.id, 'PX', this.ttlMs, 'NX');
+      if (set === 'OK') {
+        this.renewedAt = Date.now();
+        this.setLeader(true);
+      }
     }
   }
 
@@ -108,4 +112,13 @@ export class LeaderLock extends EventEmitter<LeaderLockEvents> {
     this.leader = leader;
     this.emit(leader ? 'acquired' : 'lost');
   }
+}
+
+// A command stuck behind a dead connection must not stall the campaign past its TTL.
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

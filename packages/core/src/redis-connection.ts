@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger';
 import { redactUrl } from './config/redact-config';
@@ -76,4 +77,32 @@ export function createRedisConnection(options: RedisConnectionOptions): Redis {
     });
   });
   return redis;
+}
+
+/** Resolves `true` once the connection is ready, or `false` after `timeoutMs`. */
+export function waitForReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.once('ready', onReady);
+  });
+}
+
+/** Closes a connection: QUIT when it is up, a plain disconnect when it is not. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    await redis.quit();
+    return;
+  }
+  if (redis.status === 'end') return;
+  // ioredis arms a 2 s timer when it disconnects between reconnection attempts; ending the
+  // connection while an attempt is in flight leaves nothing behind.
+  if (redis.status === 'reconnecting') await once(redis, 'connecting');
+  redis.disconnect();
 }

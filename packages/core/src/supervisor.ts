@@ -143,10 +143,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private async standBy(): Promise<void> {
-    this.log.warn('supervisor lost leadership: standing by');
     clearInterval(this.sweepTimer);
+    // Releasing the lock on stop also ends leadership; only an unexpected loss is news.
+    if (this.state !== 'running') return;
+    this.log.warn('supervisor lost leadership: standing by');
     const executor = this.options.executor;
-    if (executor && this.state === 'running') {
+    if (executor) {
       await Promise.all(
         Object.keys(this.options.replicas).map((type) => executor.setReplicas(type, 0)),
       );

@@ -1,6 +1,13 @@
 import { Writable } from 'node:stream';
-import { createLogger, createRedisConnection, loadConfig, type AppConfig } from '@tta/core';
-import { createTestRedis, deletePrefix, once, testRedisUrl, uniquePrefix } from '@tta/test-utils';
+import {
+  closeRedis,
+  createLogger,
+  createRedisConnection,
+  loadConfig,
+  type AppConfig,
+  waitForReady,
+} from '@tta/core';
+import { createTestRedis, deletePrefix, testRedisUrl, uniquePrefix } from '@tta/test-utils';
 import { Queue } from 'bullmq';
 import type { Application } from 'express';
 import type { Redis } from 'ioredis';
@@ -42,7 +49,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const logs: winston.Logform.TransformableInfo[] = [];
   const logger = createLogger({ level: 'debug', transports: [captureTransport(logs)] });
   const redis = createRedisConnection({ url: redisUrl, role: 'producer', connectTimeoutMs: 500 });
-  if (!options.redisUrl && redis.status !== 'ready') await once(redis, 'ready');
+  if (!options.redisUrl) await waitForReady(redis, 5000);
   const services = buildApiServices({ config, redis });
   const app = createApp({ ...services, redis, logger, bodyLimitBytes: config.api.bodyLimitBytes });
   const own = createTestRedis('worker');
@@ -66,17 +73,6 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     await own.quit();
   };
   return { app, config, services, redis, logs, queue, jobTotal, close };
-}
-
-// ioredis arms a 2 s timer when it disconnects a stream that has already closed (between
-// reconnection attempts); ending the connection while an attempt is in flight leaves nothing.
-async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') {
-    await redis.quit();
-    return;
-  }
-  if (redis.status === 'reconnecting') await once(redis, 'connecting');
-  redis.disconnect();
 }
 
 function captureTransport(logs: winston.Logform.TransformableInfo[]): winston.transport {

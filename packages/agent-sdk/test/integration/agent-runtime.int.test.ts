@@ -151,6 +151,18 @@ describe('AgentRuntime', () => {
     expect((await queue.getJob(String(flaky.id)))?.attemptsMade).toBe(3);
   });
 
+  it('registers again when the registry dropped it (e.g. swept during a long pause)', async () => {
+    const rt = runtime(async () => 1);
+    await rt.start();
+    await redis.del(names.key('registry', 'agent', rt.id));
+    await redis.zrem(names.key('registry', 'agents'), rt.id);
+    const back = await waitFor(async () => registry.get(rt.id), {
+      what: 'the agent to re-register',
+    });
+    expect(back.type).toBe('echo');
+    expect(back.capabilities).toEqual(['echo.run']);
+  });
+
   it('refuses to start twice', async () => {
     const rt = runtime(async () => 1);
     await rt.start();
