@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { createLogger, createRedisConnection, QueueNames, type TaskJobData } from '@tta/core';
 import type { Redis } from 'ioredis';
 import { agentRuntime, bareBullmq, type Consumer, type ConsumerOptions } from './consumers';
+import { measureFailover } from './failover';
 import { median, percentile, round } from './stats';
 
 const CAPABILITY = 'bench.noop';
@@ -15,6 +16,7 @@ const settings = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 3),
   rate: Number(process.env.BENCH_RATE ?? 500),
   latencySeconds: Number(process.env.BENCH_LATENCY_SECONDS ?? 5),
+  failoverKills: Number(process.env.BENCH_FAILOVER_KILLS ?? 10),
 };
 
 type Kind = 'bullmq' | 'runtime';
@@ -133,6 +135,15 @@ async function main(): Promise<void> {
     bullmq: await latency(redis, 'bullmq'),
     runtime: await latency(redis, 'runtime'),
   };
+  const failover =
+    settings.failoverKills > 0
+      ? await measureFailover({
+          redis,
+          redisUrl: settings.redisUrl,
+          kills: settings.failoverKills,
+          taskMs: 1000,
+        })
+      : [];
   await redis.quit();
   const result = {
     date: new Date().toISOString(),
@@ -148,6 +159,12 @@ async function main(): Promise<void> {
       runtimeJobsPerSec: round(median(rates.runtime), 0),
       ratio: round(median(rates.runtime) / median(rates.bullmq), 3),
       rounds: rates,
+    },
+    failoverMs: {
+      kills: settings.failoverKills,
+      tasks: failover.length,
+      median: median(failover),
+      max: percentile(failover, 100),
     },
     latencyMs: Object.fromEntries(
       (['bullmq', 'runtime'] as const).map((k) => [
@@ -168,6 +185,11 @@ async function main(): Promise<void> {
     const l = result.latencyMs[k] as { p50: number; p99: number; max: number };
     console.log(
       `enqueue-to-start at ${settings.rate}/s (${k}): p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`,
+    );
+  }
+  if (failover.length > 0) {
+    console.log(
+      `failover over ${settings.failoverKills} kills (${failover.length} tasks): median ${result.failoverMs.median} ms, max ${result.failoverMs.max} ms`,
     );
   }
   const out = path.resolve(__dirname, '../results/latest.json');

@@ -71,6 +71,20 @@ describe('npm start', () => {
     expect(task.status).toBe('completed');
     expect((task.result as { passage: string }).passage.length).toBeGreaterThan(20);
 
+    const later = await client.enqueue({
+      capability: 'narrative.generate',
+      input: { text: 'I wait by the lake' },
+      delayMs: 60_000,
+    });
+    expect(await client.cancel(later.id, 'changed my mind')).toEqual({
+      id: later.id,
+      status: 'cancelled',
+    });
+    expect(await client.task(later.id)).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'changed my mind',
+    });
+
     system.signal('SIGINT');
     expect(await system.exited).toBe(0);
     for (const agent of agents) expect(isAlive(agent.pid)).toBe(false);

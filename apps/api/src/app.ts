@@ -2,7 +2,9 @@ import {
   NotFoundError,
   type AgentRegistry,
   type CapabilityCatalog,
+  type DeadLetterQueue,
   type Logger,
+  type TaskCanceller,
   type TaskRouter,
   type TaskService,
 } from '@tta/core';
@@ -13,19 +15,26 @@ import { jsonBody } from './json-body';
 import { requestLogger } from './request-logger';
 import { agentRoutes } from './routes/agents';
 import { capabilityRoutes } from './routes/capabilities';
+import { deadLetterRoutes } from './routes/dead-letter';
 import { healthRoutes } from './routes/health';
+import { routingRoutes } from './routes/routing';
+import { taskCancellationRoutes } from './routes/task-cancellation';
 import { taskRoutes } from './routes/tasks';
 
 /** What the HTTP app is built from. */
 export interface ApiAppDeps {
   /** Validates, enqueues and reads tasks. */
   tasks: TaskService;
+  /** Cancels tasks (`DELETE /v1/tasks/:id`). */
+  canceller: TaskCanceller;
   /** The live-agent registry. */
   registry: AgentRegistry;
   /** The capability catalog. */
   catalog: CapabilityCatalog;
   /** Maps capabilities to queues. */
   router: TaskRouter;
+  /** Lists, retries and removes dead-lettered tasks. */
+  deadLetters: DeadLetterQueue;
   /** The producer connection (fails fast while Redis is down); readiness pings it. */
   redis: Redis;
   /** Request lines (debug) and internal errors (error). */
@@ -58,6 +67,9 @@ export function createApp(deps: ApiAppDeps): express.Application {
 /** Mounts every v1 route module on `app`. */
 function registerV1Routes(app: express.Application, deps: ApiAppDeps): void {
   app.use(taskRoutes(deps));
+  app.use(taskCancellationRoutes(deps));
   app.use(agentRoutes(deps));
   app.use(capabilityRoutes(deps));
+  app.use(routingRoutes(deps));
+  app.use(deadLetterRoutes(deps));
 }

@@ -1,7 +1,9 @@
 import {
   AgentRegistry,
   CapabilityCatalog,
+  DeadLetterQueue,
   QueueNames,
+  TaskCanceller,
   TaskRouter,
   TaskService,
   type AppConfig,
@@ -23,6 +25,10 @@ export interface ApiServices {
   registry: AgentRegistry;
   router: TaskRouter;
   tasks: TaskService;
+  /** Cancels tasks. */
+  canceller: TaskCanceller;
+  /** Lists, retries and removes dead-lettered tasks. */
+  deadLetters: DeadLetterQueue;
   /** Closes the queues the services opened (not the connection). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -37,6 +43,13 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     names,
     registry,
     noLiveAgent: config.routing.noLiveAgent,
+    snapshotTtlMs: config.routing.snapshotTtlMs,
+  });
+  const deadLetters = new DeadLetterQueue({
+    connection: redis,
+    names,
+    queues: () => router.refreshQueues(),
+    retentionMs: config.tasks.keepDeadLetteredSeconds * 1000,
   });
   const tasks = new TaskService(redis, {
     names,
@@ -44,6 +57,17 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     router,
     tasks: config.tasks,
     maxBatchSize: config.api.maxBatchSize,
+    deadLetters,
   });
-  return { names, catalog, registry, router, tasks, close: () => tasks.close() };
+  const canceller = new TaskCanceller(redis, {
+    names,
+    router,
+    tasks,
+    tombstoneTtlMs: config.tasks.keepFailedSeconds * 1000,
+  });
+  const close = async (): Promise<void> => {
+    await tasks.close();
+    await deadLetters.close();
+  };
+  return { names, catalog, registry, router, tasks, canceller, deadLetters, close };
 }

@@ -3,17 +3,20 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import {
   AgentRegistry,
+  CapabilityCatalog,
   closeAll,
   closeRedis,
   createLogger,
   createMetricsRegistry,
   createRedisConnection,
+  DeadLetterQueue,
   handleShutdownSignals,
   loadConfigOrExit,
   LocalExecutor,
   QueueNames,
   startDiagnosticsServer,
   Supervisor,
+  TaskRouter,
   type DiagnosticsServer,
 } from '@tta/core';
 
@@ -52,13 +55,23 @@ async function main(): Promise<void> {
         stopTimeoutMs: config.worker.shutdownGraceMs + 10_000,
       })
     : undefined;
+  const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs });
+  const router = new TaskRouter(new CapabilityCatalog(config.capabilities), { names, registry });
+  const deadLetters = new DeadLetterQueue({
+    connection: redis,
+    names,
+    queues: () => router.refreshQueues(),
+    logger,
+    retentionMs: config.tasks.keepDeadLetteredSeconds * 1000,
+    metrics,
+  });
   const replicas = Object.fromEntries(
     Object.entries(config.agents).map(([type, a]) => [type, a.enabled ? a.replicas : 0]),
   );
   const supervisor = new Supervisor({
     redis,
     names,
-    registry: new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs }),
+    registry,
     logger,
     id: `supervisor-${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`,
     replicas,
@@ -66,6 +79,7 @@ async function main(): Promise<void> {
     leaderLockTtlMs: s.leaderLockTtlMs,
     sweepIntervalMs: s.sweepIntervalMs,
     metrics,
+    deadLetters,
   });
   let diagnostics: DiagnosticsServer | undefined;
   handleShutdownSignals({
@@ -75,6 +89,7 @@ async function main(): Promise<void> {
       const errors = await closeAll(
         [
           ['supervisor', () => supervisor.stop()],
+          ['dead-letter queue', () => deadLetters.close()],
           ['diagnostics', () => diagnostics?.close()],
           ['redis', () => closeRedis(redis)],
         ],

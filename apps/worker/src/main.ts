@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AgentRuntime } from '@tta/agent-sdk';
-import { builtInAgents, loadSafetyLexicon } from '@tta/agents';
+import { builtInAgents, isBuiltInAgentType, loadAgent, loadSafetyLexicon } from '@tta/agents';
 import {
   AgentRegistry,
   closeAll,
   closeRedis,
+  ConfigError,
   createLogger,
   createMetricsRegistry,
   createRedisConnection,
@@ -19,10 +20,10 @@ import {
 function agentTypeFromArgs(): string {
   const { values } = parseArgs({ options: { agent: { type: 'string' } }, strict: true });
   const type = values.agent ?? process.env.AGENT_TYPE;
-  const known = Object.keys(builtInAgents);
-  if (!type || !known.includes(type)) {
+  if (!type) {
+    const known = Object.keys(builtInAgents).join(', ');
     process.stderr.write(
-      `worker: --agent <type> (or AGENT_TYPE) must be one of: ${known.join(', ')}\n`,
+      `worker: --agent <type> (or AGENT_TYPE) is required; built-in types: ${known}\n`,
     );
     process.exit(2);
   }
@@ -30,8 +31,16 @@ function agentTypeFromArgs(): string {
 }
 
 async function main(): Promise<void> {
-  const agentType = agentTypeFromArgs() as keyof typeof builtInAgents;
+  const agentType = agentTypeFromArgs();
   const config = loadConfigOrExit();
+  const agentConfig = config.agents[agentType];
+  if (!isBuiltInAgentType(agentType) && agentConfig?.module === undefined) {
+    const known = Object.keys(builtInAgents).join(', ');
+    process.stderr.write(
+      `worker: unknown agent type '${agentType}': built-in types are ${known}; others need agents.${agentType}.module\n`,
+    );
+    process.exit(2);
+  }
   const logger = createLogger({
     service: 'worker',
     level: config.log.level,
@@ -52,13 +61,19 @@ async function main(): Promise<void> {
   const metrics = createMetricsRegistry({
     defaultLabels: { service: 'worker', agent_type: agentType },
   });
-  const runtime = new AgentRuntime(builtInAgents[agentType]({ redis, names, lexicon }), {
+  const definition = await loadAgent(
+    agentType,
+    { redis, names, lexicon },
+    { module: agentConfig?.module, baseDir: config.configDir },
+  );
+  const runtime = new AgentRuntime(definition, {
     connection: redis,
     names,
     registry,
     logger,
     metrics,
-    concurrency: config.agents[agentType]?.concurrency,
+    concurrency: agentConfig?.concurrency,
+    labels: agentConfig?.labels,
     heartbeatIntervalMs: config.registry.heartbeatIntervalMs,
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
@@ -97,6 +112,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(
     `worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
   );

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { AgentRegistry, Logger, QueueNames } from '@tta/core';
+import { labelSetProblem, type AgentRegistry, type Logger, type QueueNames } from '@tta/core';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { ResolvedAgentDefinition } from './define-agent';
@@ -19,11 +19,13 @@ export interface AgentRuntimeOptions {
   agentId?: string;
   /** Overrides the definition's per-queue concurrency. */
   concurrency?: number;
+  /** Overrides the definition's labels (at most 3); the agent consumes the pool queues of each non-empty subset. */
+  labels?: Record<string, string>;
   /** Time between heartbeats. Default: 1000 ms. */
   heartbeatIntervalMs?: number;
-  /** BullMQ job lock; a dead agent's jobs are taken back after at most this. Default: 4000 ms. */
+  /** BullMQ job lock, renewed every half of it; a dead agent's jobs are taken back about this long after it died. Default: 1500 ms. */
   lockDurationMs?: number;
-  /** How often this agent's workers look for stalled jobs. Default: 2000 ms. */
+  /** How often this agent's workers look for stalled jobs (jobs whose lock expired). Default: 250 ms. */
   stalledIntervalMs?: number;
   /** Times a job may stall before it fails. Default: 2. */
   maxStalledCount?: number;
@@ -48,9 +50,10 @@ export function resolveAgentRuntimeOptions(
       options.agentId ??
       `${definition.type}-${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`,
     concurrency: options.concurrency ?? definition.concurrency,
+    labels: { ...(options.labels ?? definition.labels) },
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
-    lockDurationMs: options.lockDurationMs ?? 4000,
-    stalledIntervalMs: options.stalledIntervalMs ?? 2000,
+    lockDurationMs: options.lockDurationMs ?? 1500,
+    stalledIntervalMs: options.stalledIntervalMs ?? 250,
     maxStalledCount: options.maxStalledCount ?? 2,
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
   };
@@ -64,6 +67,8 @@ export function resolveAgentRuntimeOptions(
       throw new TypeError(`AgentRuntime: ${key} must be a positive integer`);
     }
   }
+  const labelProblem = labelSetProblem(resolved.labels);
+  if (labelProblem !== undefined) throw new TypeError(`AgentRuntime: labels: ${labelProblem}`);
   if (resolved.heartbeatIntervalMs >= resolved.registry.livenessTtlMs) {
     throw new TypeError('AgentRuntime: heartbeatIntervalMs must be shorter than the registry TTL');
   }

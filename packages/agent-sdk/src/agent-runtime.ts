@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import {
+  agentQueues,
   closeAll,
   Lifecycle,
   toError,
@@ -11,6 +12,7 @@ import {
   type Logger,
   type TaskJobData,
   type TaskJobResult,
+  TaskCancelledError,
   ValidationError,
   VersionConflictError,
 } from '@tta/core';
@@ -19,6 +21,8 @@ import {
   type AgentRuntimeOptions,
   type ResolvedAgentRuntimeOptions,
 } from './agent-runtime-options';
+import { CancelListener } from './cancel-listener';
+import { SessionGate } from './session-gate';
 import type { AgentTask, ResolvedAgentDefinition, TaskContext } from './define-agent';
 import { TaskMetrics } from './task-metrics';
 import { TaskTimeoutError } from './task-timeout-error';
@@ -49,6 +53,10 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   private readonly metrics?: TaskMetrics;
   private readonly workers: Worker<TaskJobData, TaskJobResult>[] = [];
   private readonly running = new Map<string, (reason: Error) => void>();
+  private readonly cancels: CancelListener;
+  private readonly gate: SessionGate;
+  /** Per running task: puts its job back in the wait list and stops its handler. */
+  private readonly handBacks = new Map<string, () => Promise<void>>();
   private heartbeatTimer?: NodeJS.Timeout;
   private stopping?: Promise<void>;
   private readonly startedAt = Date.now();
@@ -62,6 +70,18 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     this.id = this.options.agentId;
     this.log = options.logger.child({ agentId: this.id, agentType: definition.type });
     if (options.metrics) this.metrics = new TaskMetrics(options.metrics);
+    this.gate = new SessionGate({
+      connection: options.connection,
+      names: options.names,
+      logger: this.log,
+    });
+    this.cancels = new CancelListener({
+      connection: options.connection,
+      names: this.options.names,
+      logger: this.log,
+      running: () => this.running.keys(),
+      onCancel: (taskId) => this.running.get(taskId)?.(new TaskCancelledError(taskId)),
+    });
   }
 
   /** `idle`, `running`, `draining`, `stopped` or `failed`. */
@@ -74,9 +94,9 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     return this.running.size;
   }
 
-  /** The queues this agent consumes. */
+  /** The queues this agent consumes: each capability's generic queue and the pool queues of its labels. */
   get queues(): string[] {
-    return this.definition.capabilities.map((c) => this.options.names.capability(c));
+    return agentQueues(this.options.names, this.definition.capabilities, this.options.labels);
   }
 
   /** Registers the agent, starts its workers and its heartbeat. */
@@ -84,13 +104,14 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     this.setState('running');
     try {
       await this.options.registry.register(this.registration());
+      await this.cancels.start();
       for (const queue of this.queues) this.workers.push(this.createWorker(queue));
       await Promise.all(this.workers.map((w) => w.waitUntilReady()));
       await this.heartbeat('ready');
-      this.heartbeatTimer = setInterval(
-        () => void this.heartbeat(),
-        this.options.heartbeatIntervalMs,
-      );
+      this.heartbeatTimer = setInterval(() => {
+        void this.heartbeat();
+        void this.cancels.check();
+      }, this.options.heartbeatIntervalMs);
       this.log.info('agent started', {
         queues: this.queues,
         concurrency: this.options.concurrency,
@@ -122,10 +143,10 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     const graceful = Promise.all(this.workers.map((w) => w.close()));
     const inTime = await raceTimeout(graceful, this.options.shutdownGraceMs);
     if (!inTime) {
-      this.log.warn('grace period over: aborting in-flight tasks', {
+      this.log.warn('grace period over: handing back in-flight tasks', {
         activeTasks: this.activeTasks,
       });
-      for (const abort of this.running.values()) abort(new Error('agent stopping'));
+      await Promise.all([...this.handBacks.values()].map((handBack) => handBack()));
       await Promise.all(this.workers.map((w) => w.close(true)));
     }
     await this.release();
@@ -141,6 +162,8 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
           `worker ${w.name}`,
           () => w.close(true),
         ]),
+        ['cancel listener', () => this.cancels.close()],
+        ['session gate', () => this.gate.close()],
         [
           'deregister',
           () => this.options.registry.deregister({ id: this.id, type: this.definition.type }),
@@ -153,7 +176,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   private createWorker(queue: string): Worker<TaskJobData, TaskJobResult> {
     const worker: Worker<TaskJobData, TaskJobResult> = new Worker<TaskJobData, TaskJobResult>(
       queue,
-      (job, _token, signal) => this.process(job, worker, signal),
+      (job, token, signal) => this.process(job, worker, signal, token),
       {
         connection: this.options.connection,
         prefix: this.options.names.prefix,
@@ -169,10 +192,46 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     return worker;
   }
 
+  // Tasks that run in session order wait for their turn (parked as delayed jobs meanwhile) and
+  // hand the turn on when they end for good.
   private async process(
     job: Job<TaskJobData, TaskJobResult>,
     worker: Worker<TaskJobData, TaskJobResult>,
     signal: AbortSignal | undefined,
+    token?: string,
+  ): Promise<TaskJobResult> {
+    if (!SessionGate.applies(job)) return this.run(job, worker, signal, token);
+    if (!(await this.gate.enter(job, token))) {
+      throw new DelayedError('waiting for an earlier task of its session');
+    }
+    try {
+      const result = await this.run(job, worker, signal, token);
+      await this.leaveSession(job);
+      return result;
+    } catch (err) {
+      const final =
+        err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final && !(err instanceof WaitingError)) await this.leaveSession(job);
+      throw err;
+    }
+  }
+
+  private async leaveSession(job: Job<TaskJobData, TaskJobResult>): Promise<void> {
+    try {
+      await this.gate.leave(job);
+    } catch (err) {
+      this.log.warn('session order: could not hand the turn on', {
+        taskId: job.id,
+        error: toError(err).message,
+      });
+    }
+  }
+
+  private async run(
+    job: Job<TaskJobData, TaskJobResult>,
+    worker: Worker<TaskJobData, TaskJobResult>,
+    signal: AbortSignal | undefined,
+    token?: string,
   ): Promise<TaskJobResult> {
     const taskId = String(job.id);
     const { capability, timeoutMs } = job.data;
@@ -191,6 +250,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     });
     const timer = setTimeout(() => abort(new TaskTimeoutError(taskId, timeoutMs)), timeoutMs);
     this.running.set(taskId, abort);
+    this.handBacks.set(taskId, () => this.handBack(job, token, abort));
     const startedAt = Date.now();
     this.metrics?.started(this.definition.type, capability, startedAt - job.data.enqueuedAt);
     this.emit('task:started', taskId, capability);
@@ -202,12 +262,34 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       return { output, agentId: this.id, agentType: this.definition.type, startedAt, finishedAt };
     } catch (err) {
       const error = toError(err);
+      if (error instanceof WaitingError) throw error;
       this.metrics?.finished(this.definition.type, capability, Date.now() - startedAt, false);
       this.emit('task:failed', taskId, capability, error);
       throw retryable(error) ? error : new UnrecoverableError(error.message);
     } finally {
       clearTimeout(timer);
       this.running.delete(taskId);
+      this.handBacks.delete(taskId);
+    }
+  }
+
+  // Moves a running job back to the wait list while this agent still holds its lock, so that
+  // another agent takes it at once instead of after the lock expires; then stops the handler.
+  private async handBack(
+    job: Job<TaskJobData, TaskJobResult>,
+    token: string | undefined,
+    abort: (reason: Error) => void,
+  ): Promise<void> {
+    try {
+      await job.moveToWait(token);
+      this.log.info('task handed back', { taskId: job.id });
+      abort(new WaitingError('agent stopping: task handed back'));
+    } catch (err) {
+      this.log.warn('hand-back failed: the task is retried once its lock expires', {
+        taskId: job.id,
+        error: toError(err).message,
+      });
+      abort(new Error('agent stopping'));
     }
   }
 
@@ -275,7 +357,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       id: this.id,
       type: this.definition.type,
       capabilities: this.definition.capabilities,
-      labels: this.definition.labels,
+      labels: this.options.labels,
       queues: this.queues,
       concurrency: this.options.concurrency,
       host: hostname(),
@@ -291,9 +373,14 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   }
 }
 
-// Bad input and a lost race against an explicit expected version fail the same way every time.
+// Bad input and a lost race against an explicit expected version fail the same way every time;
+// a cancelled task must not run again.
 function retryable(error: Error): boolean {
-  return !(error instanceof ValidationError || error instanceof VersionConflictError);
+  return !(
+    error instanceof ValidationError ||
+    error instanceof VersionConflictError ||
+    error instanceof TaskCancelledError
+  );
 }
 
 function raceTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {

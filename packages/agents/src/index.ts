@@ -5,3 +5,4 @@ export * from './narrative-generator';
 export { loadSafetyLexicon, parseSafetyLexicon, type SafetyLexicon } from './safety/safety-lexicon';
 export { screenText, type SafetyMatch, type SafetyScreen } from './safety/screen-text';
 export * from './world-builder';
+export * from './load-agent';

@@ -49,7 +49,7 @@ async function updateWorld(store: WorldStore, task: AgentTask, ctx: TaskContext)
   const { world, version, changes, applied, attempts } = await store.update(
     sessionId,
     (current) => applyIntent(current.world, intent),
-    { expectedVersion: input.expectedVersion, signal: ctx.signal },
+    { expectedVersion: input.expectedVersion, signal: ctx.signal, taskId: task.id },
   );
   ctx.log.debug('world updated', { verb: intent.verb, version, applied, attempts });
   return { world, version, changes, applied };

@@ -39,6 +39,10 @@ export interface Task {
   attempts: number;
   agentId?: string;
   progress?: unknown;
+  /** Epoch ms when the task was cancelled (status `cancelled`). */
+  cancelledAt?: number;
+  /** Why it was cancelled. */
+  cancelReason?: string;
   timings: Record<string, number | undefined>;
 }
 
@@ -99,6 +103,12 @@ export class TtaClient {
   /** Reads a task. */
   task(id: string): Promise<Task> {
     return this.request('GET', `/v1/tasks/${encodeURIComponent(id)}`);
+  }
+
+  /** Cancels a task: removed if waiting, aborted on its agent if running. */
+  cancel(id: string, reason?: string): Promise<{ id: string; status: 'cancelled' }> {
+    const query = reason === undefined ? '' : `?reason=${encodeURIComponent(reason)}`;
+    return this.request('DELETE', `/v1/tasks/${encodeURIComponent(id)}${query}`);
   }
 
   /** Lists live agents. */

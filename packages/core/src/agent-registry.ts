@@ -101,6 +101,11 @@ export class AgentRegistry {
     return this.ttlMs;
   }
 
+  /** The connection the registry reads and writes through (the routing snapshot reads queue depths on it too). */
+  get connection(): Redis {
+    return this.redis;
+  }
+
   /** Adds an agent (status `starting`) and writes a `joined` event. */
   async register(agent: AgentRegistration): Promise<void> {
     const now = this.now();

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AgentRegistry } from './agent-registry';
+import type { DeadLetterQueue } from './dead-letter-queue';
 import { toError } from './errors';
 import { LeaderLock } from './leader-lock';
 import { Lifecycle, type LifecycleState } from './lifecycle';
@@ -17,6 +18,8 @@ export interface SupervisorEvents {
   standby: [];
   /** Dead agents removed by a sweep. */
   swept: [dead: Array<{ id: string; type: string }>];
+  /** Failed tasks a sweep moved to the dead-letter queue. */
+  'dead-lettered': [taskIds: string[]];
 }
 
 /** Options of {@link Supervisor}. */
@@ -37,11 +40,14 @@ export interface SupervisorOptions {
   sweepIntervalMs?: number;
   /** Where supervisor metrics go. */
   metrics?: Registry;
+  /** Failed tasks are moved here on every sweep while leading. Default: none. */
+  deadLetters?: DeadLetterQueue;
 }
 
 /**
  * The supervisor: campaigns for leadership; while leading, sweeps dead agents from the
- * registry and keeps the configured workers running through its executor. A standby does
+ * registry, moves failed tasks to the dead-letter queue (on the same tick, when given one)
+ * and keeps the configured workers running through its executor. A standby does
  * nothing but campaign, so it takes over within a lock TTL when the leader dies.
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
@@ -157,6 +163,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private async sweep(): Promise<void> {
+    await this.sweepRegistry();
+    await this.moveDeadLetters();
+  }
+
+  private async moveDeadLetters(): Promise<void> {
+    if (!this.options.deadLetters) return;
+    try {
+      const { moved } = await this.options.deadLetters.moveFailed();
+      if (moved.length > 0) this.emit('dead-lettered', moved);
+    } catch (err) {
+      this.log.warn('dead-letter move failed', { error: toError(err).message });
+    }
+  }
+
+  private async sweepRegistry(): Promise<void> {
     try {
       const dead = await this.options.registry.sweep();
       if (dead.length === 0) return;

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 const SEPARATOR = '~';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -11,13 +11,6 @@ export const TaskId = {
   /** A new random id for a task in `queue`. */
   create(queue: string): string {
     return `${queue}${SEPARATOR}${randomUUID()}`;
-  },
-
-  /** The id of the task with this idempotency key in `queue`: the same key gives the same id. */
-  fromIdempotencyKey(queue: string, key: string): string {
-    const hex = createHash('sha256').update(`${queue}\n${key}`).digest('hex');
-    const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-    return `${queue}${SEPARATOR}${uuid}`;
   },
 
   /** The queue of a task id, or `undefined` when the id is malformed. */

@@ -1,16 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Job, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CapabilityCatalog } from './capability-catalog';
+import { deadLetterView } from './dead-letter-entry';
+import type { DeadLetterQueue } from './dead-letter-queue';
 import type { AppConfig } from './config/load-config';
-import {
-  AppError,
-  IdempotencyConflictError,
-  NotFoundError,
-  RedisUnavailableError,
-  ValidationError,
-  type FieldIssue,
-} from './errors';
+import { AppError, NotFoundError, RedisUnavailableError, ValidationError } from './errors';
+import { IdempotencyStore, requestFingerprint, type IdempotencyClaim } from './idempotency-store';
 import type { QueueNames } from './queue-names';
 import {
   taskBatchRequestSchema,
@@ -23,6 +18,8 @@ import {
 } from './task';
 import { TaskId } from './task-id';
 import type { TaskRouter } from './task-router';
+import { SessionOrder } from './session-order';
+import { cancelledView, TaskTombstones } from './task-tombstones';
 import { parseOrThrow, toFieldIssues } from './zod-issues';
 
 /** Options of {@link TaskService}. */
@@ -30,10 +27,12 @@ export interface TaskServiceOptions {
   names: QueueNames;
   catalog: CapabilityCatalog;
   router: TaskRouter;
-  /** Task defaults and retention, from config `tasks`. */
+  /** Task defaults, retention and the idempotency window, from config `tasks`. */
   tasks: AppConfig['tasks'];
   /** Most tasks in one batch. Default: 500. */
   maxBatchSize?: number;
+  /** Where a task that is gone from its queue is looked for (status `dead`). Default: none. */
+  deadLetters?: DeadLetterQueue;
 }
 
 interface PreparedTask {
@@ -42,6 +41,8 @@ interface PreparedTask {
   id: string;
   data: TaskJobData;
   opts: JobsOptions;
+  /** Present when the request has an idempotency key. */
+  claim?: IdempotencyClaim;
 }
 
 /**
@@ -50,12 +51,22 @@ interface PreparedTask {
  */
 export class TaskService {
   private readonly queues = new Map<string, Queue>();
+  private readonly idempotency: IdempotencyStore;
+  private readonly tombstones: TaskTombstones;
+  private readonly order: SessionOrder;
   private closing?: Promise<void>;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: TaskServiceOptions,
-  ) {}
+  ) {
+    this.idempotency = new IdempotencyStore(redis, {
+      names: options.names,
+      windowMs: options.tasks.idempotencyWindowSeconds * 1000,
+    });
+    this.tombstones = new TaskTombstones(redis, { names: options.names });
+    this.order = new SessionOrder(redis, { names: options.names });
+  }
 
   /** Validates one request body without touching Redis; throws a ValidationError naming the field. */
   validate(body: unknown, root = ''): TaskRequest {
@@ -84,14 +95,7 @@ export class TaskService {
   async enqueue(body: unknown): Promise<EnqueuedTask> {
     const request = this.validate(body);
     const prepared = await this.prepare(request);
-    this.assertRedisReady();
-    try {
-      const queue = this.queue(prepared.queue);
-      await queue.add(prepared.data.capability, prepared.data, prepared.opts);
-    } catch (err) {
-      throw this.redisError(err);
-    }
-    if (request.idempotencyKey !== undefined) await this.checkIdempotency([prepared]);
+    await this.store([prepared]);
     return accepted(prepared);
   }
 
@@ -104,32 +108,32 @@ export class TaskService {
     }
     const requests = tasks.map((task, i) => this.validate(task, `tasks.${i}`));
     const prepared = await Promise.all(requests.map((r) => this.prepare(r)));
-    this.assertRedisReady();
-    const byQueue = new Map<string, PreparedTask[]>();
-    for (const p of prepared) byQueue.set(p.queue, [...(byQueue.get(p.queue) ?? []), p]);
-    try {
-      await Promise.all(
-        [...byQueue].map(([name, group]) =>
-          this.queue(name).addBulk(
-            group.map((p) => ({ name: p.data.capability, data: p.data, opts: p.opts })),
-          ),
-        ),
-      );
-    } catch (err) {
-      throw this.redisError(err);
-    }
-    await this.checkIdempotency(prepared.filter((p) => p.request.idempotencyKey !== undefined));
+    await this.store(prepared);
     return prepared.map(accepted);
   }
 
-  /** A task by id; throws NotFoundError for an unknown or expired id. */
+  /**
+   * A task by id; throws NotFoundError for an unknown or expired id. A cancelled task reads
+   * `cancelled` from its tombstone, even once its job was removed; a dead-lettered one reads
+   * `dead` from its dead-letter entry.
+   */
   async get(id: string): Promise<TaskView> {
     const queueName = this.queueOfTaskId(id);
     this.assertRedisReady();
     try {
       const queue = this.queue(queueName);
-      const job = await Job.fromId<TaskJobData, TaskJobResult>(queue, id);
-      if (!job) throw new NotFoundError('task', id);
+      const [job, tombstone] = await Promise.all([
+        Job.fromId<TaskJobData, TaskJobResult>(queue, id),
+        this.tombstones.read(id),
+      ]);
+      if (tombstone) {
+        return cancelledView(tombstone, job && toView(job, queueName, await job.getState()));
+      }
+      if (!job) {
+        const dead = await this.options.deadLetters?.find(id);
+        if (dead) return deadLetterView(dead);
+        throw new NotFoundError('task', id);
+      }
       const state = await job.getState();
       return toView(job, queueName, state);
     } catch (err) {
@@ -168,7 +172,7 @@ export class TaskService {
 
   private queueOfTaskId(id: string): string {
     const parsed = TaskId.parse(id);
-    const known = parsed && this.options.router.allQueues().includes(parsed.queue);
+    const known = parsed && this.options.router.isTaskQueue(parsed.queue);
     if (!parsed || !known) throw new NotFoundError('task', id);
     return parsed.queue;
   }
@@ -177,10 +181,7 @@ export class TaskService {
     const route = await this.options.router.route(request);
     const entry = this.options.catalog.get(route.capability);
     const defaults = this.options.tasks;
-    const id =
-      request.idempotencyKey === undefined
-        ? TaskId.create(route.queue)
-        : TaskId.fromIdempotencyKey(route.queue, request.idempotencyKey);
+    const id = TaskId.create(route.queue);
     const data: TaskJobData = {
       capability: route.capability,
       input: request.input,
@@ -189,35 +190,89 @@ export class TaskService {
     };
     if (request.sessionId !== undefined) data.sessionId = request.sessionId;
     if (request.requirements !== undefined) data.requirements = request.requirements;
+    if (entry.ordered && request.sessionId !== undefined) data.orderedAt = data.enqueuedAt;
+    let claim: IdempotencyClaim | undefined;
     if (request.idempotencyKey !== undefined) {
       data.idempotencyKey = request.idempotencyKey;
-      data.fingerprint = fingerprint(request);
+      claim = {
+        capability: route.capability,
+        idempotencyKey: request.idempotencyKey,
+        taskId: id,
+        queue: route.queue,
+        fingerprint: requestFingerprint(request),
+      };
     }
     const opts: JobsOptions = {
       jobId: id,
       attempts: entry.attempts ?? defaults.defaultAttempts,
-      backoff: { type: 'exponential', delay: entry.backoffMs ?? defaults.defaultBackoffMs },
+      backoff: {
+        type: 'exponential',
+        delay: entry.backoffMs ?? defaults.defaultBackoffMs,
+        jitter: entry.backoffJitter ?? defaults.defaultBackoffJitter,
+      },
       removeOnComplete: { age: defaults.keepCompletedSeconds, count: defaults.keepCompletedCount },
       removeOnFail: { age: defaults.keepFailedSeconds },
     };
     if (request.priority !== undefined) opts.priority = request.priority;
     if (request.delayMs !== undefined && request.delayMs > 0) opts.delay = request.delayMs;
-    return { request, queue: route.queue, id, data, opts };
+    return { request, queue: route.queue, id, data, opts, ...(claim && { claim }) };
   }
 
-  // BullMQ keeps the first job of an id; a different request under the same key is a conflict.
-  private async checkIdempotency(prepared: PreparedTask[]): Promise<void> {
-    const conflicts: FieldIssue[] = [];
-    for (const p of prepared) {
-      const stored = (await Job.fromId(this.queue(p.queue), p.id).catch((err: unknown) => {
-        throw this.redisError(err);
-      })) as Job<TaskJobData> | undefined;
-      if (stored && stored.data.fingerprint !== p.data.fingerprint) {
-        conflicts.push({ path: p.id, message: String(p.request.idempotencyKey) });
-      }
+  // An idempotent task is the one its key's record stands for: a replay takes the stored id and
+  // queue, and adds the job only if the earlier request stored the record but not the job.
+  private async store(prepared: PreparedTask[]): Promise<void> {
+    this.assertRedisReady();
+    try {
+      const keyed = prepared.filter((p) => p.claim !== undefined);
+      const reservations = await this.idempotency.reserve(keyed.flatMap((p) => p.claim ?? []));
+      const replays = new Set<PreparedTask>();
+      keyed.forEach((p, i) => {
+        const reservation = reservations[i];
+        if (!reservation) return;
+        p.id = reservation.taskId;
+        p.queue = reservation.queue;
+        p.opts.jobId = reservation.taskId;
+        if (!reservation.mustAdd) replays.add(p);
+      });
+      const fresh = prepared.filter((p) => !replays.has(p));
+      await this.admitInSessionOrder(fresh);
+      await this.addJobs(fresh);
+      await this.idempotency.markAdded(
+        fresh.flatMap((p) => (p.claim ? [{ ...p.claim, taskId: p.id }] : [])),
+      );
+    } catch (err) {
+      throw this.redisError(err);
     }
-    const first = prepared.find((p) => p.id === conflicts[0]?.path);
-    if (first) throw new IdempotencyConflictError(String(first.request.idempotencyKey), first.id);
+  }
+
+  // Ordered tasks join their session's order before their job exists, so that no agent can run
+  // a later task of the session first (see SessionOrder).
+  private async admitInSessionOrder(prepared: PreparedTask[]): Promise<void> {
+    const bySession = new Map<string, string[]>();
+    for (const { data, id } of prepared) {
+      if (data.orderedAt === undefined || data.sessionId === undefined) continue;
+      const entries = bySession.get(data.sessionId) ?? [];
+      bySession.set(data.sessionId, [...entries, SessionOrder.entry(id, data.orderedAt)]);
+    }
+    await Promise.all(
+      [...bySession].map(([session, entries]) => this.order.admit(session, entries)),
+    );
+  }
+
+  // One round trip per queue; a task listed twice (one key twice in a batch) is added once.
+  private async addJobs(prepared: PreparedTask[]): Promise<void> {
+    const byQueue = new Map<string, Map<string, PreparedTask>>();
+    for (const p of prepared) {
+      const group = byQueue.get(p.queue) ?? new Map<string, PreparedTask>();
+      byQueue.set(p.queue, group.set(p.id, p));
+    }
+    await Promise.all(
+      [...byQueue].map(([name, group]) =>
+        this.queue(name).addBulk(
+          [...group.values()].map((p) => ({ name: p.data.capability, data: p.data, opts: p.opts })),
+        ),
+      ),
+    );
   }
 
   private assertRedisReady(): void {
@@ -232,22 +287,6 @@ export class TaskService {
 
 function accepted(p: PreparedTask): EnqueuedTask {
   return { id: p.id, status: 'queued', capability: p.data.capability, queue: p.queue };
-}
-
-function fingerprint(request: TaskRequest): string {
-  const { idempotencyKey: _key, ...rest } = request;
-  return createHash('sha256').update(stableStringify(rest)).digest('hex');
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function toView(job: Job<TaskJobData, TaskJobResult>, queue: string, state: string): TaskView {

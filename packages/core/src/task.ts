@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { labelSetSchema } from './label-set';
 
 /** Largest delay a task may ask for: 7 days. */
 export const MAX_DELAY_MS = 7 * 24 * 3600 * 1000;
@@ -26,8 +27,8 @@ export const taskRequestSchema = z
     sessionId: label.max(128).optional(),
     /** Same key, same capability: the same task, enqueued once. */
     idempotencyKey: z.string().min(1).max(256).optional(),
-    /** Labels the serving agent must carry, e.g. `{ "tier": "fast" }`. */
-    requirements: z.record(label, label).optional(),
+    /** Labels the serving agent must carry, e.g. `{ "tier": "fast" }` (at most 3, as agents carry). */
+    requirements: labelSetSchema.optional(),
   })
   .strict();
 
@@ -46,9 +47,12 @@ export interface TaskJobData {
   timeoutMs: number;
   /** Epoch ms when the API accepted the task. */
   enqueuedAt: number;
+  /**
+   * On tasks that run in session order: epoch ms when the task joined its session's order
+   * (see `SessionOrder`).
+   */
+  orderedAt?: number;
   idempotencyKey?: string;
-  /** Hash of the request, to tell a replay from a conflicting reuse of an idempotency key. */
-  fingerprint?: string;
 }
 
 /** Token usage of a task (filled by LLM-backed handlers). */
@@ -86,6 +90,10 @@ export interface TaskView {
   agentId?: string;
   progress?: unknown;
   usage?: TaskUsage;
+  /** Epoch ms when the task was cancelled (status `cancelled`). */
+  cancelledAt?: number;
+  /** Why it was cancelled (status `cancelled`). */
+  cancelReason?: string;
   timings: {
     enqueuedAt: number;
     startedAt?: number;

@@ -143,6 +143,15 @@ describe('GET /v1/capabilities', () => {
       liveAgents: 1,
       capacity: 8,
       depth: { waiting: 1, active: 1, delayed: 1, prioritized: 1, completed: 1, failed: 0 },
+      queues: [
+        {
+          queue: 'cap.input.parse',
+          labels: {},
+          liveAgents: 1,
+          capacity: 8,
+          depth: { waiting: 1, active: 1, delayed: 1, prioritized: 1, completed: 1, failed: 0 },
+        },
+      ],
     });
     expect(byName.get('narrative.generate')).toMatchObject({ liveAgents: 1, capacity: 4 });
     expect(byName.get('world.update')).toMatchObject({

@@ -15,7 +15,7 @@ afterAll(async () => {
 const parse = (text: string) => ({ capability: 'input.parse', input: { text } });
 
 describe('POST /v1/tasks', () => {
-  it('answers 202 once the job is in the queue of its capability, with its data and options', async () => {
+  it('answers 202 once the job is in the queue of its capability and requirements, with its data and options', async () => {
     const res = await request(h.app)
       .post('/v1/tasks')
       .send({
@@ -28,12 +28,14 @@ describe('POST /v1/tasks', () => {
       })
       .expect(202);
     expect(res.body).toEqual({
-      id: expect.stringMatching(/^cap\.narrative\.generate~[0-9a-f-]{36}$/),
+      id: expect.stringMatching(/^cap\.narrative\.generate\.tier-fast~[0-9a-f-]{36}$/),
       status: 'queued',
       capability: 'narrative.generate',
-      queue: 'cap.narrative.generate',
+      queue: 'cap.narrative.generate.tier-fast',
     });
-    const job = await h.queue('cap.narrative.generate').getJob((res.body as EnqueuedTask).id);
+    const job = await h
+      .queue('cap.narrative.generate.tier-fast')
+      .getJob((res.body as EnqueuedTask).id);
     expect(job?.name).toBe('narrative.generate');
     expect(job?.data).toMatchObject({
       capability: 'narrative.generate',

@@ -90,6 +90,37 @@ describe('supervisor process', () => {
     expect(await registry.list()).toEqual([]);
   });
 
+  it('a standby takes over within 5 s when the leader is killed, and runs the workers', async () => {
+    supervisor = start();
+    const standby = start();
+    try {
+      const first = await liveAgents(3, 'three live agents under the first leader');
+      const leaderKey = names.key('supervisor', 'leader');
+      const leaderId = (await redis.get(leaderKey)) as string;
+      const leaderPid = Number(leaderId.split('-').at(-2));
+      const [leader, other] =
+        supervisor.child.pid === leaderPid ? [supervisor, standby] : [standby, supervisor];
+      const killedAt = Date.now();
+      leader.signal('SIGKILL');
+      const newLeader = await waitFor(
+        async () => {
+          const id = await redis.get(leaderKey);
+          return id && id !== leaderId ? id : undefined;
+        },
+        { timeoutMs: 10_000, what: 'the standby to take the lead' },
+      );
+      expect(Date.now() - killedAt).toBeLessThan(5000);
+      expect(Number(newLeader.split('-').at(-2))).toBe(other.child.pid);
+      // The dead leader's workers stop by themselves; the new leader starts its own.
+      await waitFor(() => first.every((a) => !isAlive(a.pid)), { what: 'old workers to exit' });
+      const second = await liveAgents(3, 'three live agents under the new leader');
+      expect(second.map((a) => a.pid).some((pid) => first.some((a) => a.pid === pid))).toBe(false);
+    } finally {
+      standby.signal('SIGKILL');
+      await standby.exited;
+    }
+  });
+
   it('runs only the agent types config enables', async () => {
     supervisor = start({
       TTA_AGENTS: JSON.stringify({

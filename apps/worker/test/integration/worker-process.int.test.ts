@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { Queue } from 'bullmq';
 import { AgentRegistry, type QueueNames, type TaskJobData } from '@tta/core';
 import {
   createTestRedis,
   deletePrefix,
+  REPO_ROOT,
   spawnNode,
   testRedisUrl,
   uniqueNames,
@@ -84,6 +86,97 @@ describe('worker process', () => {
     expect(events).toEqual(['joined', 'left']);
   });
 
+  describe('with slow tasks', () => {
+    const chaosEnv = (graceMs: number): NodeJS.ProcessEnv => ({
+      TTA_WORKER_SHUTDOWN_GRACE_MS: String(graceMs),
+      TTA_CAPABILITIES: JSON.stringify({ 'test.chaos': { agentType: 'chaos' } }),
+      TTA_AGENTS: JSON.stringify({
+        chaos: {
+          concurrency: 4,
+          module: path.join(REPO_ROOT, 'test/fixtures/agents/chaos-agent.js'),
+        },
+      }),
+    });
+    let chaosQueue: Queue;
+    const others: TestProcess[] = [];
+
+    beforeEach(() => {
+      chaosQueue = new Queue(names.capability('test.chaos'), {
+        connection: redis,
+        prefix: names.prefix,
+      });
+    });
+
+    afterEach(async () => {
+      for (const other of others.splice(0)) {
+        other.signal('SIGKILL');
+        await other.exited;
+      }
+      await chaosQueue.close();
+    });
+
+    const addSlow = (count: number, ms: number) =>
+      chaosQueue.addBulk(
+        Array.from({ length: count }, () => ({
+          name: 'test.chaos',
+          data: {
+            capability: 'test.chaos',
+            input: { ms },
+            timeoutMs: 60_000,
+            enqueuedAt: Date.now(),
+          },
+        })),
+      );
+
+    it('after the grace period, hands unfinished tasks back so another agent takes them at once', async () => {
+      worker = startWorker(['--agent', 'chaos'], chaosEnv(300));
+      await waitFor(async () => (await registry.list({ status: 'ready' }))[0], {
+        timeoutMs: 15_000,
+        what: 'worker',
+      });
+      const jobs = await addSlow(2, 30_000);
+      await waitFor(async () => (await chaosQueue.getJobCounts('active')).active === 2, {
+        what: 'tasks to start',
+      });
+      worker.signal('SIGTERM');
+      expect(await worker.exited).toBe(0);
+      const exitedAt = Date.now();
+      expect(await chaosQueue.getJobCounts('active', 'waiting')).toMatchObject({
+        active: 0,
+        waiting: 2,
+      });
+      others.push(startWorker(['--agent', 'chaos'], chaosEnv(300)));
+      await waitFor(async () => (await chaosQueue.getJobCounts('active')).active === 2, {
+        timeoutMs: 15_000,
+        what: 'the handed-back tasks to run on the new agent',
+      });
+      // Well under the lock expiry plus process start: nothing waited for a lock to expire.
+      const firstState = await Promise.all(jobs.map((j) => chaosQueue.getJobState(String(j.id))));
+      expect(firstState).toEqual(['active', 'active']);
+      expect(Date.now() - exitedAt).toBeLessThan(10_000);
+    });
+
+    it('a second signal forces the worker out with exit code 1', async () => {
+      worker = startWorker(['--agent', 'chaos'], chaosEnv(30_000));
+      await waitFor(async () => (await registry.list({ status: 'ready' }))[0], {
+        timeoutMs: 15_000,
+        what: 'worker',
+      });
+      await addSlow(1, 30_000);
+      await waitFor(async () => (await chaosQueue.getJobCounts('active')).active === 1, {
+        what: 'task to start',
+      });
+      worker.signal('SIGTERM');
+      await waitFor(async () => (await registry.list({ status: 'draining' })).length === 1, {
+        what: 'draining',
+      });
+      const t0 = Date.now();
+      worker.signal('SIGTERM');
+      expect(await worker.exited).toBe(1);
+      expect(Date.now() - t0).toBeLessThan(2000);
+    });
+  });
+
   it('processes a task and stores its result', async () => {
     worker = startWorker([], { AGENT_TYPE: 'narrative-generator' });
     const job = await queue.add('narrative.generate', {
@@ -110,7 +203,17 @@ describe('worker process', () => {
     worker = startWorker(['--agent', 'nope']);
     expect(await worker.exited).toBe(2);
     expect(worker.output().trim()).toMatch(
-      /^worker: --agent <type> \(or AGENT_TYPE\) must be one of: .*narrative-generator/,
+      /^worker: unknown agent type 'nope': built-in types are .*narrative-generator.*agents\.nope\.module$/,
+    );
+  });
+
+  it('refuses an agent module that cannot be loaded, naming the config key', async () => {
+    worker = startWorker(['--agent', 'ghost'], {
+      TTA_AGENTS: JSON.stringify({ ghost: { module: '/nonexistent/ghost-agent.js' } }),
+    });
+    expect(await worker.exited).toBe(2);
+    expect(worker.output().trim()).toMatch(
+      /^agents\.ghost\.module: cannot load \/nonexistent\/ghost-agent\.js/,
     );
   });
 

@@ -117,22 +117,37 @@ describe('AgentRuntime', () => {
     expect((await registry.events()).map((e) => e.type)).toEqual(['joined', 'left']);
   });
 
-  it('after the grace period, aborts what is still running', async () => {
-    const rt = runtime(
+  it('after the grace period, hands what is still running back to the queue at once', async () => {
+    let aborted = 0;
+    const stuck = runtime(
       (_task, ctx) =>
         new Promise((_r, reject) =>
-          ctx.signal.addEventListener('abort', () => reject(new Error('x'))),
+          ctx.signal.addEventListener('abort', () => {
+            aborted += 1;
+            reject(new Error('x'));
+          }),
         ),
       { shutdownGraceMs: 200 },
     );
-    await rt.start();
-    await queue.add('echo.run', jobData({}, 60_000));
-    await waitFor(() => rt.activeTasks === 1, { what: 'task to start' });
+    await stuck.start();
+    const job = await queue.add('echo.run', jobData({}, 60_000), { attempts: 1 });
+    await waitFor(() => stuck.activeTasks === 1, { what: 'task to start' });
     const t0 = Date.now();
-    await rt.stop();
+    await stuck.stop();
     expect(Date.now() - t0).toBeLessThan(3000);
-    expect(rt.activeTasks).toBe(0);
-    expect(await registry.get(rt.id)).toBeUndefined();
+    expect(aborted).toBe(1);
+    expect(stuck.activeTasks).toBe(0);
+    expect(await registry.get(stuck.id)).toBeUndefined();
+    // Back in the wait list with its lock released: another agent takes it without waiting.
+    expect(await queue.getJobState(String(job.id))).toBe('waiting');
+    const next = runtime(async () => 'finished elsewhere');
+    await next.start();
+    const result = (await job.waitUntilFinished(events, 5000)) as {
+      output: unknown;
+      agentId: string;
+    };
+    expect(result).toMatchObject({ output: 'finished elsewhere', agentId: next.id });
+    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it('retries a failing task, but not one whose input is invalid', async () => {

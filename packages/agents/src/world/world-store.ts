@@ -38,7 +38,15 @@ export interface WorldUpdateOptions {
   expectedVersion?: number;
   /** Stops before the next attempt or write when aborted. */
   signal?: AbortSignal;
+  /**
+   * The task making the update. A task already applied (run twice after a failover) gets its
+   * recorded result back and changes nothing.
+   */
+  taskId?: string;
 }
+
+/** How many applied task ids a session remembers for {@link WorldUpdateOptions.taskId}. */
+export const REMEMBERED_TASKS = 256;
 
 /** Default of {@link WorldStoreOptions.sessionTtlMs}: 7 days. */
 export const DEFAULT_SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -56,14 +64,28 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return stored
 `);
 
-// Writes the new state only if the stored version (0 when absent) is still the one read.
-// Returns -1 when written, else the stored version.
+// Writes the new state only if the stored version (0 when absent) is still the one read, and
+// records the task's result so that a second run of the same task is answered from the record.
+// Returns {'written'}, {'conflict', storedVersion} or {'replayed', recordedResult}.
 const COMPARE_AND_SET = new LuaScript(`
+local field = 'task:' .. ARGV[5]
+if ARGV[5] ~= '' then
+  local recorded = redis.call('HGET', KEYS[1], field)
+  if recorded then return {'replayed', recorded} end
+end
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-if current ~= tonumber(ARGV[1]) then return current end
+if current ~= tonumber(ARGV[1]) then return {'conflict', tostring(current)} end
 redis.call('HSET', KEYS[1], 'version', ARGV[2], 'state', ARGV[3])
+if ARGV[5] ~= '' then
+  redis.call('HSET', KEYS[1], field, ARGV[6])
+  redis.call('RPUSH', KEYS[2], ARGV[5])
+  while redis.call('LLEN', KEYS[2]) > tonumber(ARGV[7]) do
+    redis.call('HDEL', KEYS[1], 'task:' .. redis.call('LPOP', KEYS[2]))
+  end
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return -1
+return {'written'}
 `);
 
 /** Fills the defaults of {@link WorldStoreOptions} and checks them; throws at once if wrong. */
@@ -130,43 +152,77 @@ export class WorldStore {
     options: WorldUpdateOptions = {},
   ): Promise<T & { version: number; attempts: number }> {
     const key = this.key(sessionId);
-    const { expectedVersion, signal } = options;
+    const { expectedVersion, signal, taskId = '' } = options;
     const what = `world of session '${sessionId}'`;
     for (let attempt = 1; ; attempt += 1) {
       signal?.throwIfAborted();
-      const current = await this.peek(sessionId, key);
+      const current = await this.peek(sessionId, key, taskId);
+      if (current.recorded !== undefined)
+        return { ...(current.recorded as T & { version: number }), attempts: 0 };
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new VersionConflictError(what, expectedVersion, current.version);
       }
-      const next = transition(current);
+      const next = { ...transition(current), version: current.version + 1 };
       signal?.throwIfAborted();
-      const stored = await this.compareAndSet(key, current.version, next.world);
-      if (stored === undefined) return { ...next, version: current.version + 1, attempts: attempt };
+      const outcome = await this.compareAndSet(key, current.version, next, taskId);
+      if (outcome.kind === 'written') return { ...next, attempts: attempt };
+      if (outcome.kind === 'replayed')
+        return { ...(outcome.recorded as T & { version: number }), attempts: 0 };
       if (expectedVersion !== undefined || attempt >= this.options.maxUpdateAttempts) {
-        throw new VersionConflictError(what, current.version, stored);
+        throw new VersionConflictError(what, current.version, outcome.version);
       }
     }
   }
 
-  /** The stored world without creating or touching it; the initial world at version 0 if none. */
-  private async peek(sessionId: string, key: string): Promise<VersionedWorld> {
-    const [version, state] = await this.options.redis.hmget(key, 'version', 'state');
+  /**
+   * The stored world without creating or touching it (the initial world at version 0 if none),
+   * and the recorded result of `taskId` if that task was applied already.
+   */
+  private async peek(
+    sessionId: string,
+    key: string,
+    taskId: string,
+  ): Promise<VersionedWorld & { recorded?: unknown }> {
+    const [version, state, recorded] = await this.options.redis.hmget(
+      key,
+      'version',
+      'state',
+      `task:${taskId}`,
+    );
+    if (taskId !== '' && recorded != null)
+      return { version: Number(version), world: initialWorld(), recorded: JSON.parse(recorded) };
     if (version == null || state == null) return { version: 0, world: initialWorld() };
     return { version: Number(version), world: parseState(sessionId, state) };
   }
 
-  /** Writes `world` as version `version + 1`; `undefined` if written, else the stored version. */
+  /** Writes `next.world` as version `version + 1` and records `next` as the task's result. */
   private async compareAndSet(
     key: string,
     version: number,
-    world: WorldState,
-  ): Promise<number | undefined> {
-    const reply = await COMPARE_AND_SET.run(
+    next: { world: WorldState; version: number },
+    taskId: string,
+  ): Promise<
+    | { kind: 'written' }
+    | { kind: 'conflict'; version: number }
+    | { kind: 'replayed'; recorded: unknown }
+  > {
+    const reply = (await COMPARE_AND_SET.run(
       this.options.redis,
-      [key],
-      [version, version + 1, JSON.stringify(world), this.options.sessionTtlMs],
-    );
-    return Number(reply) < 0 ? undefined : Number(reply);
+      [key, `${key}:tasks`],
+      [
+        version,
+        next.version,
+        JSON.stringify(next.world),
+        this.options.sessionTtlMs,
+        taskId,
+        JSON.stringify(next),
+        REMEMBERED_TASKS,
+      ],
+    )) as [string, string?];
+    if (reply[0] === 'written') return { kind: 'written' };
+    if (reply[0] === 'replayed')
+      return { kind: 'replayed', recorded: JSON.parse(reply[1] ?? 'null') };
+    return { kind: 'conflict', version: Number(reply[1]) };
   }
 }
 

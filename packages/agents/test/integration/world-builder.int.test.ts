@@ -162,6 +162,22 @@ describe('world-builder (Redis)', () => {
     ).rejects.toThrow('invalid sessionId');
   });
 
+  test('a task run twice (failover) is applied once and answered with its recorded result', async () => {
+    const sessionId = newSession();
+    const task = agentTask('world.update', { text: 'go north' }, { sessionId });
+    const first = updateOutput.parse(
+      await agents[0]!.handler(task, createTaskContext('world-builder')),
+    );
+    // The same task again on another agent, concurrently with a different task.
+    const [again, other] = await Promise.all([
+      agents[1]!.handler(task, createTaskContext('world-builder')),
+      update(sessionId, { text: 'look around' }, agents[2]),
+    ]);
+    expect(updateOutput.parse(again)).toEqual(first);
+    expect(other.version).toBe(first.version + 1);
+    expect((await read(sessionId)).world.turn).toBe(2);
+  });
+
   test('writes nothing when the task is aborted', async () => {
     const sessionId = newSession();
     const ctx = createTaskContext();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { labelSetSchema } from '../label-set';
 
 const name = z
   .string()
@@ -17,6 +18,13 @@ export const capabilityConfigSchema = z
     attempts: z.number().int().min(1).max(100).optional(),
     /** Base delay of the exponential backoff between attempts. */
     backoffMs: z.number().int().min(0).optional(),
+    /** Fraction (0 to 1) of each backoff delay that is random; default `tasks.defaultBackoffJitter`. */
+    backoffJitter: z.number().min(0).max(1).optional(),
+    /**
+     * Tasks of one session never overlap and run in the order they were accepted (for
+     * capabilities that change a session's state, such as `world.update`). Default: false.
+     */
+    ordered: z.boolean().optional(),
   })
   .strict();
 
@@ -30,8 +38,18 @@ export const agentTypeConfigSchema = z
     enabled: z.boolean().default(true),
     /** How many worker processes the local executor keeps running. */
     replicas: z.number().int().min(0).max(64).default(1),
-    /** Jobs one worker process runs at once, across its queues. */
+    /** Jobs one worker process runs at once, on each queue it consumes. */
     concurrency: z.number().int().min(1).max(10_000).default(16),
+    /**
+     * For an agent type that is not built in: the module (path relative to the config
+     * directory, or absolute) whose `createAgent(deps)` returns its definition.
+     */
+    module: z.string().min(1).optional(),
+    /**
+     * Labels of this type's agents (at most 3, e.g. `{ "tier": "fast" }`), over those of its
+     * definition: its agents also consume the pool queues of these labels.
+     */
+    labels: labelSetSchema.optional(),
   })
   .strict();
 

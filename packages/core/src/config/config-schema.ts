@@ -10,6 +10,16 @@ convict.addFormat({
   coerce: (value: unknown) => (typeof value === 'string' ? Number(value) : value),
 });
 
+convict.addFormat({
+  name: 'fraction',
+  validate(value: unknown) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+      throw new Error('must be a number from 0 to 1');
+    }
+  },
+  coerce: (value: unknown) => (typeof value === 'string' ? Number(value) : value),
+});
+
 /** The convict schema of every process's configuration. Only the config module reads it. */
 export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
   return convict(
@@ -93,6 +103,12 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           default: 'queue',
           env: 'TTA_ROUTING_NO_LIVE_AGENT',
         },
+        snapshotTtlMs: {
+          doc: 'How long the router reuses what it read of live agents and queue depths (for tasks with requirements, and every task when noLiveAgent is refuse); 0 reads for every task.',
+          format: 'nat',
+          default: 250,
+          env: 'TTA_ROUTING_SNAPSHOT_TTL_MS',
+        },
       },
       tasks: {
         defaultTimeoutMs: {
@@ -119,6 +135,12 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           default: 500,
           env: 'TTA_TASKS_DEFAULT_BACKOFF_MS',
         },
+        defaultBackoffJitter: {
+          doc: 'Fraction (0 to 1) of each backoff delay that is random, so that retries spread out.',
+          format: 'fraction',
+          default: 0.5,
+          env: 'TTA_TASKS_DEFAULT_BACKOFF_JITTER',
+        },
         keepCompletedSeconds: {
           doc: 'How long a completed task and its result stay readable.',
           format: 'positive-int',
@@ -137,6 +159,18 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           default: 604_800,
           env: 'TTA_TASKS_KEEP_FAILED_SECONDS',
         },
+        idempotencyWindowSeconds: {
+          doc: 'How long an idempotency key gives back its task (even once its job is gone); after it, the key may be reused.',
+          format: 'positive-int',
+          default: 86_400,
+          env: 'TTA_TASKS_IDEMPOTENCY_WINDOW_SECONDS',
+        },
+        keepDeadLetteredSeconds: {
+          doc: 'How long a task stays in the dead-letter queue before it is purged.',
+          format: 'positive-int',
+          default: 2_592_000,
+          env: 'TTA_TASKS_KEEP_DEAD_LETTERED_SECONDS',
+        },
       },
       registry: {
         heartbeatIntervalMs: {
@@ -154,15 +188,15 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
       },
       worker: {
         lockDurationMs: {
-          doc: "BullMQ job lock; a dead worker's job is taken back after at most this long.",
+          doc: "BullMQ job lock, renewed every half of it; a dead worker's job runs again about this long after it died.",
           format: 'positive-int',
-          default: 4000,
+          default: 1500,
           env: 'TTA_WORKER_LOCK_DURATION_MS',
         },
         stalledIntervalMs: {
           doc: 'How often workers check for stalled jobs.',
           format: 'positive-int',
-          default: 2000,
+          default: 250,
           env: 'TTA_WORKER_STALLED_INTERVAL_MS',
         },
         maxStalledCount: {
@@ -186,9 +220,9 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
       },
       supervisor: {
         leaderLockTtlMs: {
-          doc: 'Lifetime of the leader lock; a standby takes over at most this long after the leader dies.',
+          doc: 'Lifetime of the leader lock, renewed every third of it; a standby takes over within about 1.3 times this after the leader dies.',
           format: 'positive-int',
-          default: 5000,
+          default: 3000,
           env: 'TTA_SUPERVISOR_LEADER_LOCK_TTL_MS',
         },
         sweepIntervalMs: {

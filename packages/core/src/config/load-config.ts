@@ -21,7 +21,7 @@ export type DeepReadonly<T> = T extends (infer U)[]
 interface EnumKeys {
   env: 'production' | 'development' | 'test';
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'pretty' };
-  routing: { noLiveAgent: 'queue' | 'refuse' };
+  routing: Omit<RawConfig['routing'], 'noLiveAgent'> & { noLiveAgent: 'queue' | 'refuse' };
 }
 
 /** The validated, frozen configuration every process receives. */

@@ -18,24 +18,6 @@ describe('TaskId', () => {
     expect(ids.size).toBe(100);
   });
 
-  it('derives the same id from the same idempotency key and queue', () => {
-    const id = TaskId.fromIdempotencyKey(QUEUE, 'turn-42');
-    expect(TaskId.fromIdempotencyKey(QUEUE, 'turn-42')).toBe(id);
-    expect(TaskId.parse(id)).toEqual({ queue: QUEUE, uuid: id.slice(QUEUE.length + 1) });
-  });
-
-  it('derives distinct ids for distinct keys and distinct queues', () => {
-    const ids = [
-      TaskId.fromIdempotencyKey(QUEUE, 'turn-42'),
-      TaskId.fromIdempotencyKey(QUEUE, 'turn-43'),
-      TaskId.fromIdempotencyKey('cap.input.parse', 'turn-42'),
-      // The separator cannot be used to make two (queue, key) pairs collide.
-      TaskId.fromIdempotencyKey(`${QUEUE}.a`, 'b'),
-      TaskId.fromIdempotencyKey(QUEUE, 'a\nb'),
-    ];
-    expect(new Set(ids).size).toBe(ids.length);
-  });
-
   it.each([
     '',
     'nonsense',

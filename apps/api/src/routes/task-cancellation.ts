@@ -1,0 +1,31 @@
+import { ValidationError, type TaskCanceller } from '@tta/core';
+import { Router } from 'express';
+
+/** Options of {@link taskCancellationRoutes}. */
+export interface TaskCancellationRoutesOptions {
+  /** Cancels tasks across processes. */
+  canceller: TaskCanceller;
+}
+
+/**
+ * `DELETE /v1/tasks/:id` (optional `?reason=`, at most 256 characters): 202
+ * `{ id, status: 'cancelled' }` once the task's tombstone is written and its job removed (a
+ * pending task never runs) or its agent told to abort it (a running one). Cancelling again
+ * answers the same. 404 `not_found` for an unknown id, 409 `task_finished` for a task that
+ * already completed or failed.
+ */
+export function taskCancellationRoutes(options: TaskCancellationRoutesOptions): Router {
+  const router = Router();
+  router.delete('/v1/tasks/:id', async (req, res) => {
+    const { reason } = req.query;
+    if (reason !== undefined && typeof reason !== 'string') {
+      throw new ValidationError([{ path: 'reason', message: 'must be given once, as text' }]);
+    }
+    const answer = await options.canceller.cancel(
+      req.params.id,
+      reason === undefined ? {} : { reason },
+    );
+    res.status(202).json(answer);
+  });
+  return router;
+}

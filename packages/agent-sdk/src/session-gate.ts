@@ -1,0 +1,114 @@
+import { Job, Queue } from 'bullmq';
+import {
+  SessionOrder,
+  TaskId,
+  toError,
+  type Logger,
+  type QueueNames,
+  type TaskJobData,
+  type TaskProgress,
+} from '@tta/core';
+import type { Redis } from 'ioredis';
+
+/** Options of {@link SessionGate}. */
+export interface SessionGateOptions {
+  connection: Redis;
+  names: QueueNames;
+  logger: Logger;
+  /**
+   * How long a task waiting for an earlier one of its session stays parked (delayed) before it
+   * looks again, should the earlier task's agent die before handing over. Default: 1000 ms.
+   */
+  parkMs?: number;
+}
+
+/**
+ * The agent side of {@link SessionOrder}: lets an ordered task run only when it heads its
+ * session's order, parks it (BullMQ delayed) otherwise, and on its end hands the turn to the
+ * next task, promoting it from delayed at once.
+ */
+export class SessionGate {
+  private readonly order: SessionOrder;
+  private readonly queues = new Map<string, Queue>();
+  private readonly parkMs: number;
+
+  constructor(private readonly options: SessionGateOptions) {
+    this.order = new SessionOrder(options.connection, { names: options.names });
+    this.parkMs = options.parkMs ?? 1000;
+  }
+
+  /** Whether the task of `job` runs in session order. */
+  static applies(job: Job<TaskJobData>): boolean {
+    return job.data.orderedAt !== undefined && job.data.sessionId !== undefined;
+  }
+
+  /**
+   * `true` when the task may run now. Otherwise the job has been moved to delayed and the
+   * caller must throw BullMQ's `DelayedError`.
+   */
+  async enter(job: Job<TaskJobData>, token: string | undefined): Promise<boolean> {
+    const { sessionId, entry } = this.place(job);
+    const progressOf = (taskId: string) => this.progressOf(taskId);
+    if ((await this.order.turn(sessionId, entry, progressOf)) === 'run') return true;
+    await job.moveToDelayed(Date.now() + this.parkMs, token);
+    // The earlier task may have ended between the look and the parking: take the turn now.
+    if ((await this.order.turn(sessionId, entry, progressOf)) === 'run') {
+      await job.promote().catch(() => undefined);
+    }
+    return false;
+  }
+
+  /** Ends the task's turn and promotes the next task of the session if it is parked. */
+  async leave(job: Job<TaskJobData>): Promise<void> {
+    const { sessionId, entry } = this.place(job);
+    const next = await this.order.release(sessionId, entry);
+    const queue = next && this.queueOf(next);
+    if (!next || !queue) return;
+    try {
+      const waiting = await Job.fromId(queue, next);
+      if (waiting && (await waiting.isDelayed())) await waiting.promote();
+    } catch (err) {
+      // It was promoted by another agent or started meanwhile; the park delay covers the rest.
+      this.options.logger.debug('session order: next task not promoted', {
+        taskId: next,
+        error: toError(err).message,
+      });
+    }
+  }
+
+  /** Closes the queues opened for look-ups (not the shared connection). */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+
+  private place(job: Job<TaskJobData>): { sessionId: string; entry: string } {
+    return {
+      sessionId: job.data.sessionId as string,
+      entry: SessionOrder.entry(String(job.id), job.data.orderedAt as number),
+    };
+  }
+
+  private async progressOf(taskId: string): Promise<TaskProgress> {
+    const queue = this.queueOf(taskId);
+    if (!queue) return 'missing';
+    const state = await queue.getJobState(taskId);
+    if (state === 'unknown') return 'missing';
+    return state === 'completed' || state === 'failed' ? 'ended' : 'pending';
+  }
+
+  private queueOf(taskId: string): Queue | undefined {
+    const parsed = TaskId.parse(taskId);
+    if (!parsed) return undefined;
+    let queue = this.queues.get(parsed.queue);
+    if (!queue) {
+      queue = new Queue(parsed.queue, {
+        connection: this.options.connection,
+        prefix: this.options.names.prefix,
+      });
+      queue.on('error', () => undefined);
+      this.queues.set(parsed.queue, queue);
+    }
+    return queue;
+  }
+}

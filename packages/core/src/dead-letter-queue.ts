@@ -1,0 +1,336 @@
+import { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Counter, type Registry } from 'prom-client';
+import {
+  deadLetterDataOf,
+  toDeadLetterEntry,
+  type DeadLetterEntry,
+  type DeadLetterJobData,
+} from './dead-letter-entry';
+import { NotFoundError, TaskExistsError } from './errors';
+import type { Logger } from './logger';
+import type { QueueNames } from './queue-names';
+import type { EnqueuedTask, TaskJobData } from './task';
+import { TaskId } from './task-id';
+
+/** Options of {@link DeadLetterQueue}. */
+export interface DeadLetterQueueOptions {
+  /** The connection every queue of this object uses; the caller owns and closes it. */
+  connection: Redis;
+  /** Queue and key names of the deployment. */
+  names: QueueNames;
+  /**
+   * The capability queues whose failed jobs are dead-lettered, e.g. `TaskRouter.refreshQueues`.
+   * Called on every {@link DeadLetterQueue.moveFailed}, so queues added later (pools) are
+   * watched too.
+   */
+  queues: () => readonly string[] | Promise<readonly string[]>;
+  /** Where moves, retries and purges are logged. Default: nowhere. */
+  logger?: Logger;
+  /** How long an entry stays in the dead-letter queue before `moveFailed` purges it. Default: 30 days. */
+  retentionMs?: number;
+  /** Most failed jobs one `moveFailed` call looks at in each queue. Default: 500. */
+  maxPerQueue?: number;
+  /** Where the `tta_tasks_dead_lettered_total{capability}` counter goes. Default: none. */
+  metrics?: Registry;
+}
+
+/** {@link DeadLetterQueueOptions} with their defaults filled in. */
+export interface ResolvedDeadLetterQueueOptions extends DeadLetterQueueOptions {
+  retentionMs: number;
+  maxPerQueue: number;
+}
+
+/** Fills the defaults of {@link DeadLetterQueueOptions} and checks them. */
+export function resolveDeadLetterQueueOptions(
+  options: DeadLetterQueueOptions,
+): ResolvedDeadLetterQueueOptions {
+  const resolved = {
+    ...options,
+    retentionMs: options.retentionMs ?? 30 * 24 * 3600 * 1000,
+    maxPerQueue: options.maxPerQueue ?? 500,
+  };
+  if (!(resolved.retentionMs > 0)) throw new Error('DeadLetterQueue: retentionMs must be > 0');
+  if (!Number.isInteger(resolved.maxPerQueue) || resolved.maxPerQueue < 1) {
+    throw new Error('DeadLetterQueue: maxPerQueue must be a positive integer');
+  }
+  return resolved;
+}
+
+/** Which part of the dead-letter queue {@link DeadLetterQueue.list} reads, newest first. */
+export interface DeadLetterListOptions {
+  /** Index of the first entry. Default: 0. */
+  start?: number;
+  /** Index of the last entry, inclusive. Default: `start + 49`. */
+  end?: number;
+  /** Only the entries of this capability. */
+  capability?: string;
+}
+
+/** One page of the dead-letter queue. */
+export interface DeadLetterPage {
+  entries: DeadLetterEntry[];
+  /** Entries in the whole queue (of the capability, when filtered). */
+  total: number;
+}
+
+/** What one {@link DeadLetterQueue.moveFailed} call did. */
+export interface MoveFailedResult {
+  /** Ids of the tasks moved to the dead-letter queue. */
+  moved: string[];
+  /** Failed jobs left where they are: cancelled tasks and stages of workflow runs. */
+  skipped: number;
+  /** Entries purged for being older than the retention. */
+  purged: number;
+}
+
+const PAGE_SIZE = 100;
+const PURGE_BATCH = 500;
+
+/**
+ * The dead-letter queue: a BullMQ queue (`dead-letter`) of tasks that failed for good, with
+ * everything needed to understand and retry them. Its jobs are never processed; each holds
+ * a {@link DeadLetterJobData} under the id of the task it stands for. Two sorted sets index
+ * the entries by the time they arrived, overall and per capability, for paging.
+ */
+export class DeadLetterQueue {
+  private readonly options: ResolvedDeadLetterQueueOptions;
+  private readonly queues = new Map<string, Queue>();
+  private readonly cursors = new Map<string, number>();
+  private readonly deadLettered?: Counter<'capability'>;
+  private closing?: Promise<void>;
+
+  constructor(options: DeadLetterQueueOptions) {
+    this.options = resolveDeadLetterQueueOptions(options);
+    if (options.metrics) {
+      this.deadLettered = new Counter({
+        name: 'tta_tasks_dead_lettered_total',
+        help: 'Tasks moved to the dead-letter queue',
+        labelNames: ['capability'],
+        registers: [options.metrics],
+      });
+    }
+  }
+
+  /**
+   * Moves the jobs in the `failed` set of every watched queue (exhausted attempts,
+   * unrecoverable errors, stalled too often) to the dead-letter queue, at most `maxPerQueue`
+   * per queue per call (a cursor per queue resumes where the last call stopped), then purges
+   * entries older than the retention.
+   *
+   * A job is skipped, and left in its `failed` set, when its task was cancelled (a
+   * `cancelled:<taskId>` key exists: cancellation owns it) or when it is a stage of a workflow
+   * run (it has a parent, whose failure policy owns it; removing it would release the parent).
+   *
+   * Each move adds the dead-letter job under the task's id, indexes it, and only then removes
+   * the original. Adding a job whose id exists is a no-op in BullMQ and indexing is `ZADD NX`,
+   * so a call that dies between the steps leaves the original in its `failed` set and the next
+   * call finishes the move without a second entry; removing first could lose the task.
+   */
+  async moveFailed(): Promise<MoveFailedResult> {
+    const result: MoveFailedResult = { moved: [], skipped: 0, purged: 0 };
+    for (const name of await this.options.queues()) {
+      const { moved, skipped } = await this.moveFailedOf(name);
+      result.moved.push(...moved);
+      result.skipped += skipped;
+    }
+    result.purged = await this.purgeExpired();
+    return result;
+  }
+
+  /** A page of entries, newest first, with the total. */
+  async list(options: DeadLetterListOptions = {}): Promise<DeadLetterPage> {
+    const start = options.start ?? 0;
+    const end = options.end ?? start + 49;
+    const redis = this.options.connection;
+    const key = this.indexKey(options.capability);
+    const [ids, total] = await Promise.all([redis.zrevrange(key, start, end), redis.zcard(key)]);
+    const found = await Promise.all(ids.map((id) => this.find(id)));
+    // An index entry outlives its job only when a removal died half-way: drop it now.
+    const stale = ids.filter((_id, i) => found[i] === undefined);
+    if (stale.length > 0) await this.unindex(stale, options.capability);
+    const entries = found.filter((entry): entry is DeadLetterEntry => entry !== undefined);
+    return { entries, total: total - stale.length };
+  }
+
+  /** The entry of a task id, or `undefined` when the task is not in the dead-letter queue. */
+  async find(id: string): Promise<DeadLetterEntry | undefined> {
+    const job = await this.findJob(id);
+    return job ? toDeadLetterEntry(job) : undefined;
+  }
+
+  /** The entry of a task id; throws {@link NotFoundError} when there is none. */
+  async get(id: string): Promise<DeadLetterEntry> {
+    const entry = await this.find(id);
+    if (!entry) throw new NotFoundError('dead-letter entry', id);
+    return entry;
+  }
+
+  /**
+   * Puts a dead-lettered task back in its original queue under the same id, with fresh
+   * attempts and its original options, then removes the entry. Throws {@link NotFoundError}
+   * for an unknown id and {@link TaskExistsError} when its queue already holds a job of that
+   * id (a move still under way: the next `moveFailed` finishes it).
+   */
+  async retry(id: string): Promise<EnqueuedTask> {
+    const job = await this.findJob(id);
+    if (!job) throw new NotFoundError('dead-letter entry', id);
+    const { queue: name, capability, task, retryOptions } = job.data;
+    const queue = this.queue(name);
+    if (await queue.getJob(id)) throw new TaskExistsError(id, name);
+    const data: TaskJobData = { ...task, enqueuedAt: Date.now() };
+    await queue.add(capability, data, { ...retryOptions, jobId: id });
+    await this.removeEntry(id, capability);
+    this.options.logger?.info('dead-lettered task retried', { taskId: id, queue: name });
+    return { id, status: 'queued', capability, queue: name };
+  }
+
+  /** Deletes an entry for good; throws {@link NotFoundError} for an unknown id. */
+  async remove(id: string): Promise<void> {
+    const { capability } = await this.get(id);
+    await this.removeEntry(id, capability);
+  }
+
+  /** Closes the queues this object opened (not the connection). Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= Promise.allSettled([...this.queues.values()].map((q) => q.close())).then(
+      () => undefined,
+    );
+    return this.closing;
+  }
+
+  private async findJob(id: string): Promise<Job<DeadLetterJobData> | undefined> {
+    if (!TaskId.parse(id)) return undefined;
+    return Job.fromId<DeadLetterJobData>(this.deadLetterQueue(), id);
+  }
+
+  private async moveFailedOf(name: string): Promise<{ moved: string[]; skipped: number }> {
+    const queue = this.queue(name);
+    const moved: string[] = [];
+    let offset = this.cursors.get(name) ?? 0;
+    let examined = 0;
+    let skipped = 0;
+    while (examined < this.options.maxPerQueue) {
+      const size = Math.min(PAGE_SIZE, this.options.maxPerQueue - examined);
+      const ids = await queue.getRanges(['failed'], offset, offset + size - 1, true);
+      examined += ids.length;
+      const cancelled = await this.cancelledAmong(ids);
+      const outcomes = await Promise.all(
+        ids.map(async (id) => !cancelled.has(id) && (await this.moveOne(queue, id))),
+      );
+      outcomes.forEach((ok, i) => (ok ? moved.push(ids[i] as string) : skipped++));
+      // Moved jobs leave the set; the ones left behind push the next page further on.
+      offset += outcomes.filter((ok) => !ok).length;
+      if (ids.length < size) {
+        offset = 0;
+        break;
+      }
+    }
+    this.cursors.set(name, offset);
+    return { moved, skipped };
+  }
+
+  private async moveOne(queue: Queue, id: string): Promise<boolean> {
+    const job = await Job.fromId<TaskJobData>(queue, id);
+    if (!job || job.parentKey) return false;
+    const data = deadLetterDataOf(job, queue.name);
+    await this.deadLetterQueue().add(data.capability, data, { jobId: id });
+    await this.index(id, data.capability);
+    await queue.remove(id);
+    this.deadLettered?.inc({ capability: data.capability });
+    this.options.logger?.warn('task dead-lettered', {
+      taskId: id,
+      queue: queue.name,
+      capability: data.capability,
+      attempts: data.attempts,
+      agentId: data.agentId,
+      error: data.error.message,
+    });
+    return true;
+  }
+
+  private async cancelledAmong(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const pipeline = this.options.connection.pipeline();
+    for (const id of ids) pipeline.exists(this.options.names.key('cancelled', id));
+    const replies = (await pipeline.exec()) ?? [];
+    return new Set(
+      ids.filter((_id, i) => {
+        const [err, exists] = replies[i] ?? [];
+        if (err) throw err;
+        return exists === 1;
+      }),
+    );
+  }
+
+  private async purgeExpired(): Promise<number> {
+    const cutoff = Date.now() - this.options.retentionMs;
+    const ids = await this.options.connection.zrangebyscore(
+      this.indexKey(),
+      '-inf',
+      cutoff,
+      'LIMIT',
+      0,
+      PURGE_BATCH,
+    );
+    for (const id of ids) {
+      const entry = await this.find(id);
+      await this.removeEntry(id, entry?.capability);
+    }
+    if (ids.length > 0)
+      this.options.logger?.info('dead-letter entries purged', { count: ids.length });
+    return ids.length;
+  }
+
+  // The job goes first: an index entry left behind by a crash is dropped by the next list().
+  private async removeEntry(id: string, capability: string | undefined): Promise<void> {
+    await this.deadLetterQueue().remove(id);
+    await this.unindex([id], capability);
+  }
+
+  private async index(id: string, capability: string): Promise<void> {
+    const now = Date.now();
+    const multi = this.options.connection
+      .multi()
+      .zadd(this.indexKey(), 'NX', now, id)
+      .zadd(this.indexKey(capability), 'NX', now, id);
+    throwFirstError(await multi.exec());
+  }
+
+  private async unindex(ids: string[], capability: string | undefined): Promise<void> {
+    const multi = this.options.connection.multi().zrem(this.indexKey(), ...ids);
+    if (capability !== undefined) multi.zrem(this.indexKey(capability), ...ids);
+    throwFirstError(await multi.exec());
+  }
+
+  private indexKey(capability?: string): string {
+    const { names } = this.options;
+    return capability === undefined
+      ? names.key('dead-letter-index')
+      : names.key('dead-letter-index', 'capability', capability);
+  }
+
+  private deadLetterQueue(): Queue {
+    return this.queue(this.options.names.deadLetter);
+  }
+
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: this.options.connection,
+        prefix: this.options.names.prefix,
+      });
+      queue.on('error', (err) =>
+        this.options.logger?.warn('dead-letter queue error', { queue: name, error: err.message }),
+      );
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+}
+
+function throwFirstError(replies: Array<[Error | null, unknown]> | null): void {
+  const failed = replies?.find(([err]) => err !== null);
+  if (failed?.[0]) throw failed[0];
+}

@@ -1,0 +1,173 @@
+import { Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  AppError,
+  NotFoundError,
+  RedisUnavailableError,
+  TaskFinishedError,
+  ValidationError,
+} from './errors';
+import type { QueueNames } from './queue-names';
+import type { TaskJobData } from './task';
+import { TaskId } from './task-id';
+import type { TaskRouter } from './task-router';
+import type { TaskService } from './task-service';
+import { TaskTombstones, tombstoneFields } from './task-tombstones';
+
+/** Options of {@link TaskCanceller}. */
+export interface TaskCancellerOptions {
+  /** Key names of the deployment. */
+  names: QueueNames;
+  /** Knows the queues a task id may name; an id of any other queue is unknown. */
+  router: TaskRouter;
+  /** Opens the queues, on its producer connection. */
+  tasks: TaskService;
+  /**
+   * How long the tombstone of a cancelled task, and so its `cancelled` status, stays readable.
+   * Default: 604,800,000 ms (7 days, as config `tasks.keepFailedSeconds`).
+   */
+  tombstoneTtlMs?: number;
+}
+
+/** Options of {@link TaskCanceller.cancel}. */
+export interface CancelTaskOptions {
+  /** Why the task is cancelled, kept in its tombstone (at most 256 characters). Default: `'cancelled by request'`. */
+  reason?: string;
+}
+
+/** The answer to a cancellation. */
+export interface CancelledTask {
+  /** The cancelled task. */
+  id: string;
+  /**
+   * Always `cancelled`: a pending task was removed and will never run; a running one is
+   * being aborted by its agent (within a heartbeat at worst) and will not be retried.
+   */
+  status: 'cancelled';
+}
+
+/** Longest cancellation reason accepted. */
+export const MAX_CANCEL_REASON_LENGTH = 256;
+
+// Writes the tombstone unless the task is already cancelled, unknown or finished, atomically
+// with respect to BullMQ's own scripts (a job cannot finish between the check and the write).
+const WRITE_TOMBSTONE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'cancelled' end
+if redis.call('EXISTS', KEYS[2]) == 0 then return 'missing' end
+if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 'completed' end
+if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return 'failed' end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 'written'`;
+
+type TombstoneOutcome = 'written' | 'cancelled' | 'missing' | 'completed' | 'failed';
+
+const PENDING_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+
+/**
+ * Cancels tasks in any process. It first writes the task's tombstone (`<prefix>:cancelled:<id>`),
+ * then removes a pending job, so it never runs, or publishes the id of a running one on
+ * `<prefix>:cancel`, so the agent running it aborts it at once. Agents also look for
+ * tombstones of their running tasks on every heartbeat, so a missed message delays the abort
+ * by a heartbeat at most. Cancelling again answers the same and retries the removal or the
+ * announcement.
+ */
+export class TaskCanceller {
+  private readonly tombstones: TaskTombstones;
+  private readonly tombstoneTtlMs: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: TaskCancellerOptions,
+  ) {
+    this.tombstones = new TaskTombstones(redis, { names: options.names });
+    this.tombstoneTtlMs = options.tombstoneTtlMs ?? 604_800_000;
+    if (!Number.isInteger(this.tombstoneTtlMs) || this.tombstoneTtlMs <= 0) {
+      throw new TypeError('TaskCanceller: tombstoneTtlMs must be a positive integer');
+    }
+  }
+
+  /**
+   * Cancels a task. Throws {@link NotFoundError} for an unknown id, {@link TaskFinishedError}
+   * for a task that already completed or failed (it is left as it is), and
+   * {@link RedisUnavailableError} when Redis does not answer.
+   */
+  async cancel(id: string, options: CancelTaskOptions = {}): Promise<CancelledTask> {
+    const reason = options.reason ?? 'cancelled by request';
+    if (reason.length > MAX_CANCEL_REASON_LENGTH) {
+      throw new ValidationError([
+        { path: 'reason', message: `must be at most ${MAX_CANCEL_REASON_LENGTH} characters` },
+      ]);
+    }
+    const queue = this.queueOf(id);
+    if (this.redis.status !== 'ready') throw new RedisUnavailableError();
+    try {
+      const job = await Job.fromId<TaskJobData>(queue, id);
+      const outcome = job
+        ? await this.writeTombstone(queue, job, reason)
+        : await this.tombstoneOnly(id);
+      if (outcome === 'missing') throw new NotFoundError('task', id);
+      if (outcome === 'completed' || outcome === 'failed') throw new TaskFinishedError(id, outcome);
+      if (job) await this.stop(queue, id);
+      return { id, status: 'cancelled' };
+    } catch (err) {
+      throw err instanceof AppError ? err : new RedisUnavailableError(err);
+    }
+  }
+
+  private queueOf(id: string): Queue {
+    const parsed = TaskId.parse(id);
+    if (!parsed || !this.options.router.isTaskQueue(parsed.queue)) {
+      throw new NotFoundError('task', id);
+    }
+    return this.options.tasks.queue(parsed.queue);
+  }
+
+  private async writeTombstone(
+    queue: Queue,
+    job: Job<TaskJobData>,
+    reason: string,
+  ): Promise<TombstoneOutcome> {
+    const id = String(job.id);
+    const fields = tombstoneFields({
+      taskId: id,
+      capability: job.data.capability,
+      queue: queue.name,
+      input: job.data.input,
+      ...(job.data.sessionId !== undefined && { sessionId: job.data.sessionId }),
+      enqueuedAt: job.data.enqueuedAt ?? job.timestamp,
+      cancelledAt: Date.now(),
+      reason,
+    });
+    const keys = [
+      this.tombstones.key(id),
+      queue.toKey(id),
+      queue.toKey('completed'),
+      queue.toKey('failed'),
+    ];
+    const outcome = await this.redis.eval(
+      WRITE_TOMBSTONE,
+      keys.length,
+      ...keys,
+      id,
+      this.tombstoneTtlMs,
+      ...fields,
+    );
+    return outcome as TombstoneOutcome;
+  }
+
+  // The job is gone (removed when cancelled, or by retention): only a tombstone tells.
+  private async tombstoneOnly(id: string): Promise<TombstoneOutcome> {
+    return (await this.redis.exists(this.tombstones.key(id))) === 1 ? 'cancelled' : 'missing';
+  }
+
+  // A pending job is removed; one that is running (or became active, and so locked, since its
+  // state was read) is announced to the agents.
+  private async stop(queue: Queue, id: string): Promise<void> {
+    const state = await queue.getJobState(id);
+    if (PENDING_STATES.has(state) && (await queue.remove(id)) === 1) return;
+    if (state === 'active' || PENDING_STATES.has(state)) {
+      await this.redis.publish(this.tombstones.channel, id);
+    }
+  }
+}
