@@ -13,8 +13,6 @@ import {
   type TaskJobData,
   type TaskJobResult,
   TaskCancelledError,
-  ValidationError,
-  VersionConflictError,
 } from '@tta/core';
 import {
   resolveAgentRuntimeOptions,
@@ -23,9 +21,9 @@ import {
 } from './agent-runtime-options';
 import { CancelListener } from './cancel-listener';
 import { SessionGate } from './session-gate';
-import type { AgentTask, ResolvedAgentDefinition, TaskContext } from './define-agent';
+import type { ResolvedAgentDefinition } from './define-agent';
+import { TaskExecutor } from './task-executor';
 import { TaskMetrics } from './task-metrics';
-import { TaskTimeoutError } from './task-timeout-error';
 
 /** Events of {@link AgentRuntime}. */
 export interface AgentRuntimeEvents {
@@ -50,13 +48,10 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   private readonly options: ResolvedAgentRuntimeOptions;
   private readonly lifecycle = new Lifecycle('AgentRuntime');
   private readonly log: Logger;
-  private readonly metrics?: TaskMetrics;
   private readonly workers: Worker<TaskJobData, TaskJobResult>[] = [];
-  private readonly running = new Map<string, (reason: Error) => void>();
+  private readonly tasks: TaskExecutor;
   private readonly cancels: CancelListener;
   private readonly gate: SessionGate;
-  /** Per running task: puts its job back in the wait list and stops its handler. */
-  private readonly handBacks = new Map<string, () => Promise<void>>();
   private heartbeatTimer?: NodeJS.Timeout;
   private stopping?: Promise<void>;
   private readonly startedAt = Date.now();
@@ -69,7 +64,17 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     this.options = resolveAgentRuntimeOptions(definition, options);
     this.id = this.options.agentId;
     this.log = options.logger.child({ agentId: this.id, agentType: definition.type });
-    if (options.metrics) this.metrics = new TaskMetrics(options.metrics);
+    this.tasks = new TaskExecutor({
+      definition,
+      agentId: this.id,
+      logger: this.log,
+      metrics: options.metrics && new TaskMetrics(options.metrics),
+      events: {
+        started: (taskId, capability) => this.emit('task:started', taskId, capability),
+        completed: (taskId, capability, ms) => this.emit('task:completed', taskId, capability, ms),
+        failed: (taskId, capability, error) => this.emit('task:failed', taskId, capability, error),
+      },
+    });
     this.gate = new SessionGate({
       connection: options.connection,
       names: options.names,
@@ -79,8 +84,8 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       connection: options.connection,
       names: this.options.names,
       logger: this.log,
-      running: () => this.running.keys(),
-      onCancel: (taskId) => this.running.get(taskId)?.(new TaskCancelledError(taskId)),
+      running: () => this.tasks.ids(),
+      onCancel: (taskId) => this.tasks.abort(taskId, new TaskCancelledError(taskId)),
     });
   }
 
@@ -91,7 +96,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
 
   /** Tasks running now. */
   get activeTasks(): number {
-    return this.running.size;
+    return this.tasks.size;
   }
 
   /** The queues this agent consumes: each capability's generic queue and the pool queues of its labels. */
@@ -124,8 +129,8 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   }
 
   /**
-   * Stops taking tasks, lets in-flight ones finish within the grace period, aborts the rest
-   * (BullMQ hands them to another agent once their lock expires), deregisters. Safe to call twice.
+   * Stops taking tasks, lets in-flight ones finish within the grace period, hands the rest back
+   * to the wait list (another agent takes them at once), deregisters. Safe to call twice.
    */
   stop(): Promise<void> {
     this.stopping ??= this.drain();
@@ -146,7 +151,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       this.log.warn('grace period over: handing back in-flight tasks', {
         activeTasks: this.activeTasks,
       });
-      await Promise.all([...this.handBacks.values()].map((handBack) => handBack()));
+      await this.tasks.handBackAll();
       await Promise.all(this.workers.map((w) => w.close(true)));
     }
     await this.release();
@@ -200,12 +205,12 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     signal: AbortSignal | undefined,
     token?: string,
   ): Promise<TaskJobResult> {
-    if (!SessionGate.applies(job)) return this.run(job, worker, signal, token);
+    if (!SessionGate.applies(job)) return this.tasks.execute(job, worker, signal, token);
     if (!(await this.gate.enter(job, token))) {
       throw new DelayedError('waiting for an earlier task of its session');
     }
     try {
-      const result = await this.run(job, worker, signal, token);
+      const result = await this.tasks.execute(job, worker, signal, token);
       await this.leaveSession(job);
       return result;
     } catch (err) {
@@ -225,111 +230,6 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
         error: toError(err).message,
       });
     }
-  }
-
-  private async run(
-    job: Job<TaskJobData, TaskJobResult>,
-    worker: Worker<TaskJobData, TaskJobResult>,
-    signal: AbortSignal | undefined,
-    token?: string,
-  ): Promise<TaskJobResult> {
-    const taskId = String(job.id);
-    const { capability, timeoutMs } = job.data;
-    // BullMQ hands every job an abort signal; aborting goes through worker.cancelJob, and the
-    // task's promise is rejected at once so that a handler ignoring its signal is cut off too.
-    const ownController = signal ? undefined : new AbortController();
-    const handlerSignal = signal ?? (ownController as AbortController).signal;
-    let abort!: (reason: Error) => void;
-    const work = new Promise<unknown>((resolve, reject) => {
-      abort = (reason) => {
-        if (ownController) ownController.abort(reason);
-        else worker.cancelJob(taskId, reason.message);
-        reject(reason);
-      };
-      this.runHandler(job, handlerSignal).then(resolve, reject);
-    });
-    const timer = setTimeout(() => abort(new TaskTimeoutError(taskId, timeoutMs)), timeoutMs);
-    this.running.set(taskId, abort);
-    this.handBacks.set(taskId, () => this.handBack(job, token, abort));
-    const startedAt = Date.now();
-    this.metrics?.started(this.definition.type, capability, startedAt - job.data.enqueuedAt);
-    this.emit('task:started', taskId, capability);
-    try {
-      const output = await work;
-      const finishedAt = Date.now();
-      this.metrics?.finished(this.definition.type, capability, finishedAt - startedAt, true);
-      this.emit('task:completed', taskId, capability, finishedAt - startedAt);
-      return { output, agentId: this.id, agentType: this.definition.type, startedAt, finishedAt };
-    } catch (err) {
-      const error = toError(err);
-      if (error instanceof WaitingError) throw error;
-      this.metrics?.finished(this.definition.type, capability, Date.now() - startedAt, false);
-      this.emit('task:failed', taskId, capability, error);
-      throw retryable(error) ? error : new UnrecoverableError(error.message);
-    } finally {
-      clearTimeout(timer);
-      this.running.delete(taskId);
-      this.handBacks.delete(taskId);
-    }
-  }
-
-  // Moves a running job back to the wait list while this agent still holds its lock, so that
-  // another agent takes it at once instead of after the lock expires; then stops the handler.
-  private async handBack(
-    job: Job<TaskJobData, TaskJobResult>,
-    token: string | undefined,
-    abort: (reason: Error) => void,
-  ): Promise<void> {
-    try {
-      await job.moveToWait(token);
-      this.log.info('task handed back', { taskId: job.id });
-      abort(new WaitingError('agent stopping: task handed back'));
-    } catch (err) {
-      this.log.warn('hand-back failed: the task is retried once its lock expires', {
-        taskId: job.id,
-        error: toError(err).message,
-      });
-      abort(new Error('agent stopping'));
-    }
-  }
-
-  private async runHandler(
-    job: Job<TaskJobData, TaskJobResult>,
-    signal: AbortSignal,
-  ): Promise<unknown> {
-    return this.definition.handler(this.taskOf(job), this.contextOf(job, signal));
-  }
-
-  private taskOf(job: Job<TaskJobData, TaskJobResult>): AgentTask {
-    const task: AgentTask = {
-      id: String(job.id),
-      capability: job.data.capability,
-      input: job.data.input,
-      attempt: job.attemptsMade + 1,
-    };
-    if (job.data.sessionId !== undefined) task.sessionId = job.data.sessionId;
-    if (job.data.requirements !== undefined) task.requirements = job.data.requirements;
-    return task;
-  }
-
-  private contextOf(job: Job<TaskJobData, TaskJobResult>, signal: AbortSignal): TaskContext {
-    const parent = this.log;
-    let log: Logger | undefined;
-    return {
-      agentId: this.id,
-      agentType: this.definition.type,
-      signal,
-      // Built on first use: a child logger per task is measurable on the hot path.
-      get log(): Logger {
-        log ??= parent.child(
-          job.data.sessionId === undefined
-            ? { taskId: job.id }
-            : { taskId: job.id, sessionId: job.data.sessionId },
-        );
-        return log;
-      },
-      progress: (value) => job.updateProgress(value),
-    };
   }
 
   private async heartbeat(status?: AgentStatus): Promise<void> {
@@ -371,16 +271,6 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     this.lifecycle.transition(next);
     this.emit('state', next);
   }
-}
-
-// Bad input and a lost race against an explicit expected version fail the same way every time;
-// a cancelled task must not run again.
-function retryable(error: Error): boolean {
-  return !(
-    error instanceof ValidationError ||
-    error instanceof VersionConflictError ||
-    error instanceof TaskCancelledError
-  );
 }
 
 function raceTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {

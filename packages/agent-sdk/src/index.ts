@@ -5,3 +5,4 @@ export * from './define-agent';
 export * from './task-metrics';
 export * from './task-timeout-error';
 export * from './session-gate';
+export * from './task-executor';

@@ -1,0 +1,179 @@
+import { UnrecoverableError, WaitingError, type Job, type Worker } from 'bullmq';
+import {
+  TaskCancelledError,
+  toError,
+  ValidationError,
+  VersionConflictError,
+  type Logger,
+  type TaskJobData,
+  type TaskJobResult,
+} from '@tta/core';
+import type { AgentTask, ResolvedAgentDefinition, TaskContext } from './define-agent';
+import type { TaskMetrics } from './task-metrics';
+import { TaskTimeoutError } from './task-timeout-error';
+
+type TaskJob = Job<TaskJobData, TaskJobResult>;
+
+/** What a {@link TaskExecutor} reports as tasks start and end. */
+export interface TaskExecutorEvents {
+  started(taskId: string, capability: string): void;
+  completed(taskId: string, capability: string, runMs: number): void;
+  failed(taskId: string, capability: string, error: Error): void;
+}
+
+/** Options of {@link TaskExecutor}. */
+export interface TaskExecutorOptions {
+  definition: ResolvedAgentDefinition;
+  agentId: string;
+  logger: Logger;
+  metrics?: TaskMetrics;
+  events: TaskExecutorEvents;
+}
+
+interface RunningTask {
+  abort(reason: Error): void;
+  handBack(): Promise<void>;
+}
+
+/**
+ * Runs one agent's handlers for BullMQ jobs: builds the task and its context, enforces the
+ * task's timeout, lets a task be aborted (cancellation, shutdown) or handed back to the queue,
+ * and turns errors that no retry can fix into BullMQ's `UnrecoverableError`.
+ */
+export class TaskExecutor {
+  private readonly running = new Map<string, RunningTask>();
+
+  constructor(private readonly options: TaskExecutorOptions) {}
+
+  /** Tasks running now. */
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Ids of the tasks running now. */
+  ids(): IterableIterator<string> {
+    return this.running.keys();
+  }
+
+  /** Aborts a running task (no-op when it does not run here). */
+  abort(taskId: string, reason: Error): void {
+    this.running.get(taskId)?.abort(reason);
+  }
+
+  /** Moves every running task back to the wait list and stops its handler. */
+  async handBackAll(): Promise<void> {
+    await Promise.all([...this.running.values()].map((task) => task.handBack()));
+  }
+
+  /** Runs the handler for `job` and returns what BullMQ stores as its result. */
+  async execute(
+    job: TaskJob,
+    worker: Worker<TaskJobData, TaskJobResult>,
+    signal: AbortSignal | undefined,
+    token?: string,
+  ): Promise<TaskJobResult> {
+    const taskId = String(job.id);
+    const { capability, timeoutMs } = job.data;
+    const { definition, agentId, metrics, events } = this.options;
+    // BullMQ hands every job an abort signal; aborting goes through worker.cancelJob, and the
+    // task's promise is rejected at once so that a handler ignoring its signal is cut off too.
+    const ownController = signal ? undefined : new AbortController();
+    const handlerSignal = signal ?? (ownController as AbortController).signal;
+    let abort!: (reason: Error) => void;
+    const work = new Promise<unknown>((resolve, reject) => {
+      abort = (reason) => {
+        if (ownController) ownController.abort(reason);
+        else worker.cancelJob(taskId, reason.message);
+        reject(reason);
+      };
+      this.runHandler(job, handlerSignal).then(resolve, reject);
+    });
+    const timer = setTimeout(() => abort(new TaskTimeoutError(taskId, timeoutMs)), timeoutMs);
+    this.running.set(taskId, { abort, handBack: () => this.handBack(job, token, abort) });
+    const startedAt = Date.now();
+    metrics?.started(definition.type, capability, startedAt - job.data.enqueuedAt);
+    events.started(taskId, capability);
+    try {
+      const output = await work;
+      const finishedAt = Date.now();
+      metrics?.finished(definition.type, capability, finishedAt - startedAt, true);
+      events.completed(taskId, capability, finishedAt - startedAt);
+      return { output, agentId, agentType: definition.type, startedAt, finishedAt };
+    } catch (err) {
+      const error = toError(err);
+      if (error instanceof WaitingError) throw error;
+      metrics?.finished(definition.type, capability, Date.now() - startedAt, false);
+      events.failed(taskId, capability, error);
+      throw retryable(error) ? error : new UnrecoverableError(error.message);
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(taskId);
+    }
+  }
+
+  // Moves a running job back to the wait list while this agent still holds its lock, so that
+  // another agent takes it at once instead of after the lock expires; then stops the handler.
+  private async handBack(
+    job: TaskJob,
+    token: string | undefined,
+    abort: (reason: Error) => void,
+  ): Promise<void> {
+    try {
+      await job.moveToWait(token);
+      this.options.logger.info('task handed back', { taskId: job.id });
+      abort(new WaitingError('agent stopping: task handed back'));
+    } catch (err) {
+      this.options.logger.warn('hand-back failed: the task is retried once its lock expires', {
+        taskId: job.id,
+        error: toError(err).message,
+      });
+      abort(new Error('agent stopping'));
+    }
+  }
+
+  private async runHandler(job: TaskJob, signal: AbortSignal): Promise<unknown> {
+    return this.options.definition.handler(taskOf(job), this.contextOf(job, signal));
+  }
+
+  private contextOf(job: TaskJob, signal: AbortSignal): TaskContext {
+    const parent = this.options.logger;
+    let log: Logger | undefined;
+    return {
+      agentId: this.options.agentId,
+      agentType: this.options.definition.type,
+      signal,
+      // Built on first use: a child logger per task is measurable on the hot path.
+      get log(): Logger {
+        log ??= parent.child(
+          job.data.sessionId === undefined
+            ? { taskId: job.id }
+            : { taskId: job.id, sessionId: job.data.sessionId },
+        );
+        return log;
+      },
+      progress: (value) => job.updateProgress(value),
+    };
+  }
+}
+
+function taskOf(job: TaskJob): AgentTask {
+  const task: AgentTask = {
+    id: String(job.id),
+    capability: job.data.capability,
+    input: job.data.input,
+    attempt: job.attemptsMade + 1,
+  };
+  if (job.data.sessionId !== undefined) task.sessionId = job.data.sessionId;
+  if (job.data.requirements !== undefined) task.requirements = job.data.requirements;
+  return task;
+}
+
+// Bad input and a lost race against an explicit expected version fail the same way every time;
+// a cancelled task must not run again.
+function retryable(error: Error): boolean {
+  return !(
+    error instanceof ValidationError ||
+    error instanceof VersionConflictError ||
+    error instanceof TaskCancelledError
+  );
+}
