@@ -3,10 +3,15 @@ import {
   type AgentRegistry,
   type CapabilityCatalog,
   type DeadLetterQueue,
+  type JobEventStream,
   type Logger,
+  type QueueNames,
   type TaskCanceller,
   type TaskRouter,
   type TaskService,
+  type WorkflowCanceller,
+  type WorkflowDefinition,
+  type WorkflowRuns,
 } from '@tta/core';
 import express from 'express';
 import type { Redis } from 'ioredis';
@@ -19,7 +24,10 @@ import { deadLetterRoutes } from './routes/dead-letter';
 import { healthRoutes } from './routes/health';
 import { routingRoutes } from './routes/routing';
 import { taskCancellationRoutes } from './routes/task-cancellation';
+import { taskEventRoutes } from './routes/task-events';
 import { taskRoutes } from './routes/tasks';
+import { workflowRunEventRoutes } from './routes/workflow-run-events';
+import { workflowRoutes } from './routes/workflows';
 
 /** What the HTTP app is built from. */
 export interface ApiAppDeps {
@@ -35,6 +43,16 @@ export interface ApiAppDeps {
   router: TaskRouter;
   /** Lists, retries and removes dead-lettered tasks. */
   deadLetters: DeadLetterQueue;
+  /** The events of single jobs, behind the event streams (`GET .../events`). */
+  events: JobEventStream;
+  /** Queue and key names of the deployment. */
+  names: QueueNames;
+  /** The loaded workflow definitions, by name (`GET /v1/workflows`). */
+  workflows: ReadonlyMap<string, WorkflowDefinition>;
+  /** Starts and reads workflow runs. */
+  workflowRuns: WorkflowRuns;
+  /** Cancels workflow runs and their running steps (`DELETE /v1/workflow-runs/:id`). */
+  workflowCanceller: WorkflowCanceller;
   /** The producer connection (fails fast while Redis is down); readiness pings it. */
   redis: Redis;
   /** Request lines (debug) and internal errors (error). */
@@ -43,6 +61,8 @@ export interface ApiAppDeps {
   bodyLimitBytes?: number;
   /** How long Redis may take to answer the readiness PING. Default: 500 ms. */
   readinessTimeoutMs?: number;
+  /** Interval of the heartbeat comment on open event streams. Default: 15,000 ms. */
+  sseHeartbeatMs?: number;
 }
 
 /**
@@ -68,6 +88,9 @@ export function createApp(deps: ApiAppDeps): express.Application {
 function registerV1Routes(app: express.Application, deps: ApiAppDeps): void {
   app.use(taskRoutes(deps));
   app.use(taskCancellationRoutes(deps));
+  app.use(taskEventRoutes(deps));
+  app.use(workflowRoutes(deps));
+  app.use(workflowRunEventRoutes(deps));
   app.use(agentRoutes(deps));
   app.use(capabilityRoutes(deps));
   app.use(routingRoutes(deps));

@@ -1,12 +1,22 @@
+import path from 'node:path';
 import {
   AgentRegistry,
   CapabilityCatalog,
+  closeAll,
+  closeRedis,
+  createRedisConnection,
   DeadLetterQueue,
+  JobEventStream,
+  loadWorkflows,
   QueueNames,
   TaskCanceller,
   TaskRouter,
   TaskService,
+  WorkflowCanceller,
+  WorkflowRuns,
   type AppConfig,
+  type Logger,
+  type WorkflowDefinition,
 } from '@tta/core';
 import type { Redis } from 'ioredis';
 
@@ -16,6 +26,8 @@ export interface BuildApiServicesOptions {
   config: AppConfig;
   /** The producer connection every service shares; the caller owns and closes it. */
   redis: Redis;
+  /** Receives errors of the connections the services open. Default: none. */
+  logger?: Logger;
 }
 
 /** The domain objects behind the API. */
@@ -29,11 +41,26 @@ export interface ApiServices {
   canceller: TaskCanceller;
   /** Lists, retries and removes dead-lettered tasks. */
   deadLetters: DeadLetterQueue;
-  /** Closes the queues the services opened (not the connection). Safe to call twice. */
+  /** The events of single jobs, read on a worker-role connection of its own. */
+  events: JobEventStream;
+  /** The workflow definitions of config `workflows.dir`, by name. */
+  workflows: ReadonlyMap<string, WorkflowDefinition>;
+  /** Starts, reads and cancels workflow runs. */
+  workflowRuns: WorkflowRuns;
+  /** Cancels workflow runs and their running steps. */
+  workflowCanceller: WorkflowCanceller;
+  /**
+   * Closes the event stream (ending open event streams), the queues and the connection the
+   * services opened, not the producer connection. Safe to call twice.
+   */
   close(): Promise<void>;
 }
 
-/** Builds the catalog, registry, router and task service from config on one connection. */
+/**
+ * Builds the catalog, registry, router, task service and workflow runs from config on the
+ * producer connection, and the job event stream on a worker-role connection of its own. Throws
+ * a `ConfigError` naming the file when a workflow definition is invalid.
+ */
 export function buildApiServices(options: BuildApiServicesOptions): ApiServices {
   const { config, redis } = options;
   const names = new QueueNames(config.redis.prefix);
@@ -65,9 +92,74 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     tasks,
     tombstoneTtlMs: config.tasks.keepFailedSeconds * 1000,
   });
+  const { workflows, workflowRuns, workflowCanceller } = buildWorkflowServices(config, redis, {
+    names,
+    catalog,
+    canceller,
+  });
+  const { events, eventsRedis } = openJobEventStream(config, names, options.logger);
+  let closing: Promise<unknown> | undefined;
   const close = async (): Promise<void> => {
-    await tasks.close();
-    await deadLetters.close();
+    closing ??= closeAll(
+      [
+        ['job events', () => events.close()],
+        ['event connection', () => closeRedis(eventsRedis)],
+        ['workflow runs', () => workflowRuns.close()],
+        ['tasks', () => tasks.close()],
+        ['dead letters', () => deadLetters.close()],
+      ],
+      options.logger,
+    );
+    await closing;
   };
-  return { names, catalog, registry, router, tasks, canceller, deadLetters, close };
+  return {
+    names,
+    catalog,
+    registry,
+    router,
+    tasks,
+    canceller,
+    deadLetters,
+    events,
+    workflows,
+    workflowRuns,
+    workflowCanceller,
+    close,
+  };
+}
+
+type WorkflowServices = Pick<ApiServices, 'workflows' | 'workflowRuns' | 'workflowCanceller'>;
+
+/** Loads the workflow definitions of config `workflows.dir` and builds what runs them. */
+function buildWorkflowServices(
+  config: AppConfig,
+  redis: Redis,
+  deps: Pick<ApiServices, 'names' | 'catalog' | 'canceller'>,
+): WorkflowServices {
+  const { names, catalog, canceller } = deps;
+  const workflows = loadWorkflows({
+    dir: path.resolve(config.configDir, config.workflows.dir),
+    catalog,
+  });
+  const workflowRuns = new WorkflowRuns(redis, { names, workflows, catalog, tasks: config.tasks });
+  const workflowCanceller = new WorkflowCanceller({ runs: workflowRuns, tasks: canceller });
+  return { workflows, workflowRuns, workflowCanceller };
+}
+
+/** The job event stream, on a worker-role connection of its own (its listeners block). */
+function openJobEventStream(
+  config: AppConfig,
+  names: QueueNames,
+  logger: Logger | undefined,
+): { events: JobEventStream; eventsRedis: Redis } {
+  const eventsRedis = createRedisConnection({
+    url: config.redis.url,
+    role: 'worker',
+    tlsRejectUnauthorized: config.redis.tlsRejectUnauthorized,
+    connectTimeoutMs: config.redis.connectTimeoutMs,
+    name: 'tta-api-events',
+    ...(logger && { logger }),
+  });
+  const events = new JobEventStream({ connection: eventsRedis, names, ...(logger && { logger }) });
+  return { events, eventsRedis };
 }

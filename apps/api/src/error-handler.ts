@@ -14,8 +14,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   payload_too_large: 413,
   unsupported_media_type: 415,
   unknown_capability: 422,
+  unknown_workflow: 422,
   no_live_agent: 503,
   redis_unavailable: 503,
+  shutting_down: 503,
 });
 
 /** The JSON body of every error answer. */

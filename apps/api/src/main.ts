@@ -27,8 +27,14 @@ async function main(): Promise<void> {
     name: 'tta-api',
     logger,
   });
-  const services = buildApiServices({ config, redis });
-  const app = createApp({ ...services, redis, logger, bodyLimitBytes: config.api.bodyLimitBytes });
+  const services = buildApiServices({ config, redis, logger });
+  const app = createApp({
+    ...services,
+    redis,
+    logger,
+    bodyLimitBytes: config.api.bodyLimitBytes,
+    sseHeartbeatMs: config.api.sseHeartbeatMs,
+  });
   // Give Redis a moment so the first requests are not refused; without it, answer 503s.
   if (!(await waitForReady(redis, config.redis.connectTimeoutMs))) {
     logger.warn('Redis not reachable yet: answering 503 until it is');
@@ -40,6 +46,8 @@ async function main(): Promise<void> {
     shutdown: async () => {
       await closeAll(
         [
+          // Open event streams would keep the server from closing: they end first.
+          ['event streams', () => services.events.close()],
           ['http server', () => closeServer(server)],
           ['services', () => services.close()],
           ['redis', () => closeRedis(redis)],

@@ -12,11 +12,13 @@ import {
   DeadLetterQueue,
   handleShutdownSignals,
   loadConfigOrExit,
+  loadWorkflows,
   LocalExecutor,
   QueueNames,
   startDiagnosticsServer,
   Supervisor,
   TaskRouter,
+  WorkflowEngine,
   type DiagnosticsServer,
 } from '@tta/core';
 
@@ -56,7 +58,25 @@ async function main(): Promise<void> {
       })
     : undefined;
   const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs });
-  const router = new TaskRouter(new CapabilityCatalog(config.capabilities), { names, registry });
+  const catalog = new CapabilityCatalog(config.capabilities);
+  const router = new TaskRouter(catalog, { names, registry });
+  const workflowEngine = new WorkflowEngine({
+    connection: redis,
+    names,
+    workflows: loadWorkflows({
+      dir: path.resolve(config.configDir, config.workflows.dir),
+      catalog,
+    }),
+    catalog,
+    router,
+    tasks: config.tasks,
+    crisis: { message: config.safety.crisisMessage, resources: config.safety.crisisResources },
+    logger,
+    metrics,
+    lockDurationMs: config.worker.lockDurationMs,
+    stalledIntervalMs: config.worker.stalledIntervalMs,
+    maxStalledCount: config.worker.maxStalledCount,
+  });
   const deadLetters = new DeadLetterQueue({
     connection: redis,
     names,
@@ -80,6 +100,7 @@ async function main(): Promise<void> {
     sweepIntervalMs: s.sweepIntervalMs,
     metrics,
     deadLetters,
+    workflowEngine,
   });
   let diagnostics: DiagnosticsServer | undefined;
   handleShutdownSignals({

@@ -12,6 +12,7 @@ import {
   type Logger,
   type TaskJobData,
   type TaskJobResult,
+  SessionGate,
   TaskCancelledError,
 } from '@tta/core';
 import {
@@ -20,7 +21,6 @@ import {
   type ResolvedAgentRuntimeOptions,
 } from './agent-runtime-options';
 import { CancelListener } from './cancel-listener';
-import { SessionGate } from './session-gate';
 import type { ResolvedAgentDefinition } from './define-agent';
 import { TaskExecutor } from './task-executor';
 import { TaskMetrics } from './task-metrics';

@@ -4,5 +4,4 @@ export * from './cancel-listener';
 export * from './define-agent';
 export * from './task-metrics';
 export * from './task-timeout-error';
-export * from './session-gate';
 export * from './task-executor';

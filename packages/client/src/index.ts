@@ -1,1 +1,2 @@
 export * from './tta-client';
+export * from './sse-parser';

@@ -42,13 +42,19 @@ export interface SupervisorOptions {
   metrics?: Registry;
   /** Failed tasks are moved here on every sweep while leading. Default: none. */
   deadLetters?: DeadLetterQueue;
+  /**
+   * Drives workflow runs (a `WorkflowEngine`): started while this supervisor leads, closed
+   * when it stands by or stops. Default: none.
+   */
+  workflowEngine?: { start(): Promise<void>; close(): Promise<void> };
 }
 
 /**
  * The supervisor: campaigns for leadership; while leading, sweeps dead agents from the
- * registry, moves failed tasks to the dead-letter queue (on the same tick, when given one)
- * and keeps the configured workers running through its executor. A standby does
- * nothing but campaign, so it takes over within a lock TTL when the leader dies.
+ * registry, moves failed tasks to the dead-letter queue (on the same tick, when given one),
+ * drives workflow runs (when given a workflow engine) and keeps the configured workers
+ * running through its executor. A standby does nothing but campaign, so it takes over
+ * within a lock TTL when the leader dies.
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly lifecycle = new Lifecycle('Supervisor');
@@ -126,6 +132,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (this.state === 'running') this.lifecycle.transition('draining');
       clearInterval(this.sweepTimer);
       await this.sweeping;
+      await this.closeWorkflowEngine();
       await this.options.executor?.stopAll();
       await this.lock.stop();
       if (this.state !== 'stopped') this.lifecycle.transition('stopped');
@@ -140,6 +147,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.sweepTimer = setInterval(() => {
       this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
     }, this.options.sweepIntervalMs ?? 1000);
+    try {
+      await this.options.workflowEngine?.start();
+    } catch (err) {
+      this.log.error('workflow engine did not start', { error: toError(err).message });
+    }
     const executor = this.options.executor;
     if (executor) {
       await Promise.all(
@@ -153,6 +165,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // Releasing the lock on stop also ends leadership; only an unexpected loss is news.
     if (this.state !== 'running') return;
     this.log.warn('supervisor lost leadership: standing by');
+    await this.closeWorkflowEngine();
     const executor = this.options.executor;
     if (executor) {
       await Promise.all(
@@ -160,6 +173,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       );
     }
     this.emit('standby');
+  }
+
+  private async closeWorkflowEngine(): Promise<void> {
+    try {
+      await this.options.workflowEngine?.close();
+    } catch (err) {
+      this.log.warn('workflow engine did not close cleanly', { error: toError(err).message });
+    }
   }
 
   private async sweep(): Promise<void> {

@@ -50,8 +50,14 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const logger = createLogger({ level: 'debug', transports: [captureTransport(logs)] });
   const redis = createRedisConnection({ url: redisUrl, role: 'producer', connectTimeoutMs: 500 });
   if (!options.redisUrl) await waitForReady(redis, 5000);
-  const services = buildApiServices({ config, redis });
-  const app = createApp({ ...services, redis, logger, bodyLimitBytes: config.api.bodyLimitBytes });
+  const services = buildApiServices({ config, redis, logger });
+  const app = createApp({
+    ...services,
+    redis,
+    logger,
+    bodyLimitBytes: config.api.bodyLimitBytes,
+    sseHeartbeatMs: config.api.sseHeartbeatMs,
+  });
   const own = createTestRedis('worker');
   const queues = new Map<string, Queue>();
   const queue = (name: string): Queue => {

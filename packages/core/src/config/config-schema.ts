@@ -1,4 +1,9 @@
 import convict from 'convict';
+import {
+  crisisResourcesSchema,
+  DEFAULT_CRISIS_MESSAGE,
+  DEFAULT_CRISIS_RESOURCES,
+} from './crisis-resources';
 
 convict.addFormat({
   name: 'positive-int',
@@ -18,6 +23,26 @@ convict.addFormat({
     }
   },
   coerce: (value: unknown) => (typeof value === 'string' ? Number(value) : value),
+});
+
+// A list of crisis resources, from a file or as JSON in an environment variable.
+convict.addFormat({
+  name: 'crisis-resources',
+  validate(value: unknown) {
+    const parsed = crisisResourcesSchema.safeParse(value);
+    if (parsed.success) return;
+    const issue = parsed.error.issues[0];
+    const at = (issue?.path ?? []).map(String).join('.');
+    throw new Error(`${at ? `${at}: ` : ''}${issue?.message ?? 'invalid'}`);
+  },
+  coerce: (value: unknown) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  },
 });
 
 /** The convict schema of every process's configuration. Only the config module reads it. */
@@ -94,6 +119,12 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           format: 'positive-int',
           default: 500,
           env: 'TTA_API_MAX_BATCH_SIZE',
+        },
+        sseHeartbeatMs: {
+          doc: 'Interval of the heartbeat comment on open event streams (GET .../events), so that proxies keep them open.',
+          format: 'positive-int',
+          default: 15_000,
+          env: 'TTA_API_SSE_HEARTBEAT_MS',
         },
       },
       routing: {
@@ -274,6 +305,26 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           format: String,
           default: 'safety-lexicon.json',
           env: 'TTA_SAFETY_LEXICON_FILE',
+        },
+        crisisMessage: {
+          doc: 'What a player reads instead of the story when the safety screen finds a crisis: supportive, never judging.',
+          format: String,
+          default: DEFAULT_CRISIS_MESSAGE,
+          env: 'TTA_SAFETY_CRISIS_MESSAGE',
+        },
+        crisisResources: {
+          doc: 'Where a player in crisis can turn, shown with the crisis message: a list of { name, contact, description } (JSON in the variable).',
+          format: 'crisis-resources',
+          default: DEFAULT_CRISIS_RESOURCES,
+          env: 'TTA_SAFETY_CRISIS_RESOURCES',
+        },
+      },
+      workflows: {
+        dir: {
+          doc: 'Directory of the workflow definitions (YAML or JSON), relative to the config directory.',
+          format: String,
+          default: 'workflows',
+          env: 'TTA_WORKFLOWS_DIR',
         },
       },
     },

@@ -1,4 +1,5 @@
 export * from './catalog-schema';
 export { createConfigSchema } from './config-schema';
+export * from './crisis-resources';
 export * from './load-config';
 export * from './redact-config';

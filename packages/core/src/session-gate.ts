@@ -1,14 +1,17 @@
 import { Job, Queue } from 'bullmq';
-import {
-  SessionOrder,
-  TaskId,
-  toError,
-  type Logger,
-  type QueueNames,
-  type TaskJobData,
-  type TaskProgress,
-} from '@tta/core';
 import type { Redis } from 'ioredis';
+import { toError } from './errors';
+import type { Logger } from './logger';
+import type { QueueNames } from './queue-names';
+import { SessionOrder, type TaskProgress } from './session-order';
+import { TaskId } from './task-id';
+
+/** What a job in session order carries: tasks (`TaskJobData`) and workflow runs alike. */
+export interface SessionOrderedData {
+  sessionId?: string;
+  /** When the job joined its session's order (see {@link SessionOrder}). */
+  orderedAt?: number;
+}
 
 /** Options of {@link SessionGate}. */
 export interface SessionGateOptions {
@@ -23,9 +26,10 @@ export interface SessionGateOptions {
 }
 
 /**
- * The agent side of {@link SessionOrder}: lets an ordered task run only when it heads its
- * session's order, parks it (BullMQ delayed) otherwise, and on its end hands the turn to the
- * next task, promoting it from delayed at once.
+ * The processing side of {@link SessionOrder}, for agents and the workflow engine alike: lets
+ * an ordered task (or run) go on only when it heads its session's order, parks it (BullMQ
+ * delayed) otherwise, and on its end hands the turn to the next one, promoting it from delayed
+ * at once.
  */
 export class SessionGate {
   private readonly order: SessionOrder;
@@ -38,7 +42,7 @@ export class SessionGate {
   }
 
   /** Whether the task of `job` runs in session order. */
-  static applies(job: Job<TaskJobData>): boolean {
+  static applies(job: Job<SessionOrderedData>): boolean {
     return job.data.orderedAt !== undefined && job.data.sessionId !== undefined;
   }
 
@@ -46,7 +50,7 @@ export class SessionGate {
    * `true` when the task may run now. Otherwise the job has been moved to delayed and the
    * caller must throw BullMQ's `DelayedError`.
    */
-  async enter(job: Job<TaskJobData>, token: string | undefined): Promise<boolean> {
+  async enter(job: Job<SessionOrderedData>, token: string | undefined): Promise<boolean> {
     const { sessionId, entry } = this.place(job);
     const progressOf = (taskId: string) => this.progressOf(taskId);
     if ((await this.order.turn(sessionId, entry, progressOf)) === 'run') return true;
@@ -59,7 +63,7 @@ export class SessionGate {
   }
 
   /** Ends the task's turn and promotes the next task of the session if it is parked. */
-  async leave(job: Job<TaskJobData>): Promise<void> {
+  async leave(job: Job<SessionOrderedData>): Promise<void> {
     const { sessionId, entry } = this.place(job);
     const next = await this.order.release(sessionId, entry);
     const queue = next && this.queueOf(next);
@@ -82,7 +86,7 @@ export class SessionGate {
     this.queues.clear();
   }
 
-  private place(job: Job<TaskJobData>): { sessionId: string; entry: string } {
+  private place(job: Job<SessionOrderedData>): { sessionId: string; entry: string } {
     return {
       sessionId: job.data.sessionId as string,
       entry: SessionOrder.entry(String(job.id), job.data.orderedAt as number),

@@ -1,0 +1,259 @@
+import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
+import { AppError, toError } from '../errors';
+import type { Logger } from '../logger';
+import { SessionGate } from '../session-gate';
+import { TaskCanceller } from '../task-canceller';
+import { TaskService } from '../task-service';
+import { evaluateCondition } from './evaluate';
+import { CRISIS_OUTCOME, crisisScreen, runResult, runStateOf } from './run-outcome';
+import { SafetyEventStream } from './safety-event-stream';
+import { StageTasks } from './stage-tasks';
+import type { ResolvedWorkflowEngineOptions } from './workflow-engine-options';
+import type { WorkflowMetrics } from './workflow-metrics';
+import { CANCELLED_REASON } from './workflow-run-view';
+import { COMPLETED_OUTCOME } from './workflow-schema';
+import type {
+  StepRecord,
+  WorkflowDefinition,
+  WorkflowProgress,
+  WorkflowRunData,
+  WorkflowRunResult,
+  WorkflowStage,
+} from './workflow-types';
+
+/** A run's parent job. */
+export type RunJob = Job<WorkflowRunData, WorkflowRunResult>;
+
+/**
+ * Drives one run each time its parent job is processed, with BullMQ's step-job pattern: in
+ * phase `start` it adds the stage's tasks as children and waits for them
+ * (`moveToWaitingChildren` + `WaitingChildrenError`); in phase `waiting` it reads their values
+ * and failures, applies each step's failure policy and the stage's `endRunWhen`, and moves the
+ * cursor (kept in the job's data) on. A run of a session goes on only in its session's turn; a
+ * run whose cancel marker exists ends as cancelled.
+ */
+export class RunProcessor {
+  private readonly service: TaskService;
+  private readonly canceller: TaskCanceller;
+  private readonly stageTasks: StageTasks;
+  private readonly gate: SessionGate;
+  private readonly safety: SafetyEventStream;
+
+  constructor(
+    private readonly options: ResolvedWorkflowEngineOptions,
+    private readonly metrics: WorkflowMetrics,
+  ) {
+    const { connection: redis, names, catalog, router, tasks, logger } = options;
+    this.service = new TaskService(redis, { names, catalog, router, tasks });
+    this.canceller = new TaskCanceller(redis, { names, router, tasks: this.service });
+    this.stageTasks = new StageTasks({
+      catalog,
+      router,
+      tasks,
+      queue: (n) => this.service.queue(n),
+    });
+    this.gate = new SessionGate({
+      connection: redis,
+      names,
+      logger,
+      parkMs: options.sessionParkMs,
+    });
+    this.safety = new SafetyEventStream(redis, { names });
+  }
+
+  /** The processor of the `workflow` queue's worker. */
+  async process(job: RunJob, token = ''): Promise<WorkflowRunResult> {
+    const log = this.logOf(job);
+    try {
+      const result = await this.drive(job, token, log);
+      await this.leaveSession(job, log);
+      this.metrics.runEnded(job.data.workflow, result.outcome);
+      log.info('workflow run ended', { outcome: result.outcome, totalMs: result.timings.totalMs });
+      return result;
+    } catch (err) {
+      if (err instanceof WaitingChildrenError || err instanceof DelayedError) throw err;
+      const final =
+        err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final) {
+        await this.leaveSession(job, log);
+        const cancelled = toError(err).message === CANCELLED_REASON;
+        this.metrics.runEnded(job.data.workflow, cancelled ? 'cancelled' : 'failed');
+      }
+      log.warn('workflow run attempt failed', { error: toError(err).message, final });
+      throw err;
+    }
+  }
+
+  /** Aborts the running steps of a run (cancelled: each step's task gets its tombstone). */
+  async stopSteps(job: Job<WorkflowRunData>): Promise<void> {
+    const running = Object.values(job.data.steps).filter((r) => r.status === 'running');
+    await Promise.all(
+      running.map(async ({ taskId }) => {
+        if (taskId === undefined) return;
+        try {
+          await this.canceller.cancel(taskId, { reason: 'its workflow run was cancelled' });
+        } catch (err) {
+          // Already finished, or gone: nothing left to stop.
+          if (!(err instanceof AppError)) throw err;
+        }
+      }),
+    );
+  }
+
+  /** Closes the queues and look-ups it opened (not the shared connection). */
+  async close(): Promise<void> {
+    await Promise.allSettled([this.gate.close(), this.service.close()]);
+  }
+
+  private async drive(job: RunJob, token: string, log: Logger): Promise<WorkflowRunResult> {
+    const definition = this.options.workflows.get(job.data.workflow);
+    if (!definition) throw new UnrecoverableError(`unknown workflow '${job.data.workflow}'`);
+    if (await this.isCancelled(job)) return this.cancel(job, definition, log);
+    if (SessionGate.applies(job) && !(await this.gate.enter(job, token))) {
+      throw new DelayedError('waiting for an earlier run or task of its session');
+    }
+    if (job.data.startedAt === undefined) {
+      await job.updateData({ ...job.data, startedAt: Date.now() });
+    }
+    for (;;) {
+      const index = job.data.cursor.stage;
+      const stage = definition.stages[index];
+      if (!stage) return this.finish(job, definition, COMPLETED_OUTCOME, log);
+      if (job.data.cursor.phase === 'start') await this.startStage(job, stage, index);
+      if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+      const outcome = await this.endStage(job, definition, index);
+      if (outcome !== undefined) return this.finish(job, definition, outcome, log);
+    }
+  }
+
+  private async startStage(job: RunJob, stage: WorkflowStage, index: number): Promise<void> {
+    await this.progress(job, { type: 'stage', stage: stage.name, index });
+    const steps = await this.stageTasks.start(job, stage);
+    await job.updateData({ ...job.data, steps, cursor: { stage: index, phase: 'waiting' } });
+    await this.reportSteps(job, stage, {});
+  }
+
+  // Returns the outcome when the run ends after this stage; throws when a `fail` step failed.
+  private async endStage(
+    job: RunJob,
+    definition: WorkflowDefinition,
+    index: number,
+  ): Promise<string | undefined> {
+    const stage = definition.stages[index] as WorkflowStage;
+    const before = job.data.steps;
+    const steps = await this.stageTasks.collect(job, stage);
+    const failed = stage.steps.find(
+      (s) => s.onFailure === 'fail' && steps[s.id]?.status === 'failed',
+    );
+    const state = runStateOf({ ...job.data, steps });
+    let outcome: string | undefined;
+    if (!failed && stage.endRunWhen && evaluateCondition(stage.endRunWhen, state)) {
+      outcome = stage.endOutcome;
+    } else if (!failed && index + 1 >= definition.stages.length) outcome = COMPLETED_OUTCOME;
+    const cursor =
+      failed || outcome ? job.data.cursor : { stage: index + 1, phase: 'start' as const };
+    await job.updateData({ ...job.data, steps, cursor });
+    this.countScreens(stage, before, steps);
+    await this.reportSteps(job, stage, before);
+    if (failed) {
+      throw new UnrecoverableError(
+        `step '${failed.id}' failed: ${steps[failed.id]?.error ?? 'failed'}`,
+      );
+    }
+    return outcome;
+  }
+
+  private async finish(
+    job: RunJob,
+    definition: WorkflowDefinition,
+    outcome: string,
+    log: Logger,
+  ): Promise<WorkflowRunResult> {
+    const result = runResult(definition, job.data, outcome, this.options.crisis);
+    if (outcome === CRISIS_OUTCOME) {
+      const screen = crisisScreen(job.data.steps);
+      const categories = Array.isArray(screen.categories) ? screen.categories.map(String) : [];
+      const event = {
+        runId: String(job.id),
+        level: typeof screen.level === 'string' ? screen.level : CRISIS_OUTCOME,
+        categories,
+      };
+      await this.safety.crisis({ ...event, at: Date.now(), ...sessionOf(job) });
+      this.metrics.crisis();
+      log.warn('workflow run ended on a safety crisis', { categories });
+    }
+    return result;
+  }
+
+  private async cancel(job: RunJob, definition: WorkflowDefinition, log: Logger): Promise<never> {
+    await this.stopSteps(job);
+    const stage = definition.stages[job.data.cursor.stage];
+    if (stage) {
+      const steps = await this.stageTasks.collect(job, stage, CANCELLED_REASON);
+      const before = job.data.steps;
+      await job.updateData({ ...job.data, steps });
+      await this.reportSteps(job, stage, before);
+    }
+    log.info('workflow run cancelled');
+    throw new UnrecoverableError(CANCELLED_REASON);
+  }
+
+  private countScreens(
+    stage: WorkflowStage,
+    before: Record<string, StepRecord>,
+    after: Record<string, StepRecord>,
+  ): void {
+    for (const step of stage.steps) {
+      const record = after[step.id];
+      if (record?.capability !== 'safety.screen' || record.status !== 'completed') continue;
+      if (before[step.id]?.status === 'completed') continue;
+      const level = (record.output as { level?: unknown } | undefined)?.level;
+      this.metrics.screened(typeof level === 'string' ? level : 'unknown');
+    }
+  }
+
+  // One progress event per step of the stage whose status changed.
+  private async reportSteps(
+    job: RunJob,
+    stage: WorkflowStage,
+    before: Record<string, StepRecord>,
+  ): Promise<void> {
+    for (const step of stage.steps) {
+      const record = job.data.steps[step.id];
+      if (!record || record.status === before[step.id]?.status) continue;
+      const progress: WorkflowProgress = { type: 'step', step: step.id, status: record.status };
+      if (record.taskId !== undefined) progress.taskId = record.taskId;
+      await this.progress(job, progress);
+    }
+  }
+
+  private progress(job: RunJob, progress: WorkflowProgress): Promise<void> {
+    return job.updateProgress(progress);
+  }
+
+  private async isCancelled(job: RunJob): Promise<boolean> {
+    const key = this.options.names.key('cancelled', String(job.id));
+    return (await this.options.connection.exists(key)) === 1;
+  }
+
+  private async leaveSession(job: RunJob, log: Logger): Promise<void> {
+    if (!SessionGate.applies(job)) return;
+    try {
+      await this.gate.leave(job);
+    } catch (err) {
+      log.warn('session order: could not hand the turn on', { error: toError(err).message });
+    }
+  }
+
+  private logOf(job: RunJob): Logger {
+    return this.options.logger.child({
+      workflowRunId: job.id,
+      workflow: job.data.workflow,
+      ...sessionOf(job),
+    });
+  }
+}
+
+function sessionOf(job: RunJob): { sessionId?: string } {
+  return job.data.sessionId === undefined ? {} : { sessionId: job.data.sessionId };
+}

@@ -1,0 +1,134 @@
+import { Queue, Worker } from 'bullmq';
+import { closeAll } from '../lifecycle';
+import type { Logger } from '../logger';
+import { RunCancelWatcher } from './run-cancel-watcher';
+import { RunProcessor } from './run-processor';
+import {
+  resolveWorkflowEngineOptions,
+  type ResolvedWorkflowEngineOptions,
+  type WorkflowEngineOptions,
+} from './workflow-engine-options';
+import { WorkflowMetrics } from './workflow-metrics';
+import type { WorkflowRunData, WorkflowRunResult } from './workflow-types';
+
+/** States of a {@link WorkflowEngine}: it may be started again once stopped (leadership comes and goes). */
+export type WorkflowEngineState = 'idle' | 'running' | 'stopped';
+
+/** What is open while the engine runs. */
+interface Running {
+  processor: RunProcessor;
+  queue: Queue<WorkflowRunData, WorkflowRunResult>;
+  watcher: RunCancelWatcher;
+  worker: Worker<WorkflowRunData, WorkflowRunResult>;
+}
+
+/**
+ * Drives workflow runs: a BullMQ worker of the `workflow` queue whose processor is a
+ * {@link RunProcessor}, and a {@link RunCancelWatcher} that wakes cancelled runs. The
+ * supervisor starts it while it leads and closes it when it stands by or stops; a run's
+ * cursor lives in its job, so another engine goes on with a run where a dead one left it.
+ * `start` and `close` are applied one after the other, in call order.
+ */
+export class WorkflowEngine {
+  private readonly options: ResolvedWorkflowEngineOptions;
+  private readonly metrics: WorkflowMetrics;
+  private readonly log: Logger;
+  private current: WorkflowEngineState = 'idle';
+  private running?: Running;
+  private transitions: Promise<void> = Promise.resolve();
+
+  constructor(options: WorkflowEngineOptions) {
+    this.options = resolveWorkflowEngineOptions(options);
+    this.metrics = new WorkflowMetrics(options.metrics);
+    this.log = options.logger.child({ component: 'workflow-engine' });
+  }
+
+  /** `idle` before the first start, `running`, or `stopped` after a close. */
+  get state(): WorkflowEngineState {
+    return this.current;
+  }
+
+  /** Starts processing runs; does nothing while running. */
+  start(): Promise<void> {
+    return this.chain(() => this.open());
+  }
+
+  /**
+   * Stops processing runs: runs being processed finish their current step (which is short:
+   * adding tasks or reading results), waiting runs stay where they are. Safe to call twice.
+   */
+  close(): Promise<void> {
+    return this.chain(() => this.shut());
+  }
+
+  private chain(transition: () => Promise<void>): Promise<void> {
+    const next = this.transitions.then(transition);
+    this.transitions = next.catch(() => undefined);
+    return next;
+  }
+
+  private async open(): Promise<void> {
+    if (this.current === 'running') return;
+    const { connection, names } = this.options;
+    const processor = new RunProcessor(this.options, this.metrics);
+    const queue = new Queue<WorkflowRunData, WorkflowRunResult>(names.workflow, {
+      connection,
+      prefix: names.prefix,
+    });
+    queue.on('error', (err) => this.log.warn('workflow queue error', { error: err.message }));
+    const watcher = new RunCancelWatcher({
+      connection,
+      names,
+      queue,
+      stopSteps: (job) => processor.stopSteps(job),
+      logger: this.log,
+      sweepIntervalMs: this.options.cancelSweepIntervalMs,
+    });
+    const worker = this.createWorker(processor);
+    this.running = { processor, queue, watcher, worker };
+    try {
+      await Promise.all([worker.waitUntilReady(), watcher.start()]);
+    } catch (err) {
+      await this.shut();
+      throw err;
+    }
+    this.current = 'running';
+    this.log.info('workflow engine started', { workflows: [...this.options.workflows.keys()] });
+  }
+
+  private createWorker(processor: RunProcessor): Worker<WorkflowRunData, WorkflowRunResult> {
+    const o = this.options;
+    const worker = new Worker<WorkflowRunData, WorkflowRunResult>(
+      o.names.workflow,
+      (job, token) => processor.process(job, token),
+      {
+        connection: o.connection,
+        prefix: o.names.prefix,
+        concurrency: o.concurrency,
+        lockDuration: o.lockDurationMs,
+        stalledInterval: o.stalledIntervalMs,
+        maxStalledCount: o.maxStalledCount,
+        autorun: true,
+      },
+    );
+    worker.on('error', (err) => this.log.warn('workflow worker error', { error: err.message }));
+    return worker;
+  }
+
+  private async shut(): Promise<void> {
+    const running = this.running;
+    this.running = undefined;
+    if (!running) return;
+    await closeAll(
+      [
+        ['workflow worker', () => running.worker.close()],
+        ['cancel watcher', () => running.watcher.close()],
+        ['workflow queue', () => running.queue.close()],
+        ['run processor', () => running.processor.close()],
+      ],
+      this.log,
+    );
+    this.current = 'stopped';
+    this.log.info('workflow engine stopped');
+  }
+}

@@ -1,0 +1,247 @@
+import { Job, Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CapabilityCatalog } from '../capability-catalog';
+import type { AppConfig } from '../config/load-config';
+import {
+  AppError,
+  NotFoundError,
+  RedisUnavailableError,
+  TaskFinishedError,
+  UnknownWorkflowError,
+  ValidationError,
+} from '../errors';
+import type { QueueNames } from '../queue-names';
+import { SessionOrder } from '../session-order';
+import { TaskId } from '../task-id';
+import { TaskTombstones, tombstoneFields } from '../task-tombstones';
+import { MAX_CANCEL_REASON_LENGTH, type CancelTaskOptions } from '../task-canceller';
+import { parseRunRequest } from './run-request';
+import { cancelledRunView, toRunView } from './workflow-run-view';
+import type {
+  WorkflowDefinition,
+  WorkflowRunData,
+  WorkflowRunResult,
+  WorkflowRunView,
+} from './workflow-types';
+
+/** Options of {@link WorkflowRuns}. */
+export interface WorkflowRunsOptions {
+  /** Queue and key names of the deployment. */
+  names: QueueNames;
+  /** The workflows runs may be started of, from {@link loadWorkflows}. */
+  workflows: ReadonlyMap<string, WorkflowDefinition>;
+  /** The capability catalog, to check the inputs of a run's first steps before it is queued. */
+  catalog: CapabilityCatalog;
+  /** Retention and retry defaults, from config `tasks`: a run's job is kept as a task's is. */
+  tasks: AppConfig['tasks'];
+  /**
+   * How long the cancel marker of a run, and so its `cancelled` status, stays readable.
+   * Default: `tasks.keepFailedSeconds`.
+   */
+  tombstoneTtlMs?: number;
+}
+
+/** The answer to an accepted run. */
+export interface StartedRun {
+  /** The run's id: `workflow~<uuid>`. */
+  id: string;
+  /** Always `queued`: the run's job is stored. */
+  status: 'queued';
+  /** The workflow's name. */
+  workflow: string;
+}
+
+/** The answer to a cancelled run. */
+export interface CancelledRun {
+  /** The cancelled run. */
+  id: string;
+  /** Always `cancelled`: the engine ends the run as such (at once unless a step is running). */
+  status: 'cancelled';
+}
+
+// As TaskCanceller's: the marker is written unless the run is already cancelled, unknown or
+// finished, atomically with respect to BullMQ's scripts.
+const WRITE_MARKER = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'cancelled' end
+if redis.call('EXISTS', KEYS[2]) == 0 then return 'missing' end
+if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 'completed' end
+if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return 'failed' end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 'written'`;
+
+/**
+ * Starts workflow runs (validate, admit to the session's order, add the parent job to the
+ * `workflow` queue, where the supervisor's {@link WorkflowEngine} drives it), reads them back
+ * and cancels them. Bad input never reaches Redis; a run is acknowledged once its job is stored.
+ */
+export class WorkflowRuns {
+  private readonly queue: Queue<WorkflowRunData, WorkflowRunResult>;
+  private readonly order: SessionOrder;
+  private readonly tombstones: TaskTombstones;
+  private closing?: Promise<void>;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: WorkflowRunsOptions,
+  ) {
+    this.queue = new Queue(options.names.workflow, {
+      connection: redis,
+      prefix: options.names.prefix,
+    });
+    this.queue.on('error', () => undefined);
+    this.order = new SessionOrder(redis, { names: options.names });
+    this.tombstones = new TaskTombstones(redis, { names: options.names });
+  }
+
+  /** The definition of `name`; throws {@link UnknownWorkflowError} when there is none. */
+  definition(name: string): WorkflowDefinition {
+    const definition = this.options.workflows.get(name);
+    if (!definition) throw new UnknownWorkflowError(name, [...this.options.workflows.keys()]);
+    return definition;
+  }
+
+  /**
+   * Validates `body` (`{ input, sessionId? }`) against workflow `name` and queues a run.
+   * Throws {@link UnknownWorkflowError}, {@link ValidationError} naming the field, or
+   * {@link RedisUnavailableError}.
+   */
+  async start(name: string, body: unknown): Promise<StartedRun> {
+    const definition = this.definition(name);
+    const request = parseRunRequest(definition, body, this.options.catalog);
+    const id = TaskId.create(this.options.names.workflow);
+    const data: WorkflowRunData = {
+      workflow: name,
+      input: request.input,
+      enqueuedAt: Date.now(),
+      cursor: { stage: 0, phase: 'start' },
+      steps: {},
+    };
+    if (request.sessionId !== undefined) {
+      data.sessionId = request.sessionId;
+      data.orderedAt = data.enqueuedAt;
+    }
+    await this.guard(async () => {
+      // A run of a session joins its order before its job exists (see SessionOrder).
+      if (data.sessionId !== undefined && data.orderedAt !== undefined) {
+        await this.order.admit(data.sessionId, [SessionOrder.entry(id, data.orderedAt)]);
+      }
+      await this.queue.add(name, data, runJobOptions(id, this.options.tasks));
+    });
+    return { id, status: 'queued', workflow: name };
+  }
+
+  /** A run by id; throws {@link NotFoundError} for an unknown or expired id. */
+  async get(id: string): Promise<WorkflowRunView> {
+    this.assertRunId(id);
+    return this.guard(async () => {
+      const [job, tombstone] = await Promise.all([
+        Job.fromId<WorkflowRunData, WorkflowRunResult>(this.queue, id),
+        this.tombstones.read(id),
+      ]);
+      if (!job) {
+        if (tombstone) return cancelledRunView(tombstone);
+        throw new NotFoundError('workflow run', id);
+      }
+      const state = await job.getState();
+      return toRunView(job, state, this.options.workflows.get(job.data.workflow), tombstone);
+    });
+  }
+
+  /**
+   * Cancels a run: writes its cancel marker (`<prefix>:cancelled:<runId>`), wakes it if it is
+   * parked, and announces it on the cancel channel, so that the engine aborts its running steps
+   * and ends it as `cancelled`. Throws {@link NotFoundError}, or {@link TaskFinishedError} once
+   * the run completed or failed. Cancelling again answers the same.
+   */
+  async cancel(id: string, options: CancelTaskOptions = {}): Promise<CancelledRun> {
+    const reason = options.reason ?? 'cancelled by request';
+    if (reason.length > MAX_CANCEL_REASON_LENGTH) {
+      throw new ValidationError([
+        { path: 'reason', message: `must be at most ${MAX_CANCEL_REASON_LENGTH} characters` },
+      ]);
+    }
+    this.assertRunId(id);
+    return this.guard(async () => {
+      const job = await Job.fromId<WorkflowRunData, WorkflowRunResult>(this.queue, id);
+      const outcome = job ? await this.writeMarker(job, reason) : await this.markerOnly(id);
+      if (outcome === 'missing') throw new NotFoundError('workflow run', id);
+      if (outcome === 'completed' || outcome === 'failed') throw new TaskFinishedError(id, outcome);
+      if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+      await this.redis.publish(this.tombstones.channel, id);
+      return { id, status: 'cancelled' };
+    });
+  }
+
+  /** Closes the queue this object opened (not the shared connection). Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= this.queue.close().catch(() => undefined);
+    return this.closing;
+  }
+
+  private async writeMarker(job: Job<WorkflowRunData>, reason: string): Promise<string> {
+    const id = String(job.id);
+    const fields = tombstoneFields({
+      taskId: id,
+      capability: job.data.workflow,
+      queue: this.queue.name,
+      input: job.data.input,
+      ...(job.data.sessionId !== undefined && { sessionId: job.data.sessionId }),
+      enqueuedAt: job.data.enqueuedAt,
+      cancelledAt: Date.now(),
+      reason,
+    });
+    const keys = [
+      this.tombstones.key(id),
+      this.queue.toKey(id),
+      this.queue.toKey('completed'),
+      this.queue.toKey('failed'),
+    ];
+    const ttlMs = this.options.tombstoneTtlMs ?? this.options.tasks.keepFailedSeconds * 1000;
+    return (await this.redis.eval(
+      WRITE_MARKER,
+      keys.length,
+      ...keys,
+      id,
+      ttlMs,
+      ...fields,
+    )) as string;
+  }
+
+  private async markerOnly(id: string): Promise<string> {
+    return (await this.redis.exists(this.tombstones.key(id))) === 1 ? 'cancelled' : 'missing';
+  }
+
+  private assertRunId(id: string): void {
+    if (TaskId.parse(id)?.queue !== this.options.names.workflow) {
+      throw new NotFoundError('workflow run', id);
+    }
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    if (this.redis.status !== 'ready') throw new RedisUnavailableError();
+    try {
+      return await work();
+    } catch (err) {
+      throw err instanceof AppError ? err : new RedisUnavailableError(err);
+    }
+  }
+}
+
+/**
+ * Job options of a run's parent job: retried on unexpected errors (its cursor makes a retry go
+ * on where it stopped), kept as long as tasks are.
+ */
+export function runJobOptions(id: string, tasks: AppConfig['tasks']): JobsOptions {
+  return {
+    jobId: id,
+    attempts: tasks.defaultAttempts,
+    backoff: {
+      type: 'exponential',
+      delay: tasks.defaultBackoffMs,
+      jitter: tasks.defaultBackoffJitter,
+    },
+    removeOnComplete: { age: tasks.keepCompletedSeconds, count: tasks.keepCompletedCount },
+    removeOnFail: { age: tasks.keepFailedSeconds },
+  };
+}
