@@ -6,6 +6,7 @@ import { createLogger, createRedisConnection, QueueNames, type TaskJobData } fro
 import type { Redis } from 'ioredis';
 import { agentRuntime, bareBullmq, type Consumer, type ConsumerOptions } from './consumers';
 import { measureFailover } from './failover';
+import { measurePlayerTurns } from './player-turn';
 import { median, percentile, round } from './stats';
 
 const CAPABILITY = 'bench.noop';
@@ -17,6 +18,8 @@ const settings = {
   rate: Number(process.env.BENCH_RATE ?? 500),
   latencySeconds: Number(process.env.BENCH_LATENCY_SECONDS ?? 5),
   failoverKills: Number(process.env.BENCH_FAILOVER_KILLS ?? 10),
+  turnRate: Number(process.env.BENCH_TURN_RATE ?? 20),
+  turnSeconds: Number(process.env.BENCH_TURN_SECONDS ?? 10),
 };
 
 type Kind = 'bullmq' | 'runtime';
@@ -135,6 +138,15 @@ async function main(): Promise<void> {
     bullmq: await latency(redis, 'bullmq'),
     runtime: await latency(redis, 'runtime'),
   };
+  const turns =
+    settings.turnSeconds > 0
+      ? await measurePlayerTurns({
+          redisUrl: settings.redisUrl,
+          rate: settings.turnRate,
+          seconds: settings.turnSeconds,
+          sessions: 50,
+        })
+      : [];
   const failover =
     settings.failoverKills > 0
       ? await measureFailover({
@@ -159,6 +171,13 @@ async function main(): Promise<void> {
       runtimeJobsPerSec: round(median(rates.runtime), 0),
       ratio: round(median(rates.runtime) / median(rates.bullmq), 3),
       rounds: rates,
+    },
+    playerTurnMs: {
+      rate: settings.turnRate,
+      turns: turns.length,
+      p50: percentile(turns, 50),
+      p99: percentile(turns, 99),
+      max: percentile(turns, 100),
     },
     failoverMs: {
       kills: settings.failoverKills,
@@ -185,6 +204,12 @@ async function main(): Promise<void> {
     const l = result.latencyMs[k] as { p50: number; p99: number; max: number };
     console.log(
       `enqueue-to-start at ${settings.rate}/s (${k}): p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`,
+    );
+  }
+  if (turns.length > 0) {
+    const t = result.playerTurnMs;
+    console.log(
+      `player-turn at ${settings.turnRate}/s (${turns.length} turns): p50 ${t.p50} ms, p99 ${t.p99} ms, max ${t.max} ms`,
     );
   }
   if (failover.length > 0) {

@@ -31,7 +31,7 @@ describe('npm start', () => {
     await redis.quit();
   });
 
-  it('serves three live agents within 30 s, completes a narrative task, and stops cleanly on Ctrl-C', async () => {
+  it('serves three live agents within 30 s, runs tasks and player turns, and stops cleanly on Ctrl-C', async () => {
     const port = await freePort();
     const started = Date.now();
     system = spawnNode('scripts/start.js', [], {
@@ -84,6 +84,39 @@ describe('npm start', () => {
       status: 'cancelled',
       cancelReason: 'changed my mind',
     });
+
+    // A player's turn through the workflow engine, followed over server-sent events.
+    const turn = await client.startRun('player-turn', {
+      sessionId: 'quick-start',
+      input: { text: 'go north' },
+    });
+    const seen: string[] = [];
+    let final: unknown;
+    for await (const event of client.events(`/v1/workflow-runs/${turn.id}/events`)) {
+      seen.push(event.event);
+      final = event.data;
+    }
+    expect(seen[0]).toBe('snapshot');
+    expect(seen.at(-1)).toBe('completed');
+    expect(seen.filter((n) => n === 'stage')).toHaveLength(3);
+    const result = (final as { result: { narrative: string; world: { location: string } } }).result;
+    expect(result.world.location).toBe('lakeside');
+    expect(result.narrative.toLowerCase()).toContain('lake');
+
+    // A crisis ends the turn after the input processor, with support and resources.
+    const crisis = await client.startRun('player-turn', {
+      sessionId: 'quick-start-2',
+      input: { text: 'I want to kill myself' },
+    });
+    const crisisView = await waitFor(
+      async () => {
+        const view = await client.run(crisis.id);
+        return view.status === 'completed' ? view : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the crisis turn to end' },
+    );
+    expect(crisisView).toMatchObject({ outcome: 'crisis' });
+    expect(Object.keys(crisisView.steps).sort()).toEqual(['parse', 'safety']);
 
     system.signal('SIGINT');
     expect(await system.exited).toBe(0);
