@@ -3,6 +3,7 @@ import {
   AgentRuntime,
   defineAgent,
   type AgentHandler,
+  type AgentRuntimeOptions,
   type ResolvedAgentDefinition,
 } from '@tta/agent-sdk';
 import { builtInAgents, loadSafetyLexicon, type BuiltInAgentType } from '@tta/agents';
@@ -33,6 +34,8 @@ export interface WorkflowHarnessOptions {
   workflowsDir?: string;
   /** Extra catalog entries, merged over the repository's. */
   capabilities?: Record<string, unknown>;
+  /** Where the agents' LLM calls go, and their policy. Default: an offline gateway, no policy. */
+  agentOptions?: Pick<AgentRuntimeOptions, 'llm' | 'llmPolicy'>;
 }
 
 /** Handler invocations per capability, across every agent of the harness. */
@@ -109,6 +112,7 @@ export async function createWorkflowHarness(
       registry,
       logger,
       heartbeatIntervalMs: 500,
+      ...options.agentOptions,
     });
     agents.push(runtime);
     await runtime.start();

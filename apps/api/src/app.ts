@@ -1,10 +1,14 @@
 import {
   NotFoundError,
+  type AgentControl,
   type AgentRegistry,
+  type AppConfig,
   type CapabilityCatalog,
+  type CostLedger,
   type DeadLetterQueue,
   type JobEventStream,
   type Logger,
+  type PolicyManager,
   type QueueNames,
   type TaskCanceller,
   type TaskRouter,
@@ -15,13 +19,26 @@ import {
 } from '@tta/core';
 import express from 'express';
 import type { Redis } from 'ioredis';
+import { accessControl } from './access-control';
+import type { BoardQueues } from './admin/board-queues';
+import { adminRoutes } from './admin-routes';
+import type { ApiMetrics } from './api-metrics';
+import type { ApiAuth } from './build-auth';
 import { errorHandler } from './error-handler';
 import { jsonBody } from './json-body';
+import { recordHttpMetrics } from './record-http-metrics';
 import { requestLogger } from './request-logger';
+import { adminLoginRoutes } from './routes/admin-login';
+import { agentDrainRoutes } from './routes/agent-drain';
 import { agentRoutes } from './routes/agents';
 import { capabilityRoutes } from './routes/capabilities';
+import { costRoutes } from './routes/costs';
 import { deadLetterRoutes } from './routes/dead-letter';
+import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
+import { openApiRoutes } from './routes/openapi';
+import { policyRoutes } from './routes/policy';
 import { routingRoutes } from './routes/routing';
 import { taskCancellationRoutes } from './routes/task-cancellation';
 import { taskEventRoutes } from './routes/task-events';
@@ -53,10 +70,26 @@ export interface ApiAppDeps {
   workflowRuns: WorkflowRuns;
   /** Cancels workflow runs and their running steps (`DELETE /v1/workflow-runs/:id`). */
   workflowCanceller: WorkflowCanceller;
+  /** Tokens and cost of LLM calls (`GET /v1/costs`). */
+  costs: CostLedger;
   /** The producer connection (fails fast while Redis is down); readiness pings it. */
   redis: Redis;
   /** Request lines (debug) and internal errors (error). */
   logger: Logger;
+  /** API keys, scopes, admin sessions and the rate limiter (see `buildApiAuth`). */
+  auth: ApiAuth;
+  /** Gives drain commands to live agents (`POST /v1/agents/:id/drain`, the agents page). */
+  agentControl: AgentControl;
+  /** The queues Bull Board shows (`/admin/queues`). */
+  boardQueues: BoardQueues;
+  /** How far back the agents page lists agents that left or died, in minutes. Default: 10. */
+  agentHistoryMinutes?: number;
+  /** The API's metrics (`GET /metrics`, request durations, queue depths). */
+  apiMetrics: ApiMetrics;
+  /** The configuration, shown redacted by `GET /v1/diagnostics`. */
+  config: AppConfig;
+  /** The tool policy (`/v1/policy`, started). */
+  policies: PolicyManager;
   /** Largest request body accepted. Default: 1,048,576 bytes. */
   bodyLimitBytes?: number;
   /** How long Redis may take to answer the readiness PING. Default: 500 ms. */
@@ -66,15 +99,22 @@ export interface ApiAppDeps {
 }
 
 /**
- * Builds the express app of the producer API: request logging, health routes (no body
- * parsing), JSON body parsing, the v1 routes, a JSON 404 for unknown routes and the error
+ * Builds the express app of the producer API: request metrics and logging, authentication, scope checks
+ * and rate limiting (before any route), health routes, the admin login and the admin
+ * dashboards (Bull Board, the agents page; no JSON body parsing), JSON body parsing, the v1 routes, a JSON 404 for unknown routes and the error
  * middleware. It opens nothing: the caller owns the server and the connections.
  */
 export function createApp(deps: ApiAppDeps): express.Application {
   const app = express();
   app.disable('x-powered-by');
+  app.use(recordHttpMetrics({ metrics: deps.apiMetrics.http }));
   app.use(requestLogger({ logger: deps.logger }));
+  app.use(accessControl(deps.auth));
   app.use(healthRoutes(deps));
+  app.use(metricsRoutes({ metrics: deps.apiMetrics.metrics }));
+  app.use(openApiRoutes());
+  app.use(adminLoginRoutes({ auth: deps.auth }));
+  app.use(adminRoutes(deps));
   app.use(jsonBody({ limitBytes: deps.bodyLimitBytes ?? 1_048_576 }));
   registerV1Routes(app, deps);
   app.use((req) => {
@@ -92,7 +132,11 @@ function registerV1Routes(app: express.Application, deps: ApiAppDeps): void {
   app.use(workflowRoutes(deps));
   app.use(workflowRunEventRoutes(deps));
   app.use(agentRoutes(deps));
+  app.use(agentDrainRoutes(deps));
   app.use(capabilityRoutes(deps));
   app.use(routingRoutes(deps));
   app.use(deadLetterRoutes(deps));
+  app.use(policyRoutes(deps));
+  app.use(costRoutes(deps));
+  app.use(diagnosticsRoutes({ ...deps, queueDepths: deps.apiMetrics.queueDepths }));
 }

@@ -1,14 +1,18 @@
 import path from 'node:path';
 import {
+  AgentControl,
   AgentRegistry,
   CapabilityCatalog,
   closeAll,
   closeRedis,
+  CostLedger,
   createRedisConnection,
   DeadLetterQueue,
   JobEventStream,
   loadWorkflows,
+  PolicyManager,
   QueueNames,
+  SessionBudget,
   TaskCanceller,
   TaskRouter,
   TaskService,
@@ -19,6 +23,8 @@ import {
   type WorkflowDefinition,
 } from '@tta/core';
 import type { Redis } from 'ioredis';
+import { BoardQueues } from './admin/board-queues';
+import { buildApiMetrics, type ApiMetrics } from './api-metrics';
 
 /** Options of {@link buildApiServices}. */
 export interface BuildApiServicesOptions {
@@ -49,6 +55,18 @@ export interface ApiServices {
   workflowRuns: WorkflowRuns;
   /** Cancels workflow runs and their running steps. */
   workflowCanceller: WorkflowCanceller;
+  /** The cost ledger: tokens and cost of LLM calls (`GET /v1/costs`), and session budgets. */
+  costs: CostLedger;
+  /** Gives drain commands to live agents (the agents page, `POST /v1/agents/:id/drain`). */
+  agentControl: AgentControl;
+  /** The queues Bull Board shows, on the producer connection. */
+  boardQueues: BoardQueues;
+  /** The configuration the services were built from (redacted in `GET /v1/diagnostics`). */
+  config: AppConfig;
+  /** The API's metrics registry (`GET /metrics`) and what feeds it. */
+  apiMetrics: ApiMetrics;
+  /** The tool policy (`/v1/policy`): `start()` it before serving, it is closed with the services. */
+  policies: PolicyManager;
   /**
    * Closes the event stream (ending open event streams), the queues and the connection the
    * services opened, not the producer connection. Safe to call twice.
@@ -72,12 +90,25 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     noLiveAgent: config.routing.noLiveAgent,
     snapshotTtlMs: config.routing.snapshotTtlMs,
   });
+  const apiMetrics = buildApiMetrics({
+    names,
+    redis,
+    registry,
+    router,
+    catalog,
+    ...(options.logger && { logger: options.logger }),
+  });
   const deadLetters = new DeadLetterQueue({
     connection: redis,
     names,
     queues: () => router.refreshQueues(),
     retentionMs: config.tasks.keepDeadLetteredSeconds * 1000,
   });
+  const costs = new CostLedger(redis, {
+    names,
+    retentionMs: config.costs.retentionDays * 86_400_000,
+  });
+  const sessionBudget = sessionBudgetOf(config, costs);
   const tasks = new TaskService(redis, {
     names,
     catalog,
@@ -85,28 +116,54 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     tasks: config.tasks,
     maxBatchSize: config.api.maxBatchSize,
     deadLetters,
+    ...(sessionBudget && { sessionBudget }),
   });
   const canceller = new TaskCanceller(redis, {
     names,
     router,
     tasks,
     tombstoneTtlMs: config.tasks.keepFailedSeconds * 1000,
+    metrics: apiMetrics.metrics,
   });
   const { workflows, workflowRuns, workflowCanceller } = buildWorkflowServices(config, redis, {
     names,
     catalog,
     canceller,
+    sessionBudget,
   });
   const { events, eventsRedis } = openJobEventStream(config, names, options.logger);
+  const agentControl = new AgentControl(redis, {
+    names,
+    registry,
+    drainTtlMs: config.admin.drainRequestTtlMs,
+  });
+  const boardQueues = new BoardQueues({
+    connection: redis,
+    names,
+    router,
+    catalog,
+    ...(options.logger && { logger: options.logger }),
+  });
+  const policies = new PolicyManager({
+    connection: redis,
+    names,
+    dir: path.resolve(config.configDir, config.policy.dir),
+    catalog,
+    checkIntervalMs: config.policy.checkIntervalMs,
+    ...(options.logger && { logger: options.logger }),
+  });
   let closing: Promise<unknown> | undefined;
   const close = async (): Promise<void> => {
     closing ??= closeAll(
       [
+        ['tool policy', () => policies.close()],
+        ['board queues', () => boardQueues.close()],
         ['job events', () => events.close()],
         ['event connection', () => closeRedis(eventsRedis)],
         ['workflow runs', () => workflowRuns.close()],
         ['tasks', () => tasks.close()],
         ['dead letters', () => deadLetters.close()],
+        ['metrics', () => apiMetrics.close()],
       ],
       options.logger,
     );
@@ -124,6 +181,12 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     workflows,
     workflowRuns,
     workflowCanceller,
+    costs,
+    agentControl,
+    boardQueues,
+    config,
+    apiMetrics,
+    policies,
     close,
   };
 }
@@ -134,16 +197,28 @@ type WorkflowServices = Pick<ApiServices, 'workflows' | 'workflowRuns' | 'workfl
 function buildWorkflowServices(
   config: AppConfig,
   redis: Redis,
-  deps: Pick<ApiServices, 'names' | 'catalog' | 'canceller'>,
+  deps: Pick<ApiServices, 'names' | 'catalog' | 'canceller'> & { sessionBudget?: SessionBudget },
 ): WorkflowServices {
-  const { names, catalog, canceller } = deps;
+  const { names, catalog, canceller, sessionBudget } = deps;
   const workflows = loadWorkflows({
     dir: path.resolve(config.configDir, config.workflows.dir),
     catalog,
   });
-  const workflowRuns = new WorkflowRuns(redis, { names, workflows, catalog, tasks: config.tasks });
+  const workflowRuns = new WorkflowRuns(redis, {
+    names,
+    workflows,
+    catalog,
+    tasks: config.tasks,
+    ...(sessionBudget && { sessionBudget }),
+  });
   const workflowCanceller = new WorkflowCanceller({ runs: workflowRuns, tasks: canceller });
   return { workflows, workflowRuns, workflowCanceller };
+}
+
+/** The session budget of config `costs.budgets.sessionUsd`, when one is set. */
+function sessionBudgetOf(config: AppConfig, costs: CostLedger): SessionBudget | undefined {
+  const limitUsd = config.costs.budgets.sessionUsd;
+  return limitUsd === null ? undefined : new SessionBudget(costs, { limitUsd });
 }
 
 /** The job event stream, on a worker-role connection of its own (its listeners block). */

@@ -6,6 +6,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   invalid_input: 400,
   invalid_json: 400,
   invalid_body: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  model_not_allowed: 403,
+  tool_denied: 403,
   not_found: 404,
   idempotency_conflict: 409,
   version_conflict: 409,
@@ -15,9 +19,15 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   unsupported_media_type: 415,
   unknown_capability: 422,
   unknown_workflow: 422,
+  invalid_policy: 422,
+  rate_limited: 429,
+  budget_exceeded: 429,
+  llm_request_failed: 502,
   no_live_agent: 503,
+  provider_unavailable: 503,
   redis_unavailable: 503,
   shutting_down: 503,
+  tool_timeout: 504,
 });
 
 /** The JSON body of every error answer. */

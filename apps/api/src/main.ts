@@ -10,6 +10,7 @@ import {
 } from '@tta/core';
 import { createApp } from './app';
 import { buildApiServices } from './build-api';
+import { buildApiAuthOrExit } from './build-auth';
 import { boundPort, closeServer, listen } from './http-server';
 
 async function main(): Promise<void> {
@@ -27,18 +28,23 @@ async function main(): Promise<void> {
     name: 'tta-api',
     logger,
   });
+  const auth = buildApiAuthOrExit({ config, redis, logger });
   const services = buildApiServices({ config, redis, logger });
   const app = createApp({
     ...services,
     redis,
     logger,
+    auth,
     bodyLimitBytes: config.api.bodyLimitBytes,
     sseHeartbeatMs: config.api.sseHeartbeatMs,
+    agentHistoryMinutes: config.admin.agentHistoryMinutes,
   });
   // Give Redis a moment so the first requests are not refused; without it, answer 503s.
   if (!(await waitForReady(redis, config.redis.connectTimeoutMs))) {
     logger.warn('Redis not reachable yet: answering 503 until it is');
   }
+  // After that moment: with Redis up, the policy stored there, not this process's files.
+  await services.policies.start();
   const server = await listen(app, config.api);
   logger.info('api listening', { host: config.api.host, port: boundPort(server) });
   handleShutdownSignals({

@@ -14,15 +14,49 @@ import {
   loadConfigOrExit,
   loadWorkflows,
   LocalExecutor,
+  PolicyManager,
+  PolicyWatcher,
   QueueNames,
+  registerSystemGauges,
   startDiagnosticsServer,
   Supervisor,
   TaskRouter,
   WorkflowEngine,
+  type AppConfig,
   type DiagnosticsServer,
+  type Logger,
 } from '@tta/core';
+import type { Redis } from 'ioredis';
 
 const WORKER_MAIN = path.resolve(__dirname, '../../worker/dist/main.js');
+
+/**
+ * The tool policy, started (and stored in Redis when none is), and the watcher of its
+ * directory, which runs while this supervisor leads: `watch.start()` on leading, `watch.stop()`
+ * on standing by.
+ */
+async function startToolPolicy(
+  config: AppConfig,
+  deps: { redis: Redis; names: QueueNames; catalog: CapabilityCatalog; logger: Logger },
+): Promise<{ policies: PolicyManager; watcher: PolicyWatcher }> {
+  const dir = path.resolve(config.configDir, config.policy.dir);
+  const policies = new PolicyManager({
+    connection: deps.redis,
+    names: deps.names,
+    dir,
+    logger: deps.logger,
+    catalog: deps.catalog,
+    checkIntervalMs: config.policy.checkIntervalMs,
+  });
+  await policies.start();
+  const watcher = new PolicyWatcher({
+    policies,
+    dir,
+    logger: deps.logger,
+    debounceMs: config.policy.watchDebounceMs,
+  });
+  return { policies, watcher };
+}
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -57,9 +91,17 @@ async function main(): Promise<void> {
         stopTimeoutMs: config.worker.shutdownGraceMs + 10_000,
       })
     : undefined;
-  const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs });
+  const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs, metrics });
   const catalog = new CapabilityCatalog(config.capabilities);
   const router = new TaskRouter(catalog, { names, registry });
+  const queueDepths = registerSystemGauges(metrics, {
+    connection: redis,
+    names,
+    registry,
+    router,
+    catalog,
+    logger,
+  });
   const workflowEngine = new WorkflowEngine({
     connection: redis,
     names,
@@ -102,6 +144,9 @@ async function main(): Promise<void> {
     deadLetters,
     workflowEngine,
   });
+  const toolPolicy = await startToolPolicy(config, { redis, names, catalog, logger });
+  supervisor.on('leading', () => void toolPolicy.watcher.start());
+  supervisor.on('standby', () => void toolPolicy.watcher.stop());
   let diagnostics: DiagnosticsServer | undefined;
   handleShutdownSignals({
     logger,
@@ -110,7 +155,10 @@ async function main(): Promise<void> {
       const errors = await closeAll(
         [
           ['supervisor', () => supervisor.stop()],
+          ['policy watcher', () => toolPolicy.watcher.stop()],
+          ['tool policy', () => toolPolicy.policies.close()],
           ['dead-letter queue', () => deadLetters.close()],
+          ['queue depths', () => queueDepths.close()],
           ['diagnostics', () => diagnostics?.close()],
           ['redis', () => closeRedis(redis)],
         ],

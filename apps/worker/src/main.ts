@@ -1,18 +1,21 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AgentRuntime } from '@tta/agent-sdk';
+import { AgentRuntime, createLlmGateway } from '@tta/agent-sdk';
 import { builtInAgents, isBuiltInAgentType, loadAgent, loadSafetyLexicon } from '@tta/agents';
 import {
   AgentRegistry,
+  CapabilityCatalog,
   closeAll,
   closeRedis,
   ConfigError,
+  CostLedger,
   createLogger,
   createMetricsRegistry,
   createRedisConnection,
   type DiagnosticsServer,
   handleShutdownSignals,
   loadConfigOrExit,
+  PolicyManager,
   QueueNames,
   startDiagnosticsServer,
 } from '@tta/core';
@@ -56,22 +59,39 @@ async function main(): Promise<void> {
     logger,
   });
   const names = new QueueNames(config.redis.prefix);
-  const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs });
   const lexicon = loadSafetyLexicon(path.resolve(config.configDir, config.safety.lexiconFile));
   const metrics = createMetricsRegistry({
     defaultLabels: { service: 'worker', agent_type: agentType },
   });
+  const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs, metrics });
+  const llm = createLlmGateway({
+    llm: config.llm,
+    costs: config.costs,
+    ledger: new CostLedger(redis, { names, retentionMs: config.costs.retentionDays * 86_400_000 }),
+    metrics,
+    logger,
+  });
   const definition = await loadAgent(
     agentType,
-    { redis, names, lexicon },
+    { redis, names, lexicon, metrics },
     { module: agentConfig?.module, baseDir: config.configDir },
   );
+  const policies = new PolicyManager({
+    connection: redis,
+    names,
+    dir: path.resolve(config.configDir, config.policy.dir),
+    logger,
+    catalog: new CapabilityCatalog(config.capabilities),
+    checkIntervalMs: config.policy.checkIntervalMs,
+  });
+  await policies.start();
   const runtime = new AgentRuntime(definition, {
     connection: redis,
     names,
     registry,
     logger,
     metrics,
+    llm,
     concurrency: agentConfig?.concurrency,
     labels: agentConfig?.labels,
     heartbeatIntervalMs: config.registry.heartbeatIntervalMs,
@@ -79,22 +99,34 @@ async function main(): Promise<void> {
     stalledIntervalMs: config.worker.stalledIntervalMs,
     maxStalledCount: config.worker.maxStalledCount,
     shutdownGraceMs: config.worker.shutdownGraceMs,
+    policies,
+    llmPolicy: (type) => policies.llmPolicy(type),
   });
   let diagnostics: DiagnosticsServer | undefined;
-  handleShutdownSignals({
-    logger,
-    forceAfterMs: config.worker.shutdownGraceMs + 5000,
-    shutdown: async () => {
-      const errors = await closeAll(
-        [
-          ['agent runtime', () => runtime.stop()],
-          ['diagnostics', () => diagnostics?.close()],
-          ['redis', () => closeRedis(redis)],
-        ],
-        logger,
-      );
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> =>
+    (closing ??= closeAll(
+      [
+        ['agent runtime', () => runtime.stop()],
+        ['tool policy', () => policies.close()],
+        ['diagnostics', () => diagnostics?.close()],
+        ['redis', () => closeRedis(redis)],
+      ],
+      logger,
+    ).then((errors) => {
       if (errors[0]) throw errors[0];
-    },
+    }));
+  handleShutdownSignals({ logger, forceAfterMs: config.worker.shutdownGraceMs + 5000, shutdown });
+  // A drain command stops the runtime; the process then exits 0 and the supervisor's local
+  // executor starts a fresh worker in its place (a recycle).
+  runtime.once('drain-requested', () => {
+    shutdown().then(
+      () => {
+        logger.info('worker drained: exiting');
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
   });
   await runtime.start();
   if (config.worker.diagnosticsPort >= 0) {

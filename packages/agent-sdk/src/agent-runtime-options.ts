@@ -1,9 +1,17 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { labelSetProblem, type AgentRegistry, type Logger, type QueueNames } from '@tta/core';
+import {
+  labelSetProblem,
+  type AgentRegistry,
+  type LlmPolicyLookup,
+  type Logger,
+  type PolicyProvider,
+  type QueueNames,
+} from '@tta/core';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { ResolvedAgentDefinition } from './define-agent';
+import type { LlmGateway } from './llm/llm-gateway';
 
 /** Options of {@link AgentRuntime}. */
 export interface AgentRuntimeOptions {
@@ -33,11 +41,32 @@ export interface AgentRuntimeOptions {
   shutdownGraceMs?: number;
   /** Where task metrics go; none when absent. */
   metrics?: Registry;
+  /**
+   * Where the handlers' LLM calls (`ctx.llm`) go: provider, circuit breaker, model prices,
+   * budgets and cost ledger (see `createLlmGateway`). Default: an offline gateway
+   * (`ctx.llm.enabled` is false).
+   */
+  llm?: LlmGateway;
+  /**
+   * The LLM policy of the agent type (allowed tiers, fallback tier, task budget), asked once
+   * per task. Default: none (every tier, no policy budget).
+   */
+  llmPolicy?: LlmPolicyLookup;
+  /**
+   * The tool policy (a `PolicyManager`): which tools `ctx.tools` may call and how, and the rate
+   * limit of each capability's queues (BullMQ's `limiter`; a changed limit replaces the
+   * workers of the queues it applies to). Default: none, and then every registered tool runs
+   * with the default limits and no permission check, and no queue is rate-limited: for tests
+   * and embedding. The worker process always passes one.
+   */
+  policies?: PolicyProvider;
 }
 
 /** {@link AgentRuntimeOptions} with defaults filled in. */
-export type ResolvedAgentRuntimeOptions = Required<Omit<AgentRuntimeOptions, 'metrics'>> &
-  Pick<AgentRuntimeOptions, 'metrics'>;
+export type ResolvedAgentRuntimeOptions = Required<
+  Omit<AgentRuntimeOptions, 'metrics' | 'llm' | 'llmPolicy' | 'policies'>
+> &
+  Pick<AgentRuntimeOptions, 'metrics' | 'llm' | 'llmPolicy' | 'policies'>;
 
 /** Fills defaults and checks combinations; throws at once on a bad value. */
 export function resolveAgentRuntimeOptions(

@@ -1,11 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import {
+  DelayedError,
+  UnrecoverableError,
+  WaitingError,
+  Worker,
+  type Job,
+  type RateLimiterOptions,
+} from 'bullmq';
 import {
   agentQueues,
   closeAll,
   Lifecycle,
   toError,
+  type AgentCommand,
   type AgentRegistration,
   type AgentStatus,
   type LifecycleState,
@@ -22,8 +30,12 @@ import {
 } from './agent-runtime-options';
 import { CancelListener } from './cancel-listener';
 import type { ResolvedAgentDefinition } from './define-agent';
+import { DrainListener } from './drain-listener';
+import { QueueRateLimits } from './queue-rate-limits';
 import { TaskExecutor } from './task-executor';
 import { TaskMetrics } from './task-metrics';
+import { ToolCaller } from './tools/tool-caller';
+import { ToolRegistry } from './tools/tool-registry';
 
 /** Events of {@link AgentRuntime}. */
 export interface AgentRuntimeEvents {
@@ -35,12 +47,20 @@ export interface AgentRuntimeEvents {
   'task:failed': [taskId: string, capability: string, error: Error];
   /** The runtime changed state. */
   state: [state: LifecycleState];
+  /** A drain command for this agent arrived: the runtime is stopping (see {@link AgentRuntime.stop}). */
+  'drain-requested': [command: AgentCommand];
+  /**
+   * The rate limit of a queue changed with the tool policy: its new worker runs under
+   * `limiter` (none: unlimited) and the old one has closed.
+   */
+  'rate-limit-changed': [queue: string, limiter: RateLimiterOptions | undefined];
 }
 
 /**
- * Runs an agent definition: one BullMQ worker per consumed queue, registration and heartbeats
- * in the agent registry, a handler context per task (progress, abort signal, logger), and a
- * graceful stop that finishes in-flight tasks within a grace period and deregisters.
+ * Runs an agent definition: one BullMQ worker per consumed queue (rate-limited as the tool
+ * policy says), registration and heartbeats in the agent registry, a handler context per task
+ * (progress, abort signal, logger, tools under the tool policy), and a graceful stop that
+ * finishes in-flight tasks within a grace period and deregisters.
  */
 export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   /** The agent's id in the registry and on every job it processes. */
@@ -51,9 +71,15 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   private readonly workers: Worker<TaskJobData, TaskJobResult>[] = [];
   private readonly tasks: TaskExecutor;
   private readonly cancels: CancelListener;
+  private readonly metrics?: TaskMetrics;
+  private readonly drains: DrainListener;
   private readonly gate: SessionGate;
+  private readonly rateLimits: QueueRateLimits;
+  private readonly retiring = new Set<Worker<TaskJobData, TaskJobResult>>();
+  private unwatchPolicy?: () => void;
   private heartbeatTimer?: NodeJS.Timeout;
   private stopping?: Promise<void>;
+  private leaveReason = 'shutdown';
   private readonly startedAt = Date.now();
 
   constructor(
@@ -64,16 +90,31 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     this.options = resolveAgentRuntimeOptions(definition, options);
     this.id = this.options.agentId;
     this.log = options.logger.child({ agentId: this.id, agentType: definition.type });
+    this.metrics = options.metrics && new TaskMetrics(options.metrics);
     this.tasks = new TaskExecutor({
       definition,
       agentId: this.id,
       logger: this.log,
-      metrics: options.metrics && new TaskMetrics(options.metrics),
+      metrics: this.metrics,
+      llm: this.options.llm,
+      llmPolicy: this.options.llmPolicy,
+      tools: new ToolCaller({
+        registry: new ToolRegistry(definition.tools),
+        policies: this.options.policies,
+        metrics: options.metrics,
+      }),
       events: {
         started: (taskId, capability) => this.emit('task:started', taskId, capability),
         completed: (taskId, capability, ms) => this.emit('task:completed', taskId, capability, ms),
         failed: (taskId, capability, error) => this.emit('task:failed', taskId, capability, error),
       },
+    });
+    this.rateLimits = new QueueRateLimits({
+      agentType: definition.type,
+      capabilities: definition.capabilities,
+      labels: this.options.labels,
+      names: this.options.names,
+      policies: this.options.policies,
     });
     this.gate = new SessionGate({
       connection: options.connection,
@@ -86,6 +127,13 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       logger: this.log,
       running: () => this.tasks.ids(),
       onCancel: (taskId) => this.tasks.abort(taskId, new TaskCancelledError(taskId)),
+    });
+    this.drains = new DrainListener({
+      connection: options.connection,
+      names: this.options.names,
+      agentId: this.id,
+      logger: this.log,
+      onDrain: (command) => this.onDrainCommand(command),
     });
   }
 
@@ -104,7 +152,10 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     return agentQueues(this.options.names, this.definition.capabilities, this.options.labels);
   }
 
-  /** Registers the agent, starts its workers and its heartbeat. */
+  /**
+   * Registers the agent, starts its workers and its heartbeat, then listens for drain commands
+   * (the agents page, `POST /v1/agents/:id/drain`): one makes the runtime {@link stop} itself.
+   */
   async start(): Promise<void> {
     this.setState('running');
     try {
@@ -112,10 +163,14 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       await this.cancels.start();
       for (const queue of this.queues) this.workers.push(this.createWorker(queue));
       await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+      this.unwatchPolicy = this.options.policies?.onChange(() => this.applyRateLimits());
+      this.applyRateLimits(); // a change while the workers were being created
       await this.heartbeat('ready');
+      await this.drains.start();
       this.heartbeatTimer = setInterval(() => {
         void this.heartbeat();
         void this.cancels.check();
+        void this.drains.check();
       }, this.options.heartbeatIntervalMs);
       this.log.info('agent started', {
         queues: this.queues,
@@ -161,6 +216,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
 
   private async release(): Promise<void> {
     clearInterval(this.heartbeatTimer);
+    this.unwatchPolicy?.();
     await closeAll(
       [
         ...this.workers.map((w): [string, () => Promise<void>] => [
@@ -168,13 +224,30 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
           () => w.close(true),
         ]),
         ['cancel listener', () => this.cancels.close()],
+        ['drain listener', () => this.drains.close()],
         ['session gate', () => this.gate.close()],
         [
           'deregister',
-          () => this.options.registry.deregister({ id: this.id, type: this.definition.type }),
+          () =>
+            this.options.registry.deregister(
+              { id: this.id, type: this.definition.type },
+              this.leaveReason,
+            ),
         ],
       ],
       this.log,
+    );
+  }
+
+  // A command that arrives while the runtime still starts is left to the drain key, which the
+  // first heartbeat after the start reads.
+  private onDrainCommand(command: AgentCommand): void {
+    if (this.state !== 'running' || this.stopping || !this.heartbeatTimer) return;
+    this.leaveReason = command.reason ? `drained: ${command.reason}` : 'drained';
+    this.log.info('drain requested', { reason: command.reason });
+    this.emit('drain-requested', command);
+    this.stop().catch((err: unknown) =>
+      this.log.error('drain failed', { error: toError(err).message }),
     );
   }
 
@@ -190,11 +263,46 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
         lockDuration: this.options.lockDurationMs,
         stalledInterval: this.options.stalledIntervalMs,
         maxStalledCount: this.options.maxStalledCount,
+        limiter: this.rateLimits.limiterOf(queue),
         autorun: true,
       },
     );
     worker.on('error', (err) => this.log.warn('worker error', { queue, error: err.message }));
+    this.metrics?.watch(worker, this.definition.type);
     return worker;
+  }
+
+  // A changed rate limit replaces the workers of its queues: the new worker takes jobs under the
+  // new limit at once, the old one finishes its jobs and closes (it stays in `workers` until
+  // then, so that a stop waits for it).
+  private applyRateLimits(): void {
+    if (this.state !== 'running') return;
+    for (const old of [...this.workers]) {
+      if (this.retiring.has(old) || !this.rateLimits.changed(old.name, old.opts.limiter)) continue;
+      this.workers.push(this.createWorker(old.name));
+      this.log.info('rate limit changed: queue worker replaced', {
+        queue: old.name,
+        limiter: this.rateLimits.limiterOf(old.name) ?? 'none',
+      });
+      void this.retire(old);
+    }
+  }
+
+  private async retire(old: Worker<TaskJobData, TaskJobResult>): Promise<void> {
+    this.retiring.add(old);
+    try {
+      await old.close();
+    } catch (err) {
+      this.log.warn('replaced worker did not close cleanly', {
+        queue: old.name,
+        error: toError(err).message,
+      });
+    } finally {
+      this.retiring.delete(old);
+      const index = this.workers.indexOf(old);
+      if (index >= 0) this.workers.splice(index, 1);
+    }
+    this.emit('rate-limit-changed', old.name, this.rateLimits.limiterOf(old.name));
   }
 
   // Tasks that run in session order wait for their turn (parked as delayed jobs meanwhile) and

@@ -1,4 +1,7 @@
 import type { Logger } from '@tta/core';
+import type { LlmClient } from './llm/task-llm-client';
+import type { TaskTools } from './tools/task-tools';
+import type { ToolDefinition } from './tools/tool-definition';
 
 /** What a handler receives about the task it runs. */
 export interface AgentTask<Input = Record<string, unknown>> {
@@ -14,6 +17,8 @@ export interface AgentTask<Input = Record<string, unknown>> {
   requirements?: Record<string, string>;
   /** 1 on the first attempt. */
   attempt: number;
+  /** The workflow run this task is a step of (its parent job), when it is one. */
+  workflowRunId?: string;
 }
 
 /** The context a handler runs in. */
@@ -28,6 +33,16 @@ export interface TaskContext {
   log: Logger;
   /** Reports progress (a number 0-100 or an object); streamed to the task's watchers. */
   progress(value: number | Record<string, unknown>): Promise<void>;
+  /**
+   * LLM calls under the agent type's policy and the budgets; their tokens and cost go to the
+   * task's usage and the cost ledger. `llm.enabled` is false with the offline provider.
+   */
+  llm: LlmClient;
+  /**
+   * Tool calls under the tool policy of the agent's type: allowed tools only, within the
+   * policy's permissions, timeout and concurrency; each one counted and logged.
+   */
+  tools: TaskTools;
 }
 
 /** A handler: the work of an agent for one task. Its return value is the task's output. */
@@ -45,6 +60,8 @@ export interface AgentDefinition {
   labels?: Record<string, string>;
   /** Version reported to the registry. Default: `'0.0.0'`. */
   version?: string;
+  /** Tools its handler may call through `ctx.tools` (the tool policy decides which it may). Default: none. */
+  tools?: ToolDefinition[];
   /** Runs one task. */
   handler: AgentHandler;
 }
@@ -81,6 +98,7 @@ export function defineAgent(definition: AgentDefinition): ResolvedAgentDefinitio
     concurrency,
     labels: { ...definition.labels },
     version: definition.version ?? '0.0.0',
+    tools: [...(definition.tools ?? [])],
     handler: definition.handler,
   };
 }

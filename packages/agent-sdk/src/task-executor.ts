@@ -1,16 +1,24 @@
 import { UnrecoverableError, WaitingError, type Job, type Worker } from 'bullmq';
 import {
+  BudgetExceededError,
+  ModelNotAllowedError,
   TaskCancelledError,
   toError,
+  ToolDeniedError,
   ValidationError,
   VersionConflictError,
+  type LlmPolicyLookup,
   type Logger,
   type TaskJobData,
   type TaskJobResult,
 } from '@tta/core';
 import type { AgentTask, ResolvedAgentDefinition, TaskContext } from './define-agent';
+import { LlmGateway } from './llm/llm-gateway';
+import type { TaskLlmClient } from './llm/task-llm-client';
 import type { TaskMetrics } from './task-metrics';
 import { TaskTimeoutError } from './task-timeout-error';
+import { ToolCaller } from './tools/tool-caller';
+import { ToolRegistry } from './tools/tool-registry';
 
 type TaskJob = Job<TaskJobData, TaskJobResult>;
 
@@ -28,7 +36,19 @@ export interface TaskExecutorOptions {
   logger: Logger;
   metrics?: TaskMetrics;
   events: TaskExecutorEvents;
+  /** Where the handlers' LLM calls (`ctx.llm`) go. Default: an offline {@link LlmGateway}. */
+  llm?: LlmGateway;
+  /** The LLM policy of the agent type, asked once per task. Default: none. */
+  llmPolicy?: LlmPolicyLookup;
+  /**
+   * Runs the handlers' tool calls (`ctx.tools`). Default: a {@link ToolCaller} of the
+   * definition's tools without a policy.
+   */
+  tools?: ToolCaller;
 }
+
+/** A handler's context, with the concrete LLM client whose usage goes into the result. */
+type ExecutorContext = TaskContext & { llm: TaskLlmClient };
 
 interface RunningTask {
   abort(reason: Error): void;
@@ -42,8 +62,14 @@ interface RunningTask {
  */
 export class TaskExecutor {
   private readonly running = new Map<string, RunningTask>();
+  private readonly llm: LlmGateway;
+  private readonly tools: ToolCaller;
 
-  constructor(private readonly options: TaskExecutorOptions) {}
+  constructor(private readonly options: TaskExecutorOptions) {
+    this.llm = options.llm ?? new LlmGateway();
+    this.tools =
+      options.tools ?? new ToolCaller({ registry: new ToolRegistry(options.definition.tools) });
+  }
 
   /** Tasks running now. */
   get size(): number {
@@ -79,6 +105,7 @@ export class TaskExecutor {
     // task's promise is rejected at once so that a handler ignoring its signal is cut off too.
     const ownController = signal ? undefined : new AbortController();
     const handlerSignal = signal ?? (ownController as AbortController).signal;
+    const ctx = this.contextOf(job, handlerSignal);
     let abort!: (reason: Error) => void;
     const work = new Promise<unknown>((resolve, reject) => {
       abort = (reason) => {
@@ -86,7 +113,7 @@ export class TaskExecutor {
         else worker.cancelJob(taskId, reason.message);
         reject(reason);
       };
-      this.runHandler(job, handlerSignal).then(resolve, reject);
+      this.runHandler(job, ctx).then(resolve, reject);
     });
     const timer = setTimeout(() => abort(new TaskTimeoutError(taskId, timeoutMs)), timeoutMs);
     this.running.set(taskId, { abort, handBack: () => this.handBack(job, token, abort) });
@@ -98,7 +125,9 @@ export class TaskExecutor {
       const finishedAt = Date.now();
       metrics?.finished(definition.type, capability, finishedAt - startedAt, true);
       events.completed(taskId, capability, finishedAt - startedAt);
-      return { output, agentId, agentType: definition.type, startedAt, finishedAt };
+      const { usage } = ctx.llm;
+      const result = { output, agentId, agentType: definition.type, startedAt, finishedAt };
+      return usage ? { ...result, usage } : result;
     } catch (err) {
       const error = toError(err);
       if (error instanceof WaitingError) throw error;
@@ -131,14 +160,14 @@ export class TaskExecutor {
     }
   }
 
-  private async runHandler(job: TaskJob, signal: AbortSignal): Promise<unknown> {
-    return this.options.definition.handler(taskOf(job), this.contextOf(job, signal));
+  private async runHandler(job: TaskJob, ctx: TaskContext): Promise<unknown> {
+    return this.options.definition.handler(taskOf(job), ctx);
   }
 
-  private contextOf(job: TaskJob, signal: AbortSignal): TaskContext {
+  private contextOf(job: TaskJob, signal: AbortSignal): ExecutorContext {
     const parent = this.options.logger;
     let log: Logger | undefined;
-    return {
+    const ctx: ExecutorContext = {
       agentId: this.options.agentId,
       agentType: this.options.definition.type,
       signal,
@@ -152,7 +181,22 @@ export class TaskExecutor {
         return log;
       },
       progress: (value) => job.updateProgress(value),
+      llm: this.llm.forTask({
+        taskId: String(job.id),
+        sessionId: job.data.sessionId,
+        agentType: this.options.definition.type,
+        budgetUsd: job.data.budgetUsd,
+        policy: this.options.llmPolicy?.(this.options.definition.type),
+        signal,
+        log: () => ctx.log,
+      }),
+      tools: this.tools.forTask({
+        agentType: this.options.definition.type,
+        signal,
+        log: () => ctx.log,
+      }),
     };
+    return ctx;
   }
 }
 
@@ -165,15 +209,21 @@ function taskOf(job: TaskJob): AgentTask {
   };
   if (job.data.sessionId !== undefined) task.sessionId = job.data.sessionId;
   if (job.data.requirements !== undefined) task.requirements = job.data.requirements;
+  // Only workflow runs add tasks as children.
+  if (job.parent) task.workflowRunId = job.parent.id;
   return task;
 }
 
-// Bad input and a lost race against an explicit expected version fail the same way every time;
-// a cancelled task must not run again.
+// Bad input, a lost race against an explicit expected version, an LLM call its budget or
+// policy refuses and a tool call the tool policy denies fail the same way every time; a
+// cancelled task must not run again.
 function retryable(error: Error): boolean {
   return !(
     error instanceof ValidationError ||
     error instanceof VersionConflictError ||
-    error instanceof TaskCancelledError
+    error instanceof TaskCancelledError ||
+    error instanceof BudgetExceededError ||
+    error instanceof ModelNotAllowedError ||
+    error instanceof ToolDeniedError
   );
 }

@@ -1,4 +1,4 @@
-import type { QueueNames } from '@tta/core';
+import type { MetricsRegistry, QueueNames } from '@tta/core';
 import type { ResolvedAgentDefinition } from '@tta/agent-sdk';
 import type { Redis } from 'ioredis';
 import { createInputProcessor } from './input-processor';
@@ -18,6 +18,8 @@ export interface BuiltInAgentDependencies {
   sessionTtlMs?: number;
   /** Jobs run at once per process. Default: 32. */
   concurrency?: number;
+  /** The process's metrics registry, for agents that count domain events (safety screens). Default: none. */
+  metrics?: MetricsRegistry;
 }
 
 /** Builds one built-in agent from the process's dependencies. */
@@ -26,7 +28,11 @@ export type BuiltInAgentFactory = (deps: BuiltInAgentDependencies) => ResolvedAg
 /** The built-in agent types: `builtInAgents[type](deps)` gives that agent's definition. */
 export const builtInAgents = {
   'input-processor': (deps) =>
-    createInputProcessor({ lexicon: deps.lexicon, concurrency: deps.concurrency }),
+    createInputProcessor({
+      lexicon: deps.lexicon,
+      concurrency: deps.concurrency,
+      metrics: deps.metrics,
+    }),
   'world-builder': (deps) =>
     createWorldBuilder({
       redis: deps.redis,

@@ -7,6 +7,8 @@ import {
 import { defineAgent, type ResolvedAgentDefinition } from '@tta/agent-sdk';
 import { parseInput } from './input/parse-input';
 import { composePassage } from './narrative/compose-passage';
+import { narrateWithLlm } from './narrative/narrate-with-llm';
+import type { PassageRequest } from './narrative/passage-facts';
 
 /** Options of {@link createNarrativeGenerator}. */
 export interface NarrativeGeneratorOptions {
@@ -19,7 +21,10 @@ const CAPABILITIES = ['narrative.generate'] as const satisfies BuiltInCapability
 /**
  * The `narrative-generator` agent: `narrative.generate` writes the next passage from the
  * turn's text or intent, the world and its changes, with templates (offline, deterministic).
- * Reports progress at 50 (input understood) and 100 (passage written).
+ * With a real LLM provider configured (`ctx.llm.enabled`), the LLM rewrites the templates'
+ * passage in a supportive, non-judging voice, keeping its facts and tone; when that call fails
+ * the templates' passage stands. Reports progress at 50 (input understood) and 100 (passage
+ * written).
  */
 export function createNarrativeGenerator(
   options: NarrativeGeneratorOptions = {},
@@ -41,13 +46,15 @@ export function createNarrativeGenerator(
       const intent = input.intent ?? parseInput(input.text ?? '').intent;
       await ctx.progress(50);
       ctx.signal.throwIfAborted();
-      const passage = composePassage({
+      const request: PassageRequest = {
         text: input.text,
         intent,
         world: input.world,
         changes: input.changes,
         applied: input.applied,
-      });
+      };
+      const draft = composePassage(request);
+      const passage = ctx.llm.enabled ? await narrateWithLlm(ctx, request, draft) : draft;
       await ctx.progress(100);
       return passage;
     },

@@ -15,6 +15,7 @@ import {
 import type { Redis } from 'ioredis';
 import { parseInput } from './input/parse-input';
 import { applyIntent } from './world/apply-intent';
+import { createWorldSnapshotTool, WORLD_SNAPSHOT_TOOL } from './world/world-snapshot-tool';
 import { WorldStore } from './world/world-store';
 
 /** Options of {@link createWorldBuilder}. */
@@ -55,15 +56,16 @@ async function updateWorld(store: WorldStore, task: AgentTask, ctx: TaskContext)
   return { world, version, changes, applied };
 }
 
-async function readWorld(store: WorldStore, task: AgentTask) {
+// Through the world.snapshot tool, so the tool policy of the world-builder governs it.
+async function readWorld(task: AgentTask, ctx: TaskContext) {
   parseOrThrow(builtInCapabilitySchemas['world.read'].input, task.input, 'input');
-  return store.read(sessionOf(task));
+  return ctx.tools.call(WORLD_SNAPSHOT_TOOL, { sessionId: sessionOf(task) });
 }
 
 /**
  * The `world-builder` agent: keeps each session's world state in Redis. `world.update`
  * applies an intent (or parses `text` into one) as one versioned turn; `world.read` returns
- * the world, creating the starting world for a new session.
+ * the world, creating the starting world for a new session, through its `world.snapshot` tool.
  */
 export function createWorldBuilder(options: WorldBuilderOptions): ResolvedAgentDefinition {
   const store = new WorldStore({
@@ -76,13 +78,14 @@ export function createWorldBuilder(options: WorldBuilderOptions): ResolvedAgentD
     type: 'world-builder',
     capabilities: [...CAPABILITIES],
     concurrency: options.concurrency ?? 32,
+    tools: [createWorldSnapshotTool(store)],
     handler: async (task, ctx) => {
       ctx.signal.throwIfAborted();
       switch (task.capability) {
         case 'world.update':
           return updateWorld(store, task, ctx);
         case 'world.read':
-          return readWorld(store, task);
+          return readWorld(task, ctx);
         default:
           throw new UnknownCapabilityError(task.capability, CAPABILITIES);
       }

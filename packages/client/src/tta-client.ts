@@ -1,4 +1,32 @@
+import type {
+  Agent,
+  AgentFilter,
+  Capability,
+  Diagnostics,
+  DrainRequested,
+  HealthStatus,
+  RoutingPreview,
+} from './agent-types';
+import type {
+  AppliedPolicy,
+  CostQuery,
+  CostReport,
+  PolicyReload,
+  PolicySources,
+  PolicyStatus,
+  PolicyValidation,
+} from './policy-types';
 import { SseParser, type ServerSentEvent } from './sse-parser';
+import type { RunEvent, TaskEvent } from './stream-events';
+import type {
+  Cancelled,
+  DeadLetterListOptions,
+  DeadLetterPage,
+  EnqueuedTask,
+  Task,
+  TaskInput,
+} from './task-types';
+import type { StartedRun, WorkflowRun, WorkflowRunInput, WorkflowSummary } from './workflow-types';
 
 /** Options of {@link TtaClient}. */
 export interface TtaClientOptions {
@@ -9,6 +37,8 @@ export interface TtaClientOptions {
    * stream itself may last any time). Default: 10,000 ms.
    */
   timeoutMs?: number;
+  /** API key sent as `Authorization: Bearer <key>` on every request and stream. Default: none. */
+  apiKey?: string;
 }
 
 /** Options of {@link TtaClient.events}. */
@@ -17,116 +47,15 @@ export interface EventsOptions {
   signal?: AbortSignal;
 }
 
-/** The body of `POST /v1/tasks`. */
-export interface TaskInput {
-  capability: string;
-  input: Record<string, unknown>;
-  priority?: number;
-  delayMs?: number;
-  timeoutMs?: number;
-  sessionId?: string;
-  idempotencyKey?: string;
-  requirements?: Record<string, string>;
-}
-
-/** The answer to an accepted task. */
-export interface EnqueuedTask {
-  id: string;
-  status: 'queued';
-  capability: string;
-  queue: string;
-}
-
-/** A task as the API reports it. */
-export interface Task {
-  id: string;
-  status: 'queued' | 'active' | 'completed' | 'failed' | 'cancelled' | 'dead';
-  capability: string;
-  queue: string;
-  input: Record<string, unknown>;
-  sessionId?: string;
-  result?: unknown;
-  error?: { message: string };
-  attempts: number;
-  agentId?: string;
-  progress?: unknown;
-  /** Epoch ms when the task was cancelled (status `cancelled`). */
-  cancelledAt?: number;
-  /** Why it was cancelled. */
-  cancelReason?: string;
-  timings: Record<string, number | undefined>;
-}
-
-/** The body of `POST /v1/workflows/:name/runs`. */
-export interface WorkflowRunInput {
-  /** The run's input, as the workflow's `input` schema says. */
-  input: Record<string, unknown>;
-  /** The player session; required by workflows that run in session order. */
-  sessionId?: string;
-}
-
-/** The answer to an accepted workflow run. */
-export interface StartedRun {
-  id: string;
-  status: 'queued';
-  workflow: string;
-}
-
-/** What a workflow run records of one of its steps. */
-export interface WorkflowRunStep {
-  status: 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
-  capability: string;
-  /** The step's task id (readable with {@link TtaClient.task}). */
-  taskId?: string;
-  output?: unknown;
-  error?: string;
-  agentId?: string;
-  startedAt?: number;
-  finishedAt?: number;
-}
-
-/** A workflow run as the API reports it. */
-export interface WorkflowRun {
-  id: string;
-  workflow: string;
-  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-  sessionId?: string;
-  input: Record<string, unknown>;
-  /** Name of the current (or last) stage. */
-  stage?: string;
-  steps: Record<string, WorkflowRunStep>;
-  /** `completed`, or the outcome of the stage that ended the run early (e.g. `crisis`). */
-  outcome?: string;
-  result?: Record<string, unknown>;
-  error?: string;
-  usage?: { inputTokens: number; outputTokens: number; costUsd: number };
-  timings: Record<string, number | undefined>;
-}
-
-/** A live agent. */
-export interface Agent {
-  id: string;
-  type: string;
-  capabilities: string[];
-  labels: Record<string, string>;
-  queues: string[];
-  concurrency: number;
-  activeJobs: number;
-  status: 'starting' | 'ready' | 'draining';
-  host: string;
-  pid: number;
-  version: string;
-  startedAt: number;
-  lastHeartbeatAt: number;
-  heartbeatAgeMs: number;
-}
-
-/** An error answer of the API. */
+/** An error answer of the API: `{ error: { code, message, details? } }` with its HTTP status. */
 export class ApiError extends Error {
   constructor(
+    /** The HTTP status, e.g. 404. */
     readonly status: number,
+    /** The error code, e.g. `not_found` (`http_error` when the body carried none). */
     readonly code: string,
     message: string,
+    /** The error's details, e.g. `{ issues: [{ path, message }] }` for `invalid_input`. */
     readonly details?: unknown,
   ) {
     super(message);
@@ -138,10 +67,63 @@ export class ApiError extends Error {
 export class TtaClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly apiKey: string | undefined;
 
   constructor(options: TtaClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.apiKey = options.apiKey;
+  }
+
+  /** `GET /healthz`: resolves while the API process serves requests. */
+  health(): Promise<HealthStatus> {
+    return this.request('GET', '/healthz');
+  }
+
+  /** `GET /readyz`: resolves when the API reaches Redis; throws {@link ApiError} 503 otherwise. */
+  ready(): Promise<HealthStatus> {
+    return this.request('GET', '/readyz');
+  }
+
+  /** `GET /openapi.json`: the API's OpenAPI 3.1 document. */
+  openApi(): Promise<Record<string, unknown>> {
+    return this.request('GET', '/openapi.json');
+  }
+
+  /**
+   * `GET /v1/diagnostics`: live agents, registry events, queue depths, the leading supervisor
+   * and the redacted configuration. Needs the `admin` scope.
+   */
+  diagnostics(): Promise<Diagnostics> {
+    return this.request('GET', '/v1/diagnostics');
+  }
+
+  /** `GET /v1/policy`: the applied tool policy, by agent type. */
+  policy(): Promise<AppliedPolicy> {
+    return this.request('GET', '/v1/policy');
+  }
+
+  /** `GET /v1/policy/status`: the applied policy's version, and the last refused reload. */
+  policyStatus(): Promise<PolicyStatus> {
+    return this.request('GET', '/v1/policy/status');
+  }
+
+  /** Checks policies without applying them. Needs the `admin` scope. */
+  validatePolicy(sources: PolicySources): Promise<PolicyValidation> {
+    return this.request('POST', '/v1/policy/validate', sources);
+  }
+
+  /**
+   * Reads the policy directory again and applies it everywhere; {@link ApiError} 422
+   * `invalid_policy` when it is not valid (the applied policy stays). Needs the `admin` scope.
+   */
+  reloadPolicy(): Promise<PolicyReload> {
+    return this.request('POST', '/v1/policy/reload');
+  }
+
+  /** Tokens and cost of LLM calls in a window (default: the last 24 hours). */
+  costs(query: CostQuery = {}): Promise<CostReport> {
+    return this.request('GET', withQuery('/v1/costs', query));
   }
 
   /** Enqueues one task. */
@@ -163,15 +145,21 @@ export class TtaClient {
   }
 
   /** Cancels a task: removed if waiting, aborted on its agent if running. */
-  cancel(id: string, reason?: string): Promise<{ id: string; status: 'cancelled' }> {
+  cancel(id: string, reason?: string): Promise<Cancelled> {
     const query = reason === undefined ? '' : `?reason=${encodeURIComponent(reason)}`;
     return this.request('DELETE', `/v1/tasks/${encodeURIComponent(id)}${query}`);
   }
 
+  /** The event stream of a task, from its snapshot to its final event (see {@link TaskEvent}). */
+  taskEvents(id: string, options: EventsOptions = {}): AsyncGenerator<TaskEvent> {
+    return this.events(`/v1/tasks/${encodeURIComponent(id)}/events`, options) as AsyncGenerator<
+      TaskEvent,
+      void
+    >;
+  }
+
   /** Lists live agents. */
-  async agents(
-    filter: { capability?: string; type?: string; status?: string } = {},
-  ): Promise<Agent[]> {
+  async agents(filter: AgentFilter = {}): Promise<Agent[]> {
     const query = new URLSearchParams(
       Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined),
     ).toString();
@@ -180,6 +168,58 @@ export class TtaClient {
       `/v1/agents${query ? `?${query}` : ''}`,
     );
     return body.agents;
+  }
+
+  /** Reads one live agent; {@link ApiError} 404 once it is gone. */
+  agent(id: string): Promise<Agent> {
+    return this.request('GET', `/v1/agents/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Asks a live agent to drain: it stops taking tasks, finishes or hands back its in-flight
+   * ones and leaves the registry. Needs the `admin` scope.
+   */
+  drainAgent(id: string, reason?: string): Promise<DrainRequested> {
+    const body = reason === undefined ? {} : { reason };
+    return this.request('POST', `/v1/agents/${encodeURIComponent(id)}/drain`, body);
+  }
+
+  /** The capability catalog with live agents, capacity and queue depth per queue. */
+  async capabilities(): Promise<Capability[]> {
+    const body = await this.request<{ capabilities: Capability[] }>('GET', '/v1/capabilities');
+    return body.capabilities;
+  }
+
+  /** Where a task of `capability` with these requirements would go now, and why. */
+  routingPreview(
+    capability: string,
+    requirements: Record<string, string> = {},
+  ): Promise<RoutingPreview> {
+    const pairs = Object.entries(requirements).map(([key, value]) => `${key}:${value}`);
+    const query = new URLSearchParams({ capability });
+    if (pairs.length > 0) query.set('requirements', pairs.join(','));
+    return this.request('GET', `/v1/routing/preview?${query.toString()}`);
+  }
+
+  /** One page of the dead-letter queue, newest first. */
+  deadLetters(options: DeadLetterListOptions = {}): Promise<DeadLetterPage> {
+    return this.request('GET', withQuery('/v1/dead-letter', options));
+  }
+
+  /** Puts a dead-lettered task back in its queue, under the same id, with fresh attempts. */
+  retryDeadLetter(id: string): Promise<EnqueuedTask> {
+    return this.request('POST', `/v1/dead-letter/${encodeURIComponent(id)}/retry`);
+  }
+
+  /** Deletes a dead-letter entry. */
+  async deleteDeadLetter(id: string): Promise<void> {
+    await this.request('DELETE', `/v1/dead-letter/${encodeURIComponent(id)}`);
+  }
+
+  /** The loaded workflow definitions, in outline. */
+  async workflows(): Promise<WorkflowSummary[]> {
+    const body = await this.request<{ workflows: WorkflowSummary[] }>('GET', '/v1/workflows');
+    return body.workflows;
   }
 
   /** Starts a run of the workflow `name`. */
@@ -193,8 +233,17 @@ export class TtaClient {
   }
 
   /** Cancels a workflow run: it ends `cancelled`, and its running steps are aborted. */
-  cancelRun(id: string): Promise<{ id: string; status: 'cancelled' }> {
-    return this.request('DELETE', `/v1/workflow-runs/${encodeURIComponent(id)}`);
+  cancelRun(id: string, reason?: string): Promise<Cancelled> {
+    const query = reason === undefined ? '' : `?reason=${encodeURIComponent(reason)}`;
+    return this.request('DELETE', `/v1/workflow-runs/${encodeURIComponent(id)}${query}`);
+  }
+
+  /** The event stream of a run, from its snapshot to its final event (see {@link RunEvent}). */
+  runEvents(id: string, options: EventsOptions = {}): AsyncGenerator<RunEvent> {
+    return this.events(
+      `/v1/workflow-runs/${encodeURIComponent(id)}/events`,
+      options,
+    ) as AsyncGenerator<RunEvent, void>;
   }
 
   /**
@@ -215,7 +264,7 @@ export class TtaClient {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
-        headers: { accept: 'text/event-stream' },
+        headers: { ...this.authorization(), accept: 'text/event-stream' },
         signal,
       });
     } finally {
@@ -236,16 +285,31 @@ export class TtaClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const init: RequestInit = { method, signal: AbortSignal.timeout(this.timeoutMs), headers: {} };
+    const headers: Record<string, string> = { ...this.authorization() };
+    const init: RequestInit = { method, signal: AbortSignal.timeout(this.timeoutMs), headers };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
-      init.headers = { 'content-type': 'application/json' };
+      headers['content-type'] = 'application/json';
     }
     const res = await fetch(`${this.baseUrl}${path}`, init);
     const text = await res.text();
     if (!res.ok) throw apiErrorOf(res, text);
     return (text ? JSON.parse(text) : undefined) as T;
   }
+
+  private authorization(): Record<string, string> {
+    return this.apiKey === undefined ? {} : { authorization: `Bearer ${this.apiKey}` };
+  }
+}
+
+/** `path` with the defined entries of `params` as its query string. */
+function withQuery(path: string, params: object): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) query.set(key, String(value));
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
 }
 
 interface ErrorAnswer {

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { Counter, Registry } from 'prom-client';
 import type { QueueNames } from './queue-names';
+import { registryEventsCounter } from './registry-events-counter';
 
 /** Where an agent is in its life, as the registry shows it. */
 export type AgentStatus = 'starting' | 'ready' | 'draining';
@@ -55,6 +57,8 @@ export interface AgentRegistryOptions {
   maxEvents?: number;
   /** Clock, for tests. Default: `Date.now`. */
   now?: () => number;
+  /** Where the events this registry writes are counted (`tta_registry_events_total{type}`). Default: none. */
+  metrics?: Registry;
 }
 
 const FIELDS = [
@@ -84,6 +88,7 @@ export class AgentRegistry {
   private readonly now: () => number;
   private readonly indexKey: string;
   private readonly eventsKey: string;
+  private readonly eventCount?: Counter<'type'>;
 
   constructor(
     private readonly redis: Redis,
@@ -94,6 +99,7 @@ export class AgentRegistry {
     this.now = options.now ?? Date.now;
     this.indexKey = options.names.key('registry', 'agents');
     this.eventsKey = options.names.key('registry', 'events');
+    if (options.metrics) this.eventCount = registryEventsCounter(options.metrics);
   }
 
   /** Milliseconds after its last heartbeat at which an agent counts as dead. */
@@ -139,6 +145,7 @@ export class AgentRegistry {
       )
       .exec()
       .then(throwOnMultiError);
+    this.eventCount?.inc({ type: 'joined' });
   }
 
   /**
@@ -186,6 +193,7 @@ export class AgentRegistry {
       )
       .exec()
       .then(throwOnMultiError);
+    this.eventCount?.inc({ type: 'left' });
   }
 
   /** Live agents (heartbeat within the TTL), optionally filtered. */
@@ -236,14 +244,19 @@ export class AgentRegistry {
         )
         .exec()
         .then(throwOnMultiError);
+      this.eventCount?.inc({ type: 'dead' });
       dead.push({ id, type });
     }
     return dead;
   }
 
-  /** The newest registry events, newest last. */
-  async events(count = 100): Promise<RegistryEvent[]> {
-    const entries = await this.redis.xrevrange(this.eventsKey, '+', '-', 'COUNT', count);
+  /**
+   * The newest registry events, newest last: at most `count`, and with `sinceMs` (epoch ms)
+   * only those written at or after it.
+   */
+  async events(count = 100, sinceMs?: number): Promise<RegistryEvent[]> {
+    const start = sinceMs === undefined ? '-' : String(Math.max(0, Math.floor(sinceMs)));
+    const entries = await this.redis.xrevrange(this.eventsKey, '+', start, 'COUNT', count);
     return entries.reverse().map(([, fields]) => {
       const record: Record<string, string> = {};
       for (let i = 0; i + 1 < fields.length; i += 2)

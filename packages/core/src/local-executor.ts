@@ -8,6 +8,8 @@ export interface LocalExecutorEvents {
   spawned: [agentType: string, pid: number];
   /** A worker process exited without being asked to. */
   crashed: [agentType: string, code: number | null, signal: NodeJS.Signals | null];
+  /** A worker that exited 0 by itself (drained) was replaced at once. */
+  recycled: [agentType: string, pid: number];
   /** A crashed worker is being restarted after `delayMs`. */
   restarting: [agentType: string, delayMs: number];
 }
@@ -130,6 +132,17 @@ export class LocalExecutor extends EventEmitter<LocalExecutorEvents> {
   ): void {
     if (slot.child !== child || slot.stopping || this.closed) return;
     slot.child = undefined;
+    // Exit 0 on its own is a worker that was drained on purpose: start a fresh one at once,
+    // without counting it as a crash.
+    if (code === 0) {
+      this.options.logger.info('worker finished (drained): starting a fresh one', {
+        agentType: slot.agentType,
+        pid: child.pid,
+      });
+      this.emit('recycled', slot.agentType, child.pid ?? 0);
+      this.spawn(slot);
+      return;
+    }
     this.options.logger.warn('worker exited unexpectedly', {
       agentType: slot.agentType,
       pid: child.pid,

@@ -18,19 +18,32 @@ export interface LoggerOptions {
 export type Logger = winston.Logger;
 
 // Anchored at the end of the key: `accessToken` is a secret, `inputTokens` and `passage` are not.
-const SECRET_KEYS = /(pass(word)?|secret|token|api[-_]?key|authorization)$/i;
+const SECRET_KEYS = /(pass(word)?|secret|token|api[-_]?key|authorization|cookie)$/i;
 
 // Replaces values of secret-looking keys and passwords inside URLs before anything is written.
 const redactSecrets = winston.format((info) => {
-  for (const key of Object.keys(info)) {
-    const value = info[key];
-    if (SECRET_KEYS.test(key)) info[key] = '[redacted]';
-    else if (typeof value === 'string' && /:\/\/[^/\s]*:[^@/\s]+@/.test(value)) {
-      info[key] = value.replace(/(:\/\/[^/\s:]*):[^@/\s]+@/g, '$1:***@');
-    }
-  }
+  for (const key of Object.keys(info)) info[key] = redactField(key, info[key], 0);
   return info;
 });
+
+// Plain objects (request headers, options) are copied with their secrets replaced, a few
+// levels deep; the caller's objects are left as they were.
+function redactField(key: string, value: unknown, depth: number): unknown {
+  if (SECRET_KEYS.test(key)) return '[redacted]';
+  if (typeof value === 'string' && /:\/\/[^/\s]*:[^@/\s]+@/.test(value)) {
+    return value.replace(/(:\/\/[^/\s:]*):[^@/\s]+@/g, '$1:***@');
+  }
+  if (depth >= 4 || !isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, redactField(k, v, depth + 1)]),
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
 
 /** Builds a winston logger: JSON lines in production, readable lines in development. */
 export function createLogger(options: LoggerOptions = {}): Logger {

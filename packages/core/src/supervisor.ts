@@ -8,6 +8,7 @@ import { Lifecycle, type LifecycleState } from './lifecycle';
 import type { LocalExecutor } from './local-executor';
 import type { Logger } from './logger';
 import type { QueueNames } from './queue-names';
+import { supervisorLeaderKey } from './supervisor-leader';
 import type { Redis } from 'ioredis';
 
 /** Events of {@link Supervisor}. */
@@ -70,7 +71,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     super();
     this.log = options.logger.child({ supervisorId: options.id });
     this.lock = new LeaderLock(options.redis, {
-      key: options.names.key('supervisor', 'leader'),
+      key: supervisorLeaderKey(options.names),
       id: options.id,
       ttlMs: options.leaderLockTtlMs ?? 5000,
       logger: this.log,

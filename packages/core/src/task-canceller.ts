@@ -1,5 +1,6 @@
 import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { Counter, type Registry } from 'prom-client';
 import {
   AppError,
   NotFoundError,
@@ -7,6 +8,7 @@ import {
   TaskFinishedError,
   ValidationError,
 } from './errors';
+import { reuseMetric } from './metrics';
 import type { QueueNames } from './queue-names';
 import type { TaskJobData } from './task';
 import { TaskId } from './task-id';
@@ -27,6 +29,8 @@ export interface TaskCancellerOptions {
    * Default: 604,800,000 ms (7 days, as config `tasks.keepFailedSeconds`).
    */
   tombstoneTtlMs?: number;
+  /** Where cancellations are counted (`tta_tasks_cancelled_total{capability}`). Default: none. */
+  metrics?: Registry;
 }
 
 /** Options of {@link TaskCanceller.cancel}. */
@@ -75,6 +79,7 @@ const PENDING_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-ch
 export class TaskCanceller {
   private readonly tombstones: TaskTombstones;
   private readonly tombstoneTtlMs: number;
+  private readonly cancelled?: Counter<'capability'>;
 
   constructor(
     private readonly redis: Redis,
@@ -85,6 +90,7 @@ export class TaskCanceller {
     if (!Number.isInteger(this.tombstoneTtlMs) || this.tombstoneTtlMs <= 0) {
       throw new TypeError('TaskCanceller: tombstoneTtlMs must be a positive integer');
     }
+    if (options.metrics) this.cancelled = cancelledCounter(options.metrics);
   }
 
   /**
@@ -108,6 +114,8 @@ export class TaskCanceller {
         : await this.tombstoneOnly(id);
       if (outcome === 'missing') throw new NotFoundError('task', id);
       if (outcome === 'completed' || outcome === 'failed') throw new TaskFinishedError(id, outcome);
+      // Counted once per task: a repeat finds the tombstone and answers `cancelled`.
+      if (job && outcome === 'written') this.cancelled?.inc({ capability: job.data.capability });
       if (job) await this.stop(queue, id);
       return { id, status: 'cancelled' };
     } catch (err) {
@@ -170,4 +178,18 @@ export class TaskCanceller {
       await this.redis.publish(this.tombstones.channel, id);
     }
   }
+}
+
+function cancelledCounter(metrics: Registry): Counter<'capability'> {
+  return reuseMetric(
+    metrics,
+    'tta_tasks_cancelled_total',
+    () =>
+      new Counter({
+        name: 'tta_tasks_cancelled_total',
+        help: 'Tasks cancelled (waiting ones removed, running ones aborted), counted once per task',
+        labelNames: ['capability'],
+        registers: [metrics],
+      }),
+  );
 }

@@ -18,6 +18,7 @@ import {
 } from './task';
 import { TaskId } from './task-id';
 import type { TaskRouter } from './task-router';
+import type { SessionBudget } from './session-budget';
 import { SessionOrder } from './session-order';
 import { cancelledView, TaskTombstones } from './task-tombstones';
 import { parseOrThrow, toFieldIssues } from './zod-issues';
@@ -33,6 +34,8 @@ export interface TaskServiceOptions {
   maxBatchSize?: number;
   /** Where a task that is gone from its queue is looked for (status `dead`). Default: none. */
   deadLetters?: DeadLetterQueue;
+  /** Refuses tasks of sessions that spent their LLM budget (429 `budget_exceeded`). Default: none. */
+  sessionBudget?: SessionBudget;
 }
 
 interface PreparedTask {
@@ -94,6 +97,7 @@ export class TaskService {
   /** Validates, routes and enqueues one task. */
   async enqueue(body: unknown): Promise<EnqueuedTask> {
     const request = this.validate(body);
+    await this.assertSessionBudgets([request]);
     const prepared = await this.prepare(request);
     await this.store([prepared]);
     return accepted(prepared);
@@ -107,6 +111,7 @@ export class TaskService {
       throw new ValidationError([{ path: 'tasks', message: `at most ${max} tasks per batch` }]);
     }
     const requests = tasks.map((task, i) => this.validate(task, `tasks.${i}`));
+    await this.assertSessionBudgets(requests);
     const prepared = await Promise.all(requests.map((r) => this.prepare(r)));
     await this.store(prepared);
     return prepared.map(accepted);
@@ -190,6 +195,7 @@ export class TaskService {
     };
     if (request.sessionId !== undefined) data.sessionId = request.sessionId;
     if (request.requirements !== undefined) data.requirements = request.requirements;
+    if (request.budgetUsd !== undefined) data.budgetUsd = request.budgetUsd;
     if (entry.ordered && request.sessionId !== undefined) data.orderedAt = data.enqueuedAt;
     let claim: IdempotencyClaim | undefined;
     if (request.idempotencyKey !== undefined) {
@@ -273,6 +279,17 @@ export class TaskService {
         ),
       ),
     );
+  }
+
+  private async assertSessionBudgets(requests: readonly TaskRequest[]): Promise<void> {
+    const budget = this.options.sessionBudget;
+    if (!budget || requests.every((r) => r.sessionId === undefined)) return;
+    this.assertRedisReady();
+    try {
+      await budget.assertWithin(requests.map((r) => r.sessionId));
+    } catch (err) {
+      throw this.redisError(err);
+    }
   }
 
   private assertRedisReady(): void {

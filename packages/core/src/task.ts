@@ -29,6 +29,11 @@ export const taskRequestSchema = z
     idempotencyKey: z.string().min(1).max(256).optional(),
     /** Labels the serving agent must carry, e.g. `{ "tier": "fast" }` (at most 3, as agents carry). */
     requirements: labelSetSchema.optional(),
+    /**
+     * Most USD the task may spend on LLM calls; the smallest of it, config
+     * `costs.budgets.taskUsd` and the agent type's policy applies.
+     */
+    budgetUsd: z.number().positive().max(1_000_000).optional(),
   })
   .strict();
 
@@ -53,6 +58,8 @@ export interface TaskJobData {
    */
   orderedAt?: number;
   idempotencyKey?: string;
+  /** The request's `budgetUsd`: most USD the task may spend on LLM calls. */
+  budgetUsd?: number;
 }
 
 /** Token usage of a task (filled by LLM-backed handlers). */

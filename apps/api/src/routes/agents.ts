@@ -12,7 +12,8 @@ export interface AgentRoutesOptions {
   redis: Redis;
 }
 
-const agentQuerySchema = z
+/** The query of `GET /v1/agents`: filters by capability, type and status. */
+export const agentQuerySchema = z
   .object({
     capability: z.string().min(1).max(128).optional(),
     type: z.string().min(1).max(128).optional(),

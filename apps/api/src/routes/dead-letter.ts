@@ -12,7 +12,8 @@ export interface DeadLetterRoutesOptions {
   redis: Redis;
 }
 
-const deadLetterQuerySchema = z
+/** The query of `GET /v1/dead-letter`: the page (`start`, `limit`) and a capability filter. */
+export const deadLetterQuerySchema = z
   .object({
     start: z.coerce.number().int().min(0).default(0),
     limit: z.coerce.number().int().min(1).max(1000).default(50),

@@ -12,7 +12,11 @@ export interface RoutingRoutesOptions {
   redis: Redis;
 }
 
-const previewQuerySchema = z
+/**
+ * The query of `GET /v1/routing/preview`: the capability, and requirements as
+ * `key:value` pairs joined by commas (checked further by {@link parseRequirements}).
+ */
+export const previewQuerySchema = z
   .object({
     capability: z.string().min(1).max(128),
     requirements: z.string().max(1024).optional(),

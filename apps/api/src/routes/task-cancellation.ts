@@ -1,5 +1,6 @@
-import { ValidationError, type TaskCanceller } from '@tta/core';
+import { parseOrThrow, type TaskCanceller } from '@tta/core';
 import { Router } from 'express';
+import { cancelQuerySchema } from '../cancel-query';
 
 /** Options of {@link taskCancellationRoutes}. */
 export interface TaskCancellationRoutesOptions {
@@ -17,10 +18,7 @@ export interface TaskCancellationRoutesOptions {
 export function taskCancellationRoutes(options: TaskCancellationRoutesOptions): Router {
   const router = Router();
   router.delete('/v1/tasks/:id', async (req, res) => {
-    const { reason } = req.query;
-    if (reason !== undefined && typeof reason !== 'string') {
-      throw new ValidationError([{ path: 'reason', message: 'must be given once, as text' }]);
-    }
+    const { reason } = parseOrThrow(cancelQuerySchema, req.query);
     const answer = await options.canceller.cancel(
       req.params.id,
       reason === undefined ? {} : { reason },

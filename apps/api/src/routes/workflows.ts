@@ -1,10 +1,11 @@
 import {
-  ValidationError,
+  parseOrThrow,
   type WorkflowCanceller,
   type WorkflowDefinition,
   type WorkflowRuns,
 } from '@tta/core';
 import { Router } from 'express';
+import { cancelQuerySchema } from '../cancel-query';
 
 /** Options of {@link workflowRoutes}. */
 export interface WorkflowRoutesOptions {
@@ -50,10 +51,7 @@ export function workflowRoutes(options: WorkflowRoutesOptions): Router {
     res.json(await options.workflowRuns.get(req.params.id));
   });
   router.delete('/v1/workflow-runs/:id', async (req, res) => {
-    const { reason } = req.query;
-    if (reason !== undefined && typeof reason !== 'string') {
-      throw new ValidationError([{ path: 'reason', message: 'must be given once, as text' }]);
-    }
+    const { reason } = parseOrThrow(cancelQuerySchema, req.query);
     const answer = await options.workflowCanceller.cancel(
       req.params.id,
       reason === undefined ? {} : { reason },

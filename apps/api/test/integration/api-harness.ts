@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import {
   closeRedis,
   createLogger,
   createRedisConnection,
+  hashApiKey,
   loadConfig,
+  type ApiKeyRateLimit,
+  type ApiScope,
   type AppConfig,
   waitForReady,
 } from '@tta/core';
@@ -14,18 +19,49 @@ import type { Redis } from 'ioredis';
 import winston from 'winston';
 import { createApp } from '../../src/app';
 import { buildApiServices, type ApiServices } from '../../src/build-api';
+import { buildApiAuth, type ApiAuth } from '../../src/build-auth';
+
+/** An API key a test presents, in the clear (the harness configures its hash). */
+export interface TestApiKey {
+  /** The key's id in config. */
+  id: string;
+  /** The key itself. */
+  key: string;
+  /** What it may do. */
+  scopes: ApiScope[];
+  /** Its own rate limit. */
+  rateLimit?: ApiKeyRateLimit;
+}
 
 /** Options of {@link startApiHarness}. */
 export interface ApiHarnessOptions {
-  /** Config values over the test config (the prefix and Redis URL are set by the harness). */
+  /**
+   * Config values over the test config (the prefix and Redis URL are set by the harness;
+   * `auth.keys` gets the harness key and {@link ApiHarnessOptions.apiKeys} added; `rateLimit`
+   * defaults to 1,000,000 requests a second).
+   */
   overrides?: Record<string, unknown>;
   /** Redis URL of the API's producer connection. Default: the test Redis. */
   redisUrl?: string;
+  /** Keys configured besides the harness's own admin key. Default: none. */
+  apiKeys?: TestApiKey[];
+  /** Key prefix, to run several apps on one deployment. Default: a fresh unique one. */
+  prefix?: string;
 }
 
 /** An API app on a unique prefix, with an independent view of its queues for assertions. */
 export interface ApiHarness {
-  app: Application;
+  /**
+   * The app as a client holding {@link ApiHarness.apiKey} (scope `admin`) sees it: a request
+   * that carries no `Authorization` or `X-API-Key` header gets `Authorization: Bearer <apiKey>`.
+   */
+  app: RequestListener;
+  /** The express app itself: requests carry only the headers the test gives. */
+  rawApp: Application;
+  /** A key with scope `admin`, configured by the harness. */
+  apiKey: string;
+  /** The API's keys, sessions and rate limiter. */
+  auth: ApiAuth;
   config: AppConfig;
   services: ApiServices;
   /** The API's producer connection. */
@@ -41,20 +77,30 @@ export interface ApiHarness {
 
 /** Builds the app exactly as main.ts does, on a fresh prefix, with logs captured. */
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const prefix = uniquePrefix();
+  const prefix = options.prefix ?? uniquePrefix();
   const redisUrl = options.redisUrl ?? testRedisUrl();
+  const apiKey = `harness-${randomBytes(16).toString('hex')}`;
   const config = loadConfig({
-    overrides: { ...options.overrides, redis: { url: redisUrl, prefix } },
+    overrides: {
+      // Tests send bursts with one key; the rate-limit tests set their own limits.
+      rateLimit: { points: 1_000_000 },
+      ...options.overrides,
+      auth: withHarnessKey(options.overrides?.auth, apiKey, options.apiKeys ?? []),
+      redis: { url: redisUrl, prefix },
+    },
   });
   const logs: winston.Logform.TransformableInfo[] = [];
   const logger = createLogger({ level: 'debug', transports: [captureTransport(logs)] });
   const redis = createRedisConnection({ url: redisUrl, role: 'producer', connectTimeoutMs: 500 });
   if (!options.redisUrl) await waitForReady(redis, 5000);
   const services = buildApiServices({ config, redis, logger });
-  const app = createApp({
+  await services.policies.start();
+  const auth = buildApiAuth({ config, redis, logger });
+  const rawApp = createApp({
     ...services,
     redis,
     logger,
+    auth,
     bodyLimitBytes: config.api.bodyLimitBytes,
     sseHeartbeatMs: config.api.sseHeartbeatMs,
   });
@@ -78,7 +124,30 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     await deletePrefix(own, prefix);
     await own.quit();
   };
-  return { app, config, services, redis, logs, queue, jobTotal, close };
+  const app = withDefaultKey(rawApp, apiKey);
+  return { app, rawApp, apiKey, auth, config, services, redis, logs, queue, jobTotal, close };
+}
+
+// Config `auth` of the overrides, with the harness's admin key and the test's keys added.
+function withHarnessKey(
+  auth: unknown,
+  apiKey: string,
+  keys: TestApiKey[],
+): Record<string, unknown> {
+  const given = (auth ?? {}) as { keys?: unknown[] };
+  const configured = [{ id: 'harness-admin', key: apiKey, scopes: ['admin'] }, ...keys].map(
+    ({ key, ...rest }) => ({ ...rest, hash: hashApiKey(key) }),
+  );
+  return { ...given, keys: [...configured, ...(given.keys ?? [])] };
+}
+
+function withDefaultKey(app: Application, apiKey: string): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (req.headers.authorization === undefined && req.headers['x-api-key'] === undefined) {
+      req.headers.authorization = `Bearer ${apiKey}`;
+    }
+    app(req, res);
+  };
 }
 
 function captureTransport(logs: winston.Logform.TransformableInfo[]): winston.transport {

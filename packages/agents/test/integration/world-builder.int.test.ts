@@ -51,7 +51,7 @@ describe('world-builder (Redis)', () => {
   async function read(sessionId: string) {
     const output = await agents[0]!.handler(
       agentTask('world.read', {}, { sessionId }),
-      createTaskContext('world-builder'),
+      createTaskContext('world-builder', { tools: agents[0]!.tools }),
     );
     return readOutput.parse(output);
   }
@@ -150,7 +150,7 @@ describe('world-builder (Redis)', () => {
   });
 
   test('needs a session id and valid input', async () => {
-    const ctx = createTaskContext();
+    const ctx = createTaskContext('world-builder', { tools: agents[0]!.tools });
     await expect(agents[0]!.handler(agentTask('world.read', {}), ctx)).rejects.toThrow(
       'invalid sessionId: world.read needs a session id',
     );

@@ -1,4 +1,6 @@
 import convict from 'convict';
+import { authConfigSchema, rateLimitConfigSchema } from './auth-config-schema';
+import { costsConfigSchema, llmConfigSchema } from './llm-config-schema';
 import {
   crisisResourcesSchema,
   DEFAULT_CRISIS_MESSAGE,
@@ -319,12 +321,50 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           env: 'TTA_SAFETY_CRISIS_RESOURCES',
         },
       },
+      auth: authConfigSchema,
+      rateLimit: rateLimitConfigSchema,
+      llm: llmConfigSchema,
+      costs: costsConfigSchema,
       workflows: {
         dir: {
           doc: 'Directory of the workflow definitions (YAML or JSON), relative to the config directory.',
           format: String,
           default: 'workflows',
           env: 'TTA_WORKFLOWS_DIR',
+        },
+      },
+      policy: {
+        dir: {
+          doc: 'Directory of the tool policies (one YAML or JSON file per agent type, plus default), relative to the config directory.',
+          format: String,
+          default: 'policies',
+          env: 'TTA_POLICY_DIR',
+        },
+        checkIntervalMs: {
+          doc: 'How often each process compares its tool policy version with the applied one in Redis, in case it missed an announcement.',
+          format: 'positive-int',
+          default: 5000,
+          env: 'TTA_POLICY_CHECK_INTERVAL_MS',
+        },
+        watchDebounceMs: {
+          doc: 'Quiet time after the last change in the policy directory before the leading supervisor reloads it.',
+          format: 'nat',
+          default: 300,
+          env: 'TTA_POLICY_WATCH_DEBOUNCE_MS',
+        },
+      },
+      admin: {
+        agentHistoryMinutes: {
+          doc: 'How far back the agents page (/admin/agents) lists agents that left or died, in minutes.',
+          format: 'positive-int',
+          default: 10,
+          env: 'TTA_ADMIN_AGENT_HISTORY_MINUTES',
+        },
+        drainRequestTtlMs: {
+          doc: 'How long a drain request (/admin/agents, POST /v1/agents/:id/drain) stays in Redis for an agent that missed its message; the agent checks on each heartbeat.',
+          format: 'positive-int',
+          default: 600_000,
+          env: 'TTA_ADMIN_DRAIN_REQUEST_TTL_MS',
         },
       },
     },

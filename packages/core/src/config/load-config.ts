@@ -9,6 +9,7 @@ import {
   type CapabilityConfig,
 } from './catalog-schema';
 import { createConfigSchema, type RawConfig } from './config-schema';
+import { llmModelsSchema, type LlmModelConfig, type LlmProviderKind } from './llm-config-schema';
 
 /** Deeply read-only. */
 export type DeepReadonly<T> = T extends (infer U)[]
@@ -22,6 +23,7 @@ interface EnumKeys {
   env: 'production' | 'development' | 'test';
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'pretty' };
   routing: Omit<RawConfig['routing'], 'noLiveAgent'> & { noLiveAgent: 'queue' | 'refuse' };
+  llm: Omit<RawConfig['llm'], 'provider'> & { provider: LlmProviderKind };
 }
 
 /** The validated, frozen configuration every process receives. */
@@ -32,6 +34,8 @@ export type AppConfig = DeepReadonly<
       capabilities: Record<string, CapabilityConfig>;
       /** Agent types: name to whether and how many run. */
       agents: Record<string, AgentTypeConfig>;
+      /** LLM settings; `models`: model name to its tier and prices. */
+      llm: { models: Record<string, LlmModelConfig> };
       /** Absolute path of the directory the config files came from. */
       configDir: string;
     }
@@ -49,6 +53,7 @@ export interface LoadConfigOptions {
 
 const REPO_CONFIG_DIR = path.resolve(__dirname, '../../../../config');
 const MAP_KEYS = { capabilities: 'TTA_CAPABILITIES', agents: 'TTA_AGENTS' } as const;
+const LLM_MODELS_VARIABLE = 'TTA_LLM_MODELS';
 
 /**
  * Loads `default.json`, then `<env>.json`, then environment variables, then `overrides`,
@@ -68,7 +73,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     // merged and validated here, convict takes the rest (and applies the environment over it).
     const merged = [...files, mapsFromEnv(env), options.overrides ?? {}].reduce(deepMerge, {});
     const { capabilities = {}, agents = {}, ...rest } = merged;
-    schema.load(rest);
+    const [convictValues, models] = takeLlmModels(rest);
+    schema.load(convictValues);
     // convict's load() applies the environment again over what it loads: set() does not.
     for (const [key, value] of leaves(withoutMaps(options.overrides ?? {}))) schema.set(key, value);
     schema.validate({ allowed: 'strict' });
@@ -78,6 +84,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ...properties,
       capabilities: parseMap('capabilities', capabilityCatalogSchema, capabilities),
       agents: parseMap('agents', agentTypesSchema, agents),
+      llm: { ...properties.llm, models: parseMap('llm.models', llmModelsSchema, models) },
       configDir,
     });
   } catch (err) {
@@ -89,20 +96,35 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
 function mapsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(MAP_KEYS)) {
-    const text = env[name];
-    if (text === undefined || text === '') continue;
-    try {
-      out[key] = JSON.parse(text) as unknown;
-    } catch (err) {
-      throw new ConfigError(`invalid configuration: ${key} (from ${name}): not valid JSON`, err);
-    }
+    const value = jsonVariable(env, key, name);
+    if (value !== undefined) out[key] = value;
   }
+  const models = jsonVariable(env, 'llm.models', LLM_MODELS_VARIABLE);
+  if (models !== undefined) out.llm = { models };
   return out;
+}
+
+function jsonVariable(env: NodeJS.ProcessEnv, key: string, name: string): unknown {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${key} (from ${name}): not valid JSON`, err);
+  }
+}
+
+// `llm.models` is a map with dotted keys (model names), kept out of convict as the catalog is.
+function takeLlmModels(values: Record<string, unknown>): [Record<string, unknown>, unknown] {
+  const { llm, ...rest } = values;
+  if (!isPlainObject(llm)) return [llm === undefined ? rest : values, {}];
+  const { models = {}, ...settings } = llm;
+  return [{ ...rest, llm: settings }, models];
 }
 
 function withoutMaps(values: Record<string, unknown>): Record<string, unknown> {
   const { capabilities: _capabilities, agents: _agents, ...rest } = values;
-  return rest;
+  return takeLlmModels(rest)[0];
 }
 
 function leaves(values: Record<string, unknown>, at = ''): Array<[string, unknown]> {

@@ -45,7 +45,12 @@ export class RunProcessor {
   ) {
     const { connection: redis, names, catalog, router, tasks, logger } = options;
     this.service = new TaskService(redis, { names, catalog, router, tasks });
-    this.canceller = new TaskCanceller(redis, { names, router, tasks: this.service });
+    this.canceller = new TaskCanceller(redis, {
+      names,
+      router,
+      tasks: this.service,
+      ...(options.metrics && { metrics: options.metrics }),
+    });
     this.stageTasks = new StageTasks({
       catalog,
       router,
@@ -129,7 +134,8 @@ export class RunProcessor {
   private async startStage(job: RunJob, stage: WorkflowStage, index: number): Promise<void> {
     await this.progress(job, { type: 'stage', stage: stage.name, index });
     const steps = await this.stageTasks.start(job, stage);
-    await job.updateData({ ...job.data, steps, cursor: { stage: index, phase: 'waiting' } });
+    const cursor = { stage: index, phase: 'waiting' as const, stageStartedAt: Date.now() };
+    await job.updateData({ ...job.data, steps, cursor });
     await this.reportSteps(job, stage, {});
   }
 
@@ -141,6 +147,7 @@ export class RunProcessor {
   ): Promise<string | undefined> {
     const stage = definition.stages[index] as WorkflowStage;
     const before = job.data.steps;
+    const startedAt = job.data.cursor.stageStartedAt;
     const steps = await this.stageTasks.collect(job, stage);
     const failed = stage.steps.find(
       (s) => s.onFailure === 'fail' && steps[s.id]?.status === 'failed',
@@ -154,6 +161,7 @@ export class RunProcessor {
       failed || outcome ? job.data.cursor : { stage: index + 1, phase: 'start' as const };
     await job.updateData({ ...job.data, steps, cursor });
     this.countScreens(stage, before, steps);
+    this.timeSteps(definition.name, stage, before, steps, startedAt);
     await this.reportSteps(job, stage, before);
     if (failed) {
       throw new UnrecoverableError(
@@ -191,7 +199,9 @@ export class RunProcessor {
     if (stage) {
       const steps = await this.stageTasks.collect(job, stage, CANCELLED_REASON);
       const before = job.data.steps;
+      const startedAt = job.data.cursor.stageStartedAt;
       await job.updateData({ ...job.data, steps });
+      this.timeSteps(definition.name, stage, before, steps, startedAt);
       await this.reportSteps(job, stage, before);
     }
     log.info('workflow run cancelled');
@@ -209,6 +219,30 @@ export class RunProcessor {
       if (before[step.id]?.status === 'completed') continue;
       const level = (record.output as { level?: unknown } | undefined)?.level;
       this.metrics.screened(typeof level === 'string' ? level : 'unknown');
+    }
+  }
+
+  // Steps that ran a task and ended now, timed from when the stage added its tasks (or, for a
+  // run whose cursor predates that record, from when the task started).
+  private timeSteps(
+    workflow: string,
+    stage: WorkflowStage,
+    before: Record<string, StepRecord>,
+    after: Record<string, StepRecord>,
+    stageStartedAt: number | undefined,
+  ): void {
+    for (const step of stage.steps) {
+      const record = after[step.id];
+      if (before[step.id]?.status !== 'running' || record === undefined) continue;
+      if (record.status !== 'completed' && record.status !== 'failed') continue;
+      const from = stageStartedAt ?? record.startedAt;
+      if (from === undefined) continue;
+      this.metrics.stepEnded(
+        workflow,
+        step.id,
+        record.status,
+        (record.finishedAt ?? Date.now()) - from,
+      );
     }
   }
 

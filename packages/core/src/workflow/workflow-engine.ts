@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import { JobEventMetrics } from '../job-event-metrics';
 import { closeAll } from '../lifecycle';
 import type { Logger } from '../logger';
 import { RunCancelWatcher } from './run-cancel-watcher';
@@ -32,6 +33,7 @@ interface Running {
 export class WorkflowEngine {
   private readonly options: ResolvedWorkflowEngineOptions;
   private readonly metrics: WorkflowMetrics;
+  private readonly jobEvents?: JobEventMetrics;
   private readonly log: Logger;
   private current: WorkflowEngineState = 'idle';
   private running?: Running;
@@ -40,6 +42,7 @@ export class WorkflowEngine {
   constructor(options: WorkflowEngineOptions) {
     this.options = resolveWorkflowEngineOptions(options);
     this.metrics = new WorkflowMetrics(options.metrics);
+    if (options.metrics) this.jobEvents = new JobEventMetrics(options.metrics);
     this.log = options.logger.child({ component: 'workflow-engine' });
   }
 
@@ -112,6 +115,7 @@ export class WorkflowEngine {
       },
     );
     worker.on('error', (err) => this.log.warn('workflow worker error', { error: err.message }));
+    this.jobEvents?.countStalled(worker);
     return worker;
   }
 

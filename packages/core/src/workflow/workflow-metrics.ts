@@ -1,35 +1,46 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { reuseMetric } from '../metrics';
+import { SafetyMetrics } from '../safety-metrics';
+
+const STEP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 /**
  * The workflow engine's metrics: `tta_workflow_runs_total{workflow,outcome}`,
- * `tta_safety_screens_total{level}` and `tta_safety_crisis_total`. Engines of one process
- * share a registry, so each metric is created once and reused.
+ * `tta_workflow_step_seconds{workflow,step,status}` and the safety metrics
+ * ({@link SafetyMetrics}). Engines of one process share a registry, so each metric is created
+ * once and reused.
  */
 export class WorkflowMetrics {
   private readonly runs?: Counter<'workflow' | 'outcome'>;
-  private readonly screens?: Counter<'level'>;
-  private readonly crises?: Counter;
+  private readonly steps?: Histogram<'workflow' | 'step' | 'status'>;
+  private readonly safety: SafetyMetrics;
 
   /** Without a registry, every method does nothing. */
   constructor(registry?: Registry) {
+    this.safety = new SafetyMetrics(registry);
     if (!registry) return;
-    this.runs = counter(
+    this.runs = reuseMetric(
       registry,
       'tta_workflow_runs_total',
-      'Workflow runs that ended, by workflow and outcome (completed, an early outcome such as crisis, failed, cancelled)',
-      ['workflow', 'outcome'],
+      () =>
+        new Counter({
+          name: 'tta_workflow_runs_total',
+          help: 'Workflow runs that ended, by workflow and outcome (completed, an early outcome such as crisis, failed, cancelled)',
+          labelNames: ['workflow', 'outcome'],
+          registers: [registry],
+        }),
     );
-    this.screens = counter(
+    this.steps = reuseMetric(
       registry,
-      'tta_safety_screens_total',
-      'Safety screens seen by workflow runs, by level',
-      ['level'],
-    );
-    this.crises = counter(
-      registry,
-      'tta_safety_crisis_total',
-      'Workflow runs that ended on a safety crisis',
-      [],
+      'tta_workflow_step_seconds',
+      () =>
+        new Histogram({
+          name: 'tta_workflow_step_seconds',
+          help: "Time from a step's task being added to its end, by workflow, step and status (completed, failed)",
+          labelNames: ['workflow', 'step', 'status'],
+          buckets: STEP_BUCKETS,
+          registers: [registry],
+        }),
     );
   }
 
@@ -38,24 +49,18 @@ export class WorkflowMetrics {
     this.runs?.inc({ workflow, outcome });
   }
 
+  /** Records how long a step took, from its task being added to its end. */
+  stepEnded(workflow: string, step: string, status: string, ms: number): void {
+    this.steps?.observe({ workflow, step, status }, Math.max(0, ms) / 1000);
+  }
+
   /** Counts a safety screen a run saw. */
   screened(level: string): void {
-    this.screens?.inc({ level });
+    this.safety.screened(level);
   }
 
   /** Counts a run that ended on a crisis. */
   crisis(): void {
-    this.crises?.inc();
+    this.safety.crisis();
   }
-}
-
-function counter<L extends string>(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: L[],
-): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames, registers: [registry] });
 }

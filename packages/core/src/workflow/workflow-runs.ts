@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from '../errors';
 import type { QueueNames } from '../queue-names';
+import type { SessionBudget } from '../session-budget';
 import { SessionOrder } from '../session-order';
 import { TaskId } from '../task-id';
 import { TaskTombstones, tombstoneFields } from '../task-tombstones';
@@ -39,6 +40,8 @@ export interface WorkflowRunsOptions {
    * Default: `tasks.keepFailedSeconds`.
    */
   tombstoneTtlMs?: number;
+  /** Refuses runs of sessions that spent their LLM budget (429 `budget_exceeded`). Default: none. */
+  sessionBudget?: SessionBudget;
 }
 
 /** The answer to an accepted run. */
@@ -103,8 +106,8 @@ export class WorkflowRuns {
 
   /**
    * Validates `body` (`{ input, sessionId? }`) against workflow `name` and queues a run.
-   * Throws {@link UnknownWorkflowError}, {@link ValidationError} naming the field, or
-   * {@link RedisUnavailableError}.
+   * Throws {@link UnknownWorkflowError}, {@link ValidationError} naming the field,
+   * `BudgetExceededError` (its session spent its budget) or {@link RedisUnavailableError}.
    */
   async start(name: string, body: unknown): Promise<StartedRun> {
     const definition = this.definition(name);
@@ -122,6 +125,7 @@ export class WorkflowRuns {
       data.orderedAt = data.enqueuedAt;
     }
     await this.guard(async () => {
+      await this.options.sessionBudget?.assertWithin([data.sessionId]);
       // A run of a session joins its order before its job exists (see SessionOrder).
       if (data.sessionId !== undefined && data.orderedAt !== undefined) {
         await this.order.admit(data.sessionId, [SessionOrder.entry(id, data.orderedAt)]);

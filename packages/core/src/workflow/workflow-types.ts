@@ -108,6 +108,8 @@ export interface WorkflowCursor {
   stage: number;
   /** `start`: the stage's tasks are still to be added; `waiting`: they were added. */
   phase: 'start' | 'waiting';
+  /** Epoch ms when the stage's tasks were added (phase `waiting`): its steps' times start here. */
+  stageStartedAt?: number;
 }
 
 /** The data of a run's parent job in the `workflow` queue. */

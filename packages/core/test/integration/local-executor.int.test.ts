@@ -23,6 +23,20 @@ fs.writeFileSync(path.join(dir, process.pid + '.ready'), '');
 /** Crashes as soon as it starts. */
 const CRASHES = `process.exit(1);`;
 
+/** Finishes by itself once, like a drained worker (exit 0); the next one stays up. */
+const DRAINS_ONCE = `
+const fs = require('node:fs');
+const path = require('node:path');
+const marker = path.join(process.argv[2], 'drained-once');
+if (!fs.existsSync(marker)) {
+  fs.writeFileSync(marker, '');
+  process.exit(0);
+}
+process.on('SIGTERM', () => process.exit(0));
+setInterval(() => undefined, 60000);
+fs.writeFileSync(path.join(process.argv[2], process.pid + '.ready'), '');
+`;
+
 /** Ignores SIGTERM: only SIGKILL stops it. */
 const IGNORES_SIGTERM = `
 const fs = require('node:fs');
@@ -51,6 +65,7 @@ describe('LocalExecutor', () => {
       stays: STAYS_UP,
       crashes: CRASHES,
       stubborn: IGNORES_SIGTERM,
+      drains: DRAINS_ONCE,
     };
     for (const [name, source] of Object.entries(scripts)) {
       writeFileSync(path.join(dir, `${name}.js`), source);
@@ -205,5 +220,22 @@ describe('LocalExecutor', () => {
     await ex.stopAll();
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(isAlive(pid!)).toBe(false);
+  });
+
+  it('replaces a worker that exited 0 (drained) at once, without counting a crash', async () => {
+    const ex = executor({ restartBackoffMs: 5000 });
+    const recycled = once(ex, 'recycled');
+    let crashes = 0;
+    ex.on('crashed', () => (crashes += 1));
+    const t0 = Date.now();
+    await ex.setReplicas('drains', 1);
+    await recycled;
+    await waitFor(() => ex.pids('drains').length === 1 && ex.actual().drains === 1, {
+      what: 'the fresh worker',
+    });
+    await ready(ex.pids('drains'));
+    // Well before the 5 s crash backoff: it was not treated as a crash.
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(crashes).toBe(0);
   });
 });

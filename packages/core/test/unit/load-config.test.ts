@@ -242,15 +242,15 @@ describe('the loaded config', () => {
 describe('redactConfig and redactUrl', () => {
   it('hides the Redis password and keeps the rest', () => {
     const config: AppConfig = loadConfig({
-      env: { REDIS_URL: 'redis://admin:hunter2@redis.internal:6380/3' },
+      env: { REDIS_URL: 'redis://opsuser:hunter2@redis.internal:6380/3' },
     });
     const redacted = redactConfig(config) as AppConfig;
     expect(JSON.stringify(redacted)).not.toContain('hunter2');
-    expect(JSON.stringify(redacted)).not.toContain('admin');
+    expect(JSON.stringify(redacted)).not.toContain('opsuser');
     expect(redacted.redis.url).toBe('redis://***:***@redis.internal:6380/3');
     expect(redacted.redis.prefix).toBe('{tta}');
     expect(redacted.api).toEqual(config.api);
-    expect(config.redis.url).toBe('redis://admin:hunter2@redis.internal:6380/3');
+    expect(config.redis.url).toBe('redis://opsuser:hunter2@redis.internal:6380/3');
   });
 
   it.each([

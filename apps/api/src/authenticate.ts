@@ -1,0 +1,65 @@
+import { ForbiddenError, grantsScope, UnauthenticatedError } from '@tta/core';
+import type { Request, RequestHandler } from 'express';
+import { setCaller, type ApiCaller } from './api-caller';
+import type { ApiAuth } from './build-auth';
+import { ADMIN_SESSION_COOKIE, presentedApiKey, readCookie } from './credentials';
+import { refuseUnauthenticated } from './require-scope';
+import { isAdminPath, isPublicRoute, requiredScope } from './route-scopes';
+
+const OPEN_CALLER: ApiCaller = { keyId: 'anonymous', scopes: ['admin'], via: 'open' };
+
+/**
+ * Authenticates every request but the public routes (`/healthz`, the admin login and logout)
+ * before any route runs, so an event stream never starts for a refused caller. The caller is
+ * the key in `Authorization: Bearer` or `X-API-Key`, or, under `/admin/`, the admin-session
+ * cookie. Then it checks the scope the route needs ({@link requiredScope}): 401 without a
+ * known key, 403 without the scope; a route the table does not name only needs a known key
+ * (and then answers 404).
+ */
+export function authenticate(auth: ApiAuth): RequestHandler {
+  return (req, res, next) => {
+    if (isPublicRoute(req.method, req.path)) {
+      next();
+      return;
+    }
+    const caller = identify(auth, req);
+    if (caller instanceof UnauthenticatedError) {
+      refuseUnauthenticated(req, res, next, caller);
+      return;
+    }
+    setCaller(req, caller);
+    const scope = requiredScope(req.method, req.path);
+    if (scope !== undefined && !grantsScope(caller.scopes, scope)) {
+      next(new ForbiddenError(scope));
+      return;
+    }
+    next();
+  };
+}
+
+function identify(auth: ApiAuth, req: Request): ApiCaller | UnauthenticatedError {
+  if (!auth.enabled) return OPEN_CALLER;
+  const presented = presentedApiKey(req);
+  if (presented !== undefined) {
+    const identity = auth.keys.verify(presented);
+    if (!identity) return new UnauthenticatedError('unknown API key');
+    return { keyId: identity.id, scopes: identity.scopes, via: 'key', ...rateLimitOf(identity) };
+  }
+  if (isAdminPath(req.path)) {
+    const caller = sessionCaller(auth, readCookie(req, ADMIN_SESSION_COOKIE));
+    if (caller) return caller;
+  }
+  return new UnauthenticatedError();
+}
+
+// A session counts while its signature holds, it has not expired, and its key still has admin.
+function sessionCaller(auth: ApiAuth, token: string | undefined): ApiCaller | undefined {
+  const keyId = token === undefined ? undefined : auth.sessions.verify(token);
+  const identity = keyId === undefined ? undefined : auth.keys.get(keyId);
+  if (!identity || !grantsScope(identity.scopes, 'admin')) return undefined;
+  return { keyId: identity.id, scopes: identity.scopes, via: 'session', ...rateLimitOf(identity) };
+}
+
+function rateLimitOf(identity: Pick<ApiCaller, 'rateLimit'>): Pick<ApiCaller, 'rateLimit'> {
+  return identity.rateLimit ? { rateLimit: identity.rateLimit } : {};
+}

@@ -1,0 +1,77 @@
+import {
+  ConfigError,
+  resolveAuth,
+  SessionTokens,
+  type ApiKeys,
+  type AppConfig,
+  type Logger,
+} from '@tta/core';
+import type { Redis } from 'ioredis';
+import { ApiRateLimiter } from './api-rate-limiter';
+
+/** How the API authenticates, authorises and rate-limits requests. */
+export interface ApiAuth {
+  /** Whether endpoints need a key; when off, every request acts with scope `admin`. */
+  enabled: boolean;
+  /** The keys a request may present. */
+  keys: ApiKeys;
+  /** Signs and checks admin-session cookies. */
+  sessions: SessionTokens;
+  /** Counts requests per key; `undefined` when rate limiting is off. */
+  limiter?: ApiRateLimiter;
+}
+
+/** Options of {@link buildApiAuth}. */
+export interface BuildApiAuthOptions {
+  /** The loaded configuration (`auth`, `rateLimit`, `env`, `redis.prefix`). */
+  config: AppConfig;
+  /** The producer connection the rate limiter counts on; the caller owns it. */
+  redis: Redis;
+  /** Receives the warnings about development keys and disabled auth. */
+  logger: Logger;
+}
+
+/**
+ * Builds the API's keys, session signer and rate limiter from config. Throws a
+ * {@link ConfigError} when production has auth on but no keys or no session secret. Warns, at
+ * every start, when the development key is in use or auth is off.
+ */
+export function buildApiAuth(options: BuildApiAuthOptions): ApiAuth {
+  const { config, redis, logger } = options;
+  const resolved = resolveAuth({ env: config.env, auth: config.auth });
+  if (!resolved.enabled) {
+    logger.warn('AUTH IS OFF (auth.enabled=false): every endpoint is open to anyone');
+  } else if (resolved.usesDevelopmentKey) {
+    logger.warn(
+      'NO API KEYS CONFIGURED: using the development key tta-dev-key (scope admin) from the README; set TTA_API_KEYS before this API is reachable by anyone else',
+    );
+  }
+  const sessions = new SessionTokens({
+    secret: resolved.sessionSecret,
+    ttlMs: resolved.sessionTtlMs,
+  });
+  const { rateLimit } = config;
+  const limiter = rateLimit.enabled
+    ? new ApiRateLimiter(redis, {
+        keyPrefix: `${config.redis.prefix}:rate-limit`,
+        points: rateLimit.points,
+        durationSeconds: rateLimit.durationSeconds,
+        logger,
+      })
+    : undefined;
+  return { enabled: resolved.enabled, keys: resolved.keys, sessions, ...(limiter && { limiter }) };
+}
+
+/**
+ * {@link buildApiAuth} for `main`: on a {@link ConfigError}, prints its one line to stderr and
+ * exits with code 2, like invalid config.
+ */
+export function buildApiAuthOrExit(options: BuildApiAuthOptions): ApiAuth {
+  try {
+    return buildApiAuth(options);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+}

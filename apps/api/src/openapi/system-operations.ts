@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { ApiOperation } from './api-operation';
+import { healthSchema } from './response-schemas';
+
+const health = { name: 'Health', schema: healthSchema };
+
+/** Health, readiness and this document. */
+export const SYSTEM_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'GET',
+    path: '/healthz',
+    operationId: 'getHealth',
+    tag: 'system',
+    summary: 'Liveness: 200 while the process serves requests, Redis or not',
+    readsRedis: false,
+    response: { status: 200, description: 'alive', body: health },
+  },
+  {
+    method: 'GET',
+    path: '/readyz',
+    operationId: 'getReadiness',
+    tag: 'system',
+    summary: 'Readiness: 200 when Redis answers PING in time, else 503',
+    readsRedis: true,
+    response: { status: 200, description: 'ready', body: health },
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    tag: 'system',
+    summary: 'This document: OpenAPI 3.1, generated from the schemas the routes validate with',
+    readsRedis: false,
+    response: {
+      status: 200,
+      description: 'the OpenAPI document',
+      body: { name: 'OpenApiDocument', schema: z.record(z.string(), z.unknown()) },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/metrics',
+    operationId: 'getMetrics',
+    tag: 'system',
+    summary: "The API's Prometheus metrics (`tta_*`), queue depths and agents as of the scrape",
+    readsRedis: false,
+    response: {
+      status: 200,
+      description: 'Prometheus text exposition format',
+      contentType: 'text/plain',
+    },
+  },
+];

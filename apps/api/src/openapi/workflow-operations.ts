@@ -1,0 +1,88 @@
+import { runRequestSchema } from '@tta/core';
+import { z } from 'zod';
+import { cancelQuerySchema } from '../cancel-query';
+import type { ApiOperation } from './api-operation';
+import {
+  cancelledSchema,
+  startedRunSchema,
+  workflowRunSchema,
+  workflowSummarySchema,
+} from './response-schemas';
+
+const RUN_ID = 'the run id, `workflow~<uuid>` as `POST /v1/workflows/{name}/runs` answered it';
+
+/** The workflow and workflow-run routes. */
+export const WORKFLOW_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'GET',
+    path: '/v1/workflows',
+    operationId: 'listWorkflows',
+    tag: 'workflows',
+    summary: 'List the loaded workflow definitions with their stages and steps',
+    readsRedis: false,
+    response: {
+      status: 200,
+      description: 'the workflows',
+      body: {
+        name: 'WorkflowList',
+        schema: z.object({ workflows: z.array(workflowSummarySchema) }),
+      },
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/workflows/:name/runs',
+    operationId: 'startWorkflowRun',
+    tag: 'workflows',
+    summary: 'Start a run of a workflow',
+    description:
+      "The input is checked against the workflow's input declaration (see `GET /v1/workflows`) and the first steps' capabilities before anything reaches Redis.",
+    pathParams: { name: "the workflow's name, e.g. `player-turn`" },
+    body: { name: 'WorkflowRunRequest', schema: runRequestSchema },
+    response: {
+      status: 202,
+      description: 'the run is queued',
+      body: { name: 'StartedRun', schema: startedRunSchema },
+    },
+    errors: [422],
+  },
+  {
+    method: 'GET',
+    path: '/v1/workflow-runs/:id',
+    operationId: 'getWorkflowRun',
+    tag: 'workflows',
+    summary: 'Read a workflow run: status, stage, steps, outcome, result',
+    pathParams: { id: RUN_ID },
+    response: {
+      status: 200,
+      description: 'the run',
+      body: { name: 'WorkflowRun', schema: workflowRunSchema },
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/workflow-runs/:id',
+    operationId: 'cancelWorkflowRun',
+    tag: 'workflows',
+    summary: 'Cancel a workflow run and its running steps',
+    pathParams: { id: RUN_ID },
+    query: cancelQuerySchema,
+    response: {
+      status: 202,
+      description: 'cancelled (the same answer on a repeat)',
+      body: { name: 'Cancelled', schema: cancelledSchema },
+    },
+    errors: [409],
+  },
+  {
+    method: 'GET',
+    path: '/v1/workflow-runs/:id/events',
+    operationId: 'streamWorkflowRunEvents',
+    tag: 'workflows',
+    summary: 'Follow a workflow run as server-sent events',
+    description:
+      'Events: `snapshot` (the run), `active` (once), `stage` (`{ type, stage, index }`), `step` (`{ type, step, status, taskId? }`), then one final `completed`, `failed` or `cancelled` (the run). The stream ends after the final event.',
+    pathParams: { id: RUN_ID },
+    response: { status: 200, description: 'the event stream', contentType: 'text/event-stream' },
+  },
+];

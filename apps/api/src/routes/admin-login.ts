@@ -1,0 +1,119 @@
+import { grantsScope } from '@tta/core';
+import express, { Router, type Request, type Response } from 'express';
+import { renderLoginPage, type LoginPageView } from '../admin/login-page';
+import { sameOriginGuard } from '../admin/same-origin-guard';
+import { ADMIN_LOGIN_PATH, safeAdminTarget } from '../admin-redirects';
+import type { ApiAuth } from '../build-auth';
+import { ADMIN_SESSION_COOKIE } from '../credentials';
+
+/** Options of {@link adminLoginRoutes}. */
+export interface AdminLoginRoutesOptions {
+  /** The keys a login is checked against, and the signer of session cookies. */
+  auth: ApiAuth;
+  /** Most login attempts per client address and minute. Default: 10. */
+  loginAttemptsPerMinute?: number;
+}
+
+const COOKIE_PATH = '/admin';
+
+/**
+ * The browser login of the admin dashboards. `GET /admin/login` (`?next=/admin/...`): a form
+ * asking for an API key with scope `admin`. `POST /admin/login` (form fields `key`, `next`):
+ * 401 (unknown key) or 403 (no `admin`) with the form again; else an HttpOnly, SameSite=Strict
+ * cookie holding a signed session token (key id and expiry, never the key) and a 303 to `next`
+ * (default `/admin/queues`). `GET` or `POST /admin/logout` clears it. No key is needed for
+ * these; logins are limited per client address.
+ */
+export function adminLoginRoutes(options: AdminLoginRoutesOptions): Router {
+  const { auth } = options;
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: 4096, parameterLimit: 10 });
+  router.get(ADMIN_LOGIN_PATH, (req, res) => {
+    const next = safeAdminTarget(req.query.next);
+    if (!auth.enabled) {
+      res.redirect(303, next);
+      return;
+    }
+    sendPage(res, 200, { next, loggedOut: req.query.loggedOut === '1' });
+  });
+  router.post(ADMIN_LOGIN_PATH, sameOriginGuard(), form, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const next = safeAdminTarget(body.next);
+    if (!auth.enabled) {
+      res.redirect(303, next);
+      return;
+    }
+    if (!(await withinLoginLimit(options, req, res))) {
+      sendPage(res, 429, { next, error: 'Too many login attempts: wait a minute and try again.' });
+      return;
+    }
+    logIn(auth, req, res, { next, key: typeof body.key === 'string' ? body.key.trim() : '' });
+  });
+  const logOut = (_req: Request, res: Response): void => {
+    res.clearCookie(ADMIN_SESSION_COOKIE, {
+      path: COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'strict',
+    });
+    res.redirect(303, `${ADMIN_LOGIN_PATH}?loggedOut=1`);
+  };
+  router.get('/admin/logout', logOut);
+  router.post('/admin/logout', logOut);
+  return router;
+}
+
+function logIn(
+  auth: ApiAuth,
+  req: Request,
+  res: Response,
+  attempt: { next: string; key: string },
+): void {
+  const identity = attempt.key === '' ? undefined : auth.keys.verify(attempt.key);
+  if (!identity) {
+    sendPage(res, 401, { next: attempt.next, error: 'Unknown API key.' });
+    return;
+  }
+  if (!grantsScope(identity.scopes, 'admin')) {
+    sendPage(res, 403, { next: attempt.next, error: 'This API key lacks the admin scope.' });
+    return;
+  }
+  const session = auth.sessions.issue(identity.id);
+  res.cookie(ADMIN_SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.secure,
+    path: COOKIE_PATH,
+    expires: new Date(session.expiresAt),
+  });
+  res.redirect(303, attempt.next);
+}
+
+// Counted on the shared limiter, per client address; without a limiter, logins are not limited.
+async function withinLoginLimit(
+  options: AdminLoginRoutesOptions,
+  req: Request,
+  res: Response,
+): Promise<boolean> {
+  const limiter = options.auth.limiter;
+  if (!limiter) return true;
+  const decision = await limiter.consume(`login:${req.ip ?? 'unknown'}`, {
+    points: options.loginAttemptsPerMinute ?? 10,
+    durationSeconds: 60,
+  });
+  if (!decision || decision.allowed) return true;
+  res.set('Retry-After', String(Math.max(1, Math.ceil(decision.resetMs / 1000))));
+  return false;
+}
+
+function sendPage(res: Response, status: number, view: LoginPageView): void {
+  res
+    .status(status)
+    .set({
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      'X-Frame-Options': 'DENY',
+    })
+    .type('html')
+    .send(renderLoginPage(view));
+}

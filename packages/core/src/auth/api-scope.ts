@@ -1,0 +1,14 @@
+/**
+ * What an API key may do: `tasks:write` (enqueue, cancel, retry), `tasks:read` (read tasks,
+ * runs, workflows, the dead-letter queue), `agents:read` (agents, capabilities, routing), and
+ * `admin`, which implies every other scope (metrics, readiness, diagnostics, dashboards).
+ */
+export const API_SCOPES = ['tasks:write', 'tasks:read', 'agents:read', 'admin'] as const;
+
+/** One scope of {@link API_SCOPES}. */
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** Whether a key holding `granted` may use a route that needs `required` (`admin` implies all). */
+export function grantsScope(granted: readonly ApiScope[], required: ApiScope): boolean {
+  return granted.includes('admin') || granted.includes(required);
+}

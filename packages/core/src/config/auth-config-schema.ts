@@ -1,0 +1,85 @@
+import convict from 'convict';
+import { apiKeysConfigSchema, type ApiKeyConfig } from '../auth/api-key-config';
+
+// The API keys of config `auth.keys`, from a file or as JSON in TTA_API_KEYS.
+convict.addFormat({
+  name: 'api-keys',
+  validate(value: unknown) {
+    const parsed = apiKeysConfigSchema.safeParse(value);
+    if (parsed.success) return;
+    const issue = parsed.error.issues[0];
+    const at = (issue?.path ?? []).map(String).join('.');
+    throw new Error(`${at ? `${at}: ` : ''}${issue?.message ?? 'invalid'}`);
+  },
+  coerce: (value: unknown) => {
+    if (typeof value !== 'string') return value;
+    if (value.trim() === '') return [];
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'session-secret',
+  validate(value: unknown) {
+    if (typeof value !== 'string' || (value !== '' && value.length < 32)) {
+      throw new Error('must be empty or at least 32 characters');
+    }
+  },
+});
+
+const NO_KEYS: ApiKeyConfig[] = [];
+
+/** The convict schema of config `auth`: API keys, scopes and admin sessions. */
+export const authConfigSchema = {
+  enabled: {
+    doc: 'Whether every endpoint but /healthz needs an API key. Off only behind something else that authenticates.',
+    format: Boolean,
+    default: true,
+    env: 'TTA_AUTH_ENABLED',
+  },
+  keys: {
+    doc: 'API keys: a list of { id, hash: "sha256:<hex of the key>", scopes: [tasks:write | tasks:read | agents:read | admin], rateLimit?: { points?, durationSeconds? } } (JSON in the variable). None in development or test: the key tta-dev-key with scope admin; none in production: the API refuses to start.',
+    format: 'api-keys',
+    default: NO_KEYS,
+    env: 'TTA_API_KEYS',
+  },
+  sessionSecret: {
+    doc: 'Signs the admin-session cookie of /admin/login (HMAC-SHA256), at least 32 characters. Required in production; elsewhere a random one per process when empty.',
+    format: 'session-secret',
+    default: '',
+    env: 'TTA_AUTH_SESSION_SECRET',
+    sensitive: true,
+  },
+  sessionTtlSeconds: {
+    doc: 'How long an admin session (the cookie of /admin/login) lasts.',
+    format: 'positive-int',
+    default: 28_800,
+    env: 'TTA_AUTH_SESSION_TTL_SECONDS',
+  },
+};
+
+/** The convict schema of config `rateLimit`: requests per API key and window, shared by every API instance through Redis. */
+export const rateLimitConfigSchema = {
+  enabled: {
+    doc: 'Whether the API limits requests per API key (per client address while auth is off).',
+    format: Boolean,
+    default: true,
+    env: 'TTA_RATE_LIMIT_ENABLED',
+  },
+  points: {
+    doc: 'Requests allowed per key and window; a key may have its own (auth.keys[].rateLimit).',
+    format: 'positive-int',
+    default: 100,
+    env: 'TTA_RATE_LIMIT_POINTS',
+  },
+  durationSeconds: {
+    doc: 'Length of the rate-limit window.',
+    format: 'positive-int',
+    default: 1,
+    env: 'TTA_RATE_LIMIT_DURATION_SECONDS',
+  },
+};

@@ -1,0 +1,134 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Gauge, type Registry } from 'prom-client';
+import { toError } from './errors';
+import type { Logger } from './logger';
+import { reuseMetric } from './metrics';
+import type { QueueNames } from './queue-names';
+import { SharedRead } from './shared-read';
+
+/** The job states counted in every queue, as BullMQ names them. */
+export const QUEUE_JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
+
+/** A job state of {@link QUEUE_JOB_STATES}. */
+export type QueueJobState = (typeof QUEUE_JOB_STATES)[number];
+
+/** Number of jobs in each state of one queue. */
+export type QueueJobCounts = Record<QueueJobState, number>;
+
+/** Options of {@link QueueDepths}. */
+export interface QueueDepthsOptions {
+  /** The connection the counts are read on; not closed by {@link QueueDepths.close}. */
+  connection: Redis;
+  /** Queue names of the deployment. */
+  names: QueueNames;
+  /**
+   * The task queues to count: every capability's generic queue and its known pools, e.g.
+   * `() => router.refreshQueues()`. The `workflow` and `dead-letter` queues are always counted.
+   */
+  queues: () => Promise<readonly string[]> | readonly string[];
+  /** Longest a read may take; a scrape then shows no queue depths. Default: 2000 ms. */
+  timeoutMs?: number;
+  /** Told when a scrape could not read the depths. Default: none. */
+  logger?: Logger;
+}
+
+/**
+ * Reads the job counts of every queue of the deployment (BullMQ `getJobCounts`, all queues in
+ * parallel on one connection; reads asked for at the same time are shared), and exports them as
+ * the gauge `tta_queue_jobs{queue,state}`, read on each scrape.
+ */
+export class QueueDepths {
+  private readonly queues = new Map<string, Queue>();
+  private readonly reads: SharedRead<Record<string, QueueJobCounts>>;
+  private closing?: Promise<void>;
+
+  constructor(private readonly options: QueueDepthsOptions) {
+    this.reads = new SharedRead(() => this.readAll(), {
+      what: 'queue depths',
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    });
+  }
+
+  /** Job counts by state of every queue, by queue name. */
+  read(): Promise<Record<string, QueueJobCounts>> {
+    return this.reads.get();
+  }
+
+  /** Registers `tta_queue_jobs{queue,state}` in `registry`, read from Redis on each scrape. */
+  exportTo(registry: Registry): void {
+    const readForScrape = () => this.readForScrape();
+    reuseMetric(
+      registry,
+      'tta_queue_jobs',
+      () =>
+        new Gauge({
+          name: 'tta_queue_jobs',
+          help: 'Jobs in each queue (capability queues with their pools, workflow, dead-letter) by state, read from Redis on scrape',
+          labelNames: ['queue', 'state'],
+          registers: [registry],
+          async collect() {
+            this.reset();
+            const counts = await readForScrape();
+            for (const [queue, byState] of Object.entries(counts)) {
+              for (const state of QUEUE_JOB_STATES) this.set({ queue, state }, byState[state]);
+            }
+          },
+        }),
+    );
+  }
+
+  /** Closes the queue handles it opened (not the connection). Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= Promise.allSettled([...this.queues.values()].map((q) => q.close())).then(
+      () => undefined,
+    );
+    return this.closing;
+  }
+
+  // A scrape still shows the process's other metrics when Redis does not answer.
+  private async readForScrape(): Promise<Record<string, QueueJobCounts>> {
+    try {
+      return await this.read();
+    } catch (err) {
+      this.options.logger?.warn('metrics: queue depths not read', {
+        error: toError(err).message,
+      });
+      return {};
+    }
+  }
+
+  private async readAll(): Promise<Record<string, QueueJobCounts>> {
+    const { workflow, deadLetter } = this.options.names;
+    const queues = [...new Set([...(await this.options.queues()), workflow, deadLetter])];
+    const counts = await Promise.all(
+      queues.map((name) => this.queue(name).getJobCounts(...QUEUE_JOB_STATES)),
+    );
+    return Object.fromEntries(queues.map((name, i) => [name, countsOf(counts[i] ?? {})]));
+  }
+
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      const { connection, names } = this.options;
+      queue = new Queue(name, { connection, prefix: names.prefix });
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+}
+
+function countsOf(raw: Record<string, number>): QueueJobCounts {
+  return Object.fromEntries(
+    QUEUE_JOB_STATES.map((state) => [state, raw[state] ?? 0]),
+  ) as QueueJobCounts;
+}

@@ -1,0 +1,12 @@
+import type { Redis } from 'ioredis';
+import type { QueueNames } from './queue-names';
+
+/** The key of the supervisors' leader lock: it holds the id of the leading supervisor. */
+export function supervisorLeaderKey(names: QueueNames): string {
+  return names.key('supervisor', 'leader');
+}
+
+/** The id of the leading supervisor, or `null` while none leads. */
+export function readSupervisorLeader(redis: Redis, names: QueueNames): Promise<string | null> {
+  return redis.get(supervisorLeaderKey(names));
+}
