@@ -127,19 +127,19 @@ export class TaskService {
     this.assertRedisReady();
     try {
       const queue = this.queue(queueName);
+      // The state is read before the job: a job read first could finish in between and read
+      // `completed` without its result.
+      const state = await queue.getJobState(id);
       const [job, tombstone] = await Promise.all([
         Job.fromId<TaskJobData, TaskJobResult>(queue, id),
         this.tombstones.read(id),
       ]);
-      if (tombstone) {
-        return cancelledView(tombstone, job && toView(job, queueName, await job.getState()));
-      }
+      if (tombstone) return cancelledView(tombstone, job && toView(job, queueName, state));
       if (!job) {
         const dead = await this.options.deadLetters?.find(id);
         if (dead) return deadLetterView(dead);
         throw new NotFoundError('task', id);
       }
-      const state = await job.getState();
       return toView(job, queueName, state);
     } catch (err) {
       throw this.redisError(err);

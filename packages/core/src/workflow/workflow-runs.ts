@@ -139,6 +139,9 @@ export class WorkflowRuns {
   async get(id: string): Promise<WorkflowRunView> {
     this.assertRunId(id);
     return this.guard(async () => {
+      // State before job: a run read first could end in between and read `completed` without
+      // its result.
+      const state = await this.queue.getJobState(id);
       const [job, tombstone] = await Promise.all([
         Job.fromId<WorkflowRunData, WorkflowRunResult>(this.queue, id),
         this.tombstones.read(id),
@@ -147,7 +150,6 @@ export class WorkflowRuns {
         if (tombstone) return cancelledRunView(tombstone);
         throw new NotFoundError('workflow run', id);
       }
-      const state = await job.getState();
       return toRunView(job, state, this.options.workflows.get(job.data.workflow), tombstone);
     });
   }
