@@ -37,6 +37,15 @@ const config: Config = {
       globalSetup: '<rootDir>/packages/test-utils/src/global-setup.ts',
       globalTeardown: '<rootDir>/packages/test-utils/src/global-teardown.ts',
     },
+    {
+      // Chaos, Redis restarts and outages, poison tasks, API fuzzing and a soak against real
+      // processes: short inside `npm test`, full with `npm run test:reliability`.
+      ...common,
+      displayName: 'reliability',
+      testMatch: ['**/test/reliability/**/*.rel.test.ts'],
+      globalSetup: '<rootDir>/test/reliability/global-setup.ts',
+      globalTeardown: '<rootDir>/test/reliability/global-teardown.ts',
+    },
   ],
 };
 

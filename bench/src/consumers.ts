@@ -1,7 +1,6 @@
 import { Worker } from 'bullmq';
 import { AgentRuntime, defineAgent } from '@tta/agent-sdk';
-import { AgentRegistry, type Logger, type QueueNames } from '@tta/core';
-import type { Redis } from 'ioredis';
+import { AgentRegistry, type Logger, type QueueNames, type RedisClient } from '@tta/core';
 
 /** A consumer under test: started on a queue, stopped after. */
 export interface Consumer {
@@ -14,7 +13,7 @@ export type OnStart = (sentAt: number) => void;
 
 /** Options shared by both consumers. */
 export interface ConsumerOptions {
-  connection: Redis;
+  connection: RedisClient;
   names: QueueNames;
   capability: string;
   concurrency: number;

@@ -1,226 +1,187 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
-import { createLogger, createRedisConnection, QueueNames, type TaskJobData } from '@tta/core';
-import type { Redis } from 'ioredis';
-import { agentRuntime, bareBullmq, type Consumer, type ConsumerOptions } from './consumers';
-import { measureFailover } from './failover';
-import { measurePlayerTurns } from './player-turn';
-import { median, percentile, round } from './stats';
+import {
+  closeRedis,
+  createLogger,
+  createRedisConnection,
+  findRedisServer,
+  startLocalRedis,
+  toError,
+  waitForReady,
+  type LocalRedis,
+} from '@tta/core';
+import { readBenchSettings, type BenchSettings } from './bench-settings';
+import type { RunResult, ScenarioResult } from './report/benchmarks-doc';
+import { machineInfo } from './report/machine-info';
+import { reportPaths, writeReport } from './report/write-report';
+import { CpuMeter } from './cpu-meter';
+import { setChildExecArgv } from './node-child';
+import type { Chart, Scenario, ScenarioContext } from './scenario';
+import { concurrencyScenario } from './scenarios/concurrency';
+import { coordinationScenario } from './scenarios/coordination';
+import { failoverScenario } from './scenarios/failover';
+import { httpEnqueueScenario } from './scenarios/http-enqueue';
+import { memoryScenario } from './scenarios/memory';
+import { playerTurnScenario } from './scenarios/player-turn';
+import { throughputScenario } from './scenarios/throughput';
 
-const CAPABILITY = 'bench.noop';
-const settings = {
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  jobs: Number(process.env.BENCH_JOBS ?? 10_000),
-  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
-  rate: Number(process.env.BENCH_RATE ?? 500),
-  latencySeconds: Number(process.env.BENCH_LATENCY_SECONDS ?? 5),
-  failoverKills: Number(process.env.BENCH_FAILOVER_KILLS ?? 10),
-  turnRate: Number(process.env.BENCH_TURN_RATE ?? 20),
-  turnSeconds: Number(process.env.BENCH_TURN_SECONDS ?? 10),
-};
+/** Every scenario, in the order a run takes them. */
+const SCENARIOS: Scenario[] = [
+  throughputScenario,
+  httpEnqueueScenario,
+  coordinationScenario,
+  concurrencyScenario,
+  failoverScenario,
+  playerTurnScenario,
+  memoryScenario,
+];
 
-type Kind = 'bullmq' | 'runtime';
-const factories: Record<Kind, (o: ConsumerOptions) => Consumer> = {
-  bullmq: bareBullmq,
-  runtime: agentRuntime,
-};
+const ROOT = path.resolve(__dirname, '../..');
 
-function jobData(): TaskJobData {
-  const now = Date.now();
-  return { capability: CAPABILITY, input: { sentAt: now }, timeoutMs: 30_000, enqueuedAt: now };
+function selected(settings: BenchSettings): Scenario[] {
+  if (settings.only.length === 0) return SCENARIOS;
+  const unknown = settings.only.filter((id) => !SCENARIOS.some((s) => s.id === id));
+  if (unknown.length > 0) {
+    throw new Error(
+      `BENCH_ONLY: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`,
+    );
+  }
+  return SCENARIOS.filter((s) => settings.only.includes(s.id));
 }
 
-async function withQueue<T>(
-  redis: Redis,
-  fn: (names: QueueNames, queue: Queue) => Promise<T>,
-): Promise<T> {
-  const names = new QueueNames(`{bench-${process.pid}-${Date.now()}}`);
-  const queue = new Queue(names.capability(CAPABILITY), {
-    connection: redis,
-    prefix: names.prefix,
-  });
+// The command as a reader would type it again, with the BENCH_* variables that were set.
+function command(): string {
+  const vars = Object.entries(process.env)
+    .filter(([key]) => key.startsWith('BENCH_') && key !== 'BENCH_REDIS_URL')
+    .map(([key, value]) => `${key}=${value ?? ''}`)
+    .sort();
+  return [...vars, 'npm run bench'].join(' ');
+}
+
+/** A private Redis for the run unless one is given: no other clients, no persistence. */
+async function openRedis(
+  settings: BenchSettings,
+): Promise<{ url: string; local?: LocalRedis; dir?: string }> {
+  if (settings.redisUrl) return { url: settings.redisUrl };
+  if (!findRedisServer()) {
+    console.log(
+      'no redis-server on PATH: using redis://127.0.0.1:6379 (set BENCH_REDIS_URL to choose)',
+    );
+    return { url: 'redis://127.0.0.1:6379' };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tta-bench-redis-'));
+  const local = await startLocalRedis({ dataDir: dir, appendOnly: false });
+  return { url: local.url, local, dir };
+}
+
+async function runScenario(
+  scenario: Scenario,
+  context: ScenarioContext,
+  charts: Chart[],
+): Promise<ScenarioResult> {
+  const t0 = performance.now();
+  const meter = new CpuMeter({}).start();
+  context.log(`\n${scenario.id}: ${scenario.title}`);
   try {
-    return await fn(names, queue);
-  } finally {
-    await queue.obliterate({ force: true });
-    await queue.close();
-    const keys = await redis.keys(`${names.prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    const report = await scenario.run(context);
+    const machineBusyCores = meter.stop().machine;
+    charts.push(...report.charts);
+    for (const row of report.rows) {
+      const verdict =
+        row.met === undefined
+          ? ''
+          : row.met
+            ? `  [met: ${row.target}]`
+            : `  [MISSED: ${row.target}, ${row.missedBy}]`;
+      context.log(`  = ${row.metric}: ${row.measured}${verdict}`);
+    }
+    return {
+      title: scenario.title,
+      rows: report.rows,
+      method: report.method,
+      charts: report.charts.map((c) => [c.name, c.title]),
+      seconds: Math.round((performance.now() - t0) / 1000),
+      machineBusyCores,
+      data: report.data,
+    };
+  } catch (err) {
+    const error = toError(err);
+    context.log(`  FAILED: ${error.stack ?? error.message}`);
+    return {
+      title: scenario.title,
+      rows: [],
+      method: '',
+      charts: [],
+      seconds: Math.round((performance.now() - t0) / 1000),
+      machineBusyCores: meter.stop().machine,
+      data: {},
+      error: error.message,
+    };
   }
 }
 
-async function waitForCompleted(queue: Queue, count: number): Promise<void> {
-  for (;;) {
-    const { completed = 0 } = await queue.getJobCounts('completed');
-    if (completed >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+function logQuiet(busy: number, cores: number): void {
+  console.log(
+    `bench: the machine was busy ${busy.toFixed(2)} of ${cores} cores in the 2 s before the run`,
+  );
 }
-
-/** Jobs/s of one consumer draining a pre-filled queue of no-op jobs. */
-async function throughput(redis: Redis, kind: Kind): Promise<number> {
-  return withQueue(redis, async (names, queue) => {
-    for (let i = 0; i < settings.jobs; i += 1000) {
-      const n = Math.min(1000, settings.jobs - i);
-      await queue.addBulk(
-        Array.from({ length: n }, () => ({
-          name: CAPABILITY,
-          data: jobData(),
-          opts: { removeOnComplete: false },
-        })),
-      );
-    }
-    const consumer = factories[kind]({
-      connection: redis,
-      names,
-      capability: CAPABILITY,
-      concurrency: settings.concurrency,
-      logger,
-    });
-    const t0 = performance.now();
-    await consumer.start();
-    await waitForCompleted(queue, settings.jobs);
-    const seconds = (performance.now() - t0) / 1000;
-    await consumer.stop();
-    return settings.jobs / seconds;
-  });
-}
-
-/** Enqueue-to-start latencies (ms) at a fixed arrival rate. */
-async function latency(redis: Redis, kind: Kind): Promise<number[]> {
-  return withQueue(redis, async (names, queue) => {
-    const samples: number[] = [];
-    const consumer = factories[kind]({
-      connection: redis,
-      names,
-      capability: CAPABILITY,
-      concurrency: settings.concurrency,
-      logger,
-      onStart: (sentAt) => samples.push(Date.now() - sentAt),
-    });
-    await consumer.start();
-    const total = settings.rate * settings.latencySeconds;
-    const t0 = Date.now();
-    for (let sent = 0; sent < total; sent += 1) {
-      const due = t0 + (sent * 1000) / settings.rate;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      void queue.add(CAPABILITY, jobData());
-    }
-    await waitForCompleted(queue, total);
-    await consumer.stop();
-    return samples;
-  });
-}
-
-const logger = createLogger({ level: 'error' });
 
 async function main(): Promise<void> {
-  const redis = createRedisConnection({
-    url: settings.redisUrl,
-    role: 'worker',
-    name: 'tta-bench',
-  });
-  const rates: Record<Kind, number[]> = { bullmq: [], runtime: [] };
-  // One uncounted round of each warms up the JIT and the Redis connection.
-  for (const kind of ['bullmq', 'runtime'] as const) await throughput(redis, kind);
-  for (let round = 1; round <= settings.rounds; round += 1) {
-    for (const kind of ['bullmq', 'runtime'] as const) {
-      const rate = await throughput(redis, kind);
-      rates[kind].push(rate);
-      console.log(`round ${round} ${kind.padEnd(8)} ${rate.toFixed(0)} jobs/s`);
+  const started = new Date();
+  const t0 = performance.now();
+  const settings = readBenchSettings();
+  const scenarios = selected(settings);
+  if (settings.profileDir) {
+    setChildExecArgv(['--cpu-prof', `--cpu-prof-dir=${path.resolve(settings.profileDir)}`]);
+  }
+  const redisServer = await openRedis(settings);
+  const redis = createRedisConnection({ url: redisServer.url, role: 'worker', name: 'tta-bench' });
+  const charts: Chart[] = [];
+  const results: Record<string, ScenarioResult> = {};
+  let failed = false;
+  try {
+    if (!(await waitForReady(redis, 5000))) throw new Error(`no Redis at ${redisServer.url}`);
+    const machine = await machineInfo(redis);
+    logQuiet(machine.busyCoresBefore, machine.cpus);
+    console.log(
+      `bench: ${machine.cpus} × ${machine.model}, Node ${machine.node}, Redis ${machine.redis}${redisServer.local ? ' (private)' : ''}`,
+    );
+    const context: ScenarioContext = {
+      settings,
+      redisUrl: redisServer.url,
+      ...(redisServer.local && { redisPid: redisServer.local.pid }),
+      redis,
+      logger: createLogger({ level: 'error' }),
+      log: (line) => console.log(line),
+    };
+    for (const scenario of scenarios) {
+      results[scenario.id] = await runScenario(scenario, context, charts);
+      failed ||= results[scenario.id]?.error !== undefined;
     }
+    const { redisUrl: _redisUrl, ...shownSettings } = settings;
+    const run: RunResult = {
+      date: started.toISOString(),
+      command: command(),
+      wallSeconds: Math.round((performance.now() - t0) / 1000),
+      machine,
+      privateRedis: redisServer.local !== undefined,
+      settings: shownSettings,
+      scenarios: results,
+    };
+    console.log(`\nbench: done in ${run.wallSeconds} s`);
+    if (settings.write) {
+      await writeReport(run, charts, reportPaths(ROOT));
+      console.log('written bench/results/latest.json, docs/BENCHMARKS.md, docs/bench/*.svg');
+    } else {
+      console.log('partial run (BENCH_ONLY): nothing written; BENCH_WRITE=1 writes anyway');
+    }
+  } finally {
+    await closeRedis(redis);
+    await redisServer.local?.stop();
+    if (redisServer.dir) rmSync(redisServer.dir, { recursive: true, force: true });
   }
-  const lat: Record<Kind, number[]> = {
-    bullmq: await latency(redis, 'bullmq'),
-    runtime: await latency(redis, 'runtime'),
-  };
-  const turns =
-    settings.turnSeconds > 0
-      ? await measurePlayerTurns({
-          redisUrl: settings.redisUrl,
-          rate: settings.turnRate,
-          seconds: settings.turnSeconds,
-          sessions: 50,
-        })
-      : [];
-  const failover =
-    settings.failoverKills > 0
-      ? await measureFailover({
-          redis,
-          redisUrl: settings.redisUrl,
-          kills: settings.failoverKills,
-          taskMs: 1000,
-        })
-      : [];
-  await redis.quit();
-  const result = {
-    date: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      model: os.cpus()[0]?.model ?? '',
-      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-      node: process.version,
-    },
-    settings: { ...settings, redisUrl: undefined },
-    throughput: {
-      bullmqJobsPerSec: round(median(rates.bullmq), 0),
-      runtimeJobsPerSec: round(median(rates.runtime), 0),
-      ratio: round(median(rates.runtime) / median(rates.bullmq), 3),
-      rounds: rates,
-    },
-    playerTurnMs: {
-      rate: settings.turnRate,
-      turns: turns.length,
-      p50: percentile(turns, 50),
-      p99: percentile(turns, 99),
-      max: percentile(turns, 100),
-    },
-    failoverMs: {
-      kills: settings.failoverKills,
-      tasks: failover.length,
-      median: median(failover),
-      max: percentile(failover, 100),
-    },
-    latencyMs: Object.fromEntries(
-      (['bullmq', 'runtime'] as const).map((k) => [
-        k,
-        {
-          p50: percentile(lat[k], 50),
-          p99: percentile(lat[k], 99),
-          max: percentile(lat[k], 100),
-          samples: lat[k].length,
-        },
-      ]),
-    ),
-  };
-  console.log(
-    `\nthroughput: bare BullMQ ${result.throughput.bullmqJobsPerSec} jobs/s, agent runtime ${result.throughput.runtimeJobsPerSec} jobs/s, ratio ${result.throughput.ratio}`,
-  );
-  for (const k of ['bullmq', 'runtime'] as const) {
-    const l = result.latencyMs[k] as { p50: number; p99: number; max: number };
-    console.log(
-      `enqueue-to-start at ${settings.rate}/s (${k}): p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`,
-    );
-  }
-  if (turns.length > 0) {
-    const t = result.playerTurnMs;
-    console.log(
-      `player-turn at ${settings.turnRate}/s (${turns.length} turns): p50 ${t.p50} ms, p99 ${t.p99} ms, max ${t.max} ms`,
-    );
-  }
-  if (failover.length > 0) {
-    console.log(
-      `failover over ${settings.failoverKills} kills (${failover.length} tasks): median ${result.failoverMs.median} ms, max ${result.failoverMs.max} ms`,
-    );
-  }
-  const out = path.resolve(__dirname, '../results/latest.json');
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`\nwritten ${path.relative(process.cwd(), out)}`);
+  if (failed) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

@@ -28,6 +28,7 @@ const CLIENT_METHODS: Readonly<Record<string, keyof TtaClient>> = {
   validatePolicy: 'validatePolicy',
   reloadPolicy: 'reloadPolicy',
   getCosts: 'costs',
+  getScaling: 'scaling',
   getHealth: 'health',
   getReadiness: 'ready',
   getOpenApiDocument: 'openApi',

@@ -8,16 +8,19 @@ import {
   type MetricsRegistry,
   type QueueDepths,
   type QueueNames,
+  type QueueShards,
   type TaskRouter,
+  type RedisClient,
 } from '@tta/core';
-import type { Redis } from 'ioredis';
 
 /** Options of {@link buildApiMetrics}. */
 export interface ApiMetricsOptions {
-  /** Queue names of the deployment. */
+  /** Queue names of the deployment (its control shard). */
   names: QueueNames;
+  /** The shards whose queue depths are shown, summed. Default: the one shard of `names`. */
+  shards?: QueueShards;
   /** The producer connection: queue depths and the registry are read on it on each scrape. */
-  redis: Redis;
+  redis: RedisClient;
   /** The live-agent registry. */
   registry: AgentRegistry;
   /** Knows the capability queues, pools included. */
@@ -49,6 +52,7 @@ export function buildApiMetrics(options: ApiMetricsOptions): ApiMetrics {
   const queueDepths = registerSystemGauges(metrics, {
     connection: options.redis,
     names: options.names,
+    ...(options.shards && { shards: options.shards }),
     registry: options.registry,
     router: options.router,
     catalog: options.catalog,

@@ -1,5 +1,4 @@
-import { toError, type ApiKeyRateLimit, type Logger } from '@tta/core';
-import type { Redis } from 'ioredis';
+import { toError, type ApiKeyRateLimit, type Logger, type RedisClient } from '@tta/core';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** Options of {@link ApiRateLimiter}. */
@@ -30,20 +29,42 @@ export interface RateLimitDecision {
   windowSeconds: number;
 }
 
+/** Requests of one subject this instance may admit without asking Redis, until `endsAt`. */
+interface Lease {
+  /** Tokens reserved in Redis and not spent yet. */
+  tokens: number;
+  /** What Redis had left for every instance after the reservation. */
+  othersRemaining: number;
+  /** End of the window (epoch ms): the tokens and the count expire with it. */
+  endsAt: number;
+  /** Whether the window is spent: refuse until `endsAt` without asking Redis. */
+  refused: boolean;
+}
+
 /**
  * Counts requests per subject (an API key's id) in Redis with rate-limiter-flexible, so every
- * API instance on the same Redis and prefix shares the counts. When Redis fails, the request
- * is let through unlimited and a warning is logged (at most one per `warnIntervalMs`): an
- * outage of the limiter must not turn every request into an error.
+ * API instance on the same Redis and prefix shares the counts. To spare a round trip per
+ * request, an instance reserves tokens in small leases (a 50th of the limit, 1 to 100 tokens;
+ * one at a time below 100 requests a window, so small limits are exact) and admits requests
+ * from its lease; a window known to be spent is refused without asking Redis until it ends.
+ * Admission never exceeds the limit; an instance's unspent lease can refuse another instance
+ * a little early, by at most a lease. When Redis fails, the request is let through unlimited
+ * and a warning is logged (at most one per `warnIntervalMs`): an outage of the limiter must
+ * not turn every request into an error.
  */
 export class ApiRateLimiter {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly options: Required<Omit<ApiRateLimiterOptions, 'logger'>> &
     Pick<ApiRateLimiterOptions, 'logger'>;
   private readonly limiters = new Map<string, RateLimiterRedis>();
+  private readonly leases = new Map<string, Lease>();
+  private readonly reserving = new Map<
+    string,
+    { lease: Promise<Lease | undefined>; waiters: number }
+  >();
   private lastWarnedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(redis: Redis, options: ApiRateLimiterOptions) {
+  constructor(redis: RedisClient, options: ApiRateLimiterOptions) {
     this.redis = redis;
     this.options = {
       points: 100,
@@ -63,21 +84,96 @@ export class ApiRateLimiter {
   ): Promise<RateLimitDecision | undefined> {
     const points = own.points ?? this.options.points;
     const windowSeconds = own.durationSeconds ?? this.options.durationSeconds;
-    const limiter = this.limiterFor(points, windowSeconds);
-    const decide = (res: RateLimiterRes, allowed: boolean): RateLimitDecision => ({
-      allowed,
-      limit: points,
-      remaining: res.remainingPoints,
-      resetMs: res.msBeforeNext,
-      windowSeconds,
-    });
-    try {
-      return decide(await limiter.consume(subject), true);
-    } catch (err) {
-      if (err instanceof RateLimiterRes) return decide(err, false);
-      this.warn(err);
-      return undefined;
+    const id = `${points}/${windowSeconds}:${subject}`;
+    // Another request may spend a shared lease first; a few rounds always find a token or a no.
+    for (let round = 0; ; round += 1) {
+      const lease = this.current(id) ?? (await this.reserve(id, subject, points, windowSeconds));
+      if (!lease) return undefined;
+      const now = Date.now();
+      if (now >= lease.endsAt) continue;
+      const decision = { limit: points, resetMs: lease.endsAt - now, windowSeconds };
+      if (lease.refused) return { ...decision, allowed: false, remaining: 0 };
+      // Several requests may wait on one reservation: the first ones spend it, the rest reserve again.
+      if (lease.tokens === 0 && round < 8) continue;
+      if (lease.tokens === 0) return { ...decision, allowed: false, remaining: 0 };
+      lease.tokens -= 1;
+      return { ...decision, allowed: true, remaining: lease.othersRemaining + lease.tokens };
     }
+  }
+
+  private current(id: string): Lease | undefined {
+    const lease = this.leases.get(id);
+    if (!lease) return undefined;
+    if (Date.now() < lease.endsAt && (lease.refused || lease.tokens > 0)) return lease;
+    this.leases.delete(id);
+    return undefined;
+  }
+
+  // Concurrent requests share a reservation while its lease can serve them all; past that
+  // they reserve on their own, so a small limit's requests are not serialised.
+  private async reserve(
+    id: string,
+    subject: string,
+    points: number,
+    windowSeconds: number,
+  ): Promise<Lease | undefined> {
+    const size = leaseSize(points);
+    const pending = this.reserving.get(id);
+    if (pending && pending.waiters < size) {
+      pending.waiters += 1;
+      return pending.lease;
+    }
+    const lease = this.reserveFromRedis(subject, points, windowSeconds, size).then((fresh) =>
+      fresh ? this.keep(id, fresh) : undefined,
+    );
+    const reservation = { lease, waiters: 1 };
+    this.reserving.set(id, reservation);
+    try {
+      return await lease;
+    } finally {
+      if (this.reserving.get(id) === reservation) this.reserving.delete(id);
+    }
+  }
+
+  // Adds a fresh reservation to the lease of the same window, if one is still held.
+  private keep(id: string, fresh: Lease): Lease {
+    const held = this.leases.get(id);
+    if (held && !held.refused && !fresh.refused && Date.now() < held.endsAt) {
+      held.tokens += fresh.tokens;
+      held.othersRemaining = Math.min(held.othersRemaining, fresh.othersRemaining);
+      return held;
+    }
+    this.leases.set(id, fresh);
+    return fresh;
+  }
+
+  private async reserveFromRedis(
+    subject: string,
+    points: number,
+    windowSeconds: number,
+    size: number,
+  ): Promise<Lease | undefined> {
+    const limiter = this.limiterFor(points, windowSeconds);
+    let res: RateLimiterRes;
+    let granted = size;
+    try {
+      res = await limiter.consume(subject, size);
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) {
+        this.warn(err);
+        return undefined;
+      }
+      res = err;
+      // The counter went up by the whole lease: keep what was left of the window, give back the rest.
+      granted = Math.max(0, Math.min(size, points - (res.consumedPoints - size)));
+      if (granted > 0) void limiter.reward(subject, size - granted).catch((e) => this.warn(e));
+    }
+    return {
+      tokens: granted,
+      othersRemaining: Math.max(0, res.remainingPoints),
+      endsAt: Date.now() + Math.max(1, res.msBeforeNext),
+      refused: granted === 0,
+    };
   }
 
   // One limiter per distinct limit; every one counts under the same key prefix.
@@ -105,4 +201,9 @@ export class ApiRateLimiter {
       error: toError(err).message,
     });
   }
+}
+
+/** Tokens one reservation takes: a 50th of the limit, 1 to 100. */
+function leaseSize(points: number): number {
+  return Math.min(100, Math.max(1, Math.floor(points / 50)));
 }

@@ -16,9 +16,9 @@ import {
   type WorkflowCanceller,
   type WorkflowDefinition,
   type WorkflowRuns,
+  type RedisClient,
 } from '@tta/core';
 import express from 'express';
-import type { Redis } from 'ioredis';
 import { accessControl } from './access-control';
 import type { BoardQueues } from './admin/board-queues';
 import { adminRoutes } from './admin-routes';
@@ -40,6 +40,7 @@ import { metricsRoutes } from './routes/metrics';
 import { openApiRoutes } from './routes/openapi';
 import { policyRoutes } from './routes/policy';
 import { routingRoutes } from './routes/routing';
+import { scalingRoutes } from './routes/scaling';
 import { taskCancellationRoutes } from './routes/task-cancellation';
 import { taskEventRoutes } from './routes/task-events';
 import { taskRoutes } from './routes/tasks';
@@ -73,7 +74,7 @@ export interface ApiAppDeps {
   /** Tokens and cost of LLM calls (`GET /v1/costs`). */
   costs: CostLedger;
   /** The producer connection (fails fast while Redis is down); readiness pings it. */
-  redis: Redis;
+  redis: RedisClient;
   /** Request lines (debug) and internal errors (error). */
   logger: Logger;
   /** API keys, scopes, admin sessions and the rate limiter (see `buildApiAuth`). */
@@ -138,5 +139,6 @@ function registerV1Routes(app: express.Application, deps: ApiAppDeps): void {
   app.use(deadLetterRoutes(deps));
   app.use(policyRoutes(deps));
   app.use(costRoutes(deps));
+  app.use(scalingRoutes(deps));
   app.use(diagnosticsRoutes({ ...deps, queueDepths: deps.apiMetrics.queueDepths }));
 }

@@ -11,7 +11,7 @@ import {
   JobEventStream,
   loadWorkflows,
   PolicyManager,
-  QueueNames,
+  QueueShards,
   SessionBudget,
   TaskCanceller,
   TaskRouter,
@@ -20,9 +20,10 @@ import {
   WorkflowRuns,
   type AppConfig,
   type Logger,
+  type QueueNames,
+  type RedisClient,
   type WorkflowDefinition,
 } from '@tta/core';
-import type { Redis } from 'ioredis';
 import { BoardQueues } from './admin/board-queues';
 import { buildApiMetrics, type ApiMetrics } from './api-metrics';
 
@@ -31,14 +32,17 @@ export interface BuildApiServicesOptions {
   /** The loaded configuration. */
   config: AppConfig;
   /** The producer connection every service shares; the caller owns and closes it. */
-  redis: Redis;
+  redis: RedisClient;
   /** Receives errors of the connections the services open. Default: none. */
   logger?: Logger;
 }
 
 /** The domain objects behind the API. */
 export interface ApiServices {
+  /** Names of the control shard (registry, policy, costs...). */
   names: QueueNames;
+  /** Every shard of the deployment (config `redis.shards`). */
+  shards: QueueShards;
   catalog: CapabilityCatalog;
   registry: AgentRegistry;
   router: TaskRouter;
@@ -81,17 +85,20 @@ export interface ApiServices {
  */
 export function buildApiServices(options: BuildApiServicesOptions): ApiServices {
   const { config, redis } = options;
-  const names = new QueueNames(config.redis.prefix);
+  const shards = new QueueShards(config.redis.prefix, { count: config.redis.shards });
+  const names = shards.control;
   const catalog = new CapabilityCatalog(config.capabilities);
   const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs });
   const router = new TaskRouter(catalog, {
     names,
+    shards,
     registry,
     noLiveAgent: config.routing.noLiveAgent,
     snapshotTtlMs: config.routing.snapshotTtlMs,
   });
   const apiMetrics = buildApiMetrics({
     names,
+    shards,
     redis,
     registry,
     router,
@@ -101,6 +108,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
   const deadLetters = new DeadLetterQueue({
     connection: redis,
     names,
+    shards,
     queues: () => router.refreshQueues(),
     retentionMs: config.tasks.keepDeadLetteredSeconds * 1000,
   });
@@ -111,6 +119,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
   const sessionBudget = sessionBudgetOf(config, costs);
   const tasks = new TaskService(redis, {
     names,
+    shards,
     catalog,
     router,
     tasks: config.tasks,
@@ -127,11 +136,12 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
   });
   const { workflows, workflowRuns, workflowCanceller } = buildWorkflowServices(config, redis, {
     names,
+    shards,
     catalog,
     canceller,
     sessionBudget,
   });
-  const { events, eventsRedis } = openJobEventStream(config, names, options.logger);
+  const { events, eventsRedis } = openJobEventStream(config, shards, options.logger);
   const agentControl = new AgentControl(redis, {
     names,
     registry,
@@ -140,6 +150,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
   const boardQueues = new BoardQueues({
     connection: redis,
     names,
+    shards,
     router,
     catalog,
     ...(options.logger && { logger: options.logger }),
@@ -171,6 +182,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
   };
   return {
     names,
+    shards,
     catalog,
     registry,
     router,
@@ -196,16 +208,19 @@ type WorkflowServices = Pick<ApiServices, 'workflows' | 'workflowRuns' | 'workfl
 /** Loads the workflow definitions of config `workflows.dir` and builds what runs them. */
 function buildWorkflowServices(
   config: AppConfig,
-  redis: Redis,
-  deps: Pick<ApiServices, 'names' | 'catalog' | 'canceller'> & { sessionBudget?: SessionBudget },
+  redis: RedisClient,
+  deps: Pick<ApiServices, 'names' | 'shards' | 'catalog' | 'canceller'> & {
+    sessionBudget?: SessionBudget;
+  },
 ): WorkflowServices {
-  const { names, catalog, canceller, sessionBudget } = deps;
+  const { names, shards, catalog, canceller, sessionBudget } = deps;
   const workflows = loadWorkflows({
     dir: path.resolve(config.configDir, config.workflows.dir),
     catalog,
   });
   const workflowRuns = new WorkflowRuns(redis, {
     names,
+    shards,
     workflows,
     catalog,
     tasks: config.tasks,
@@ -224,9 +239,9 @@ function sessionBudgetOf(config: AppConfig, costs: CostLedger): SessionBudget | 
 /** The job event stream, on a worker-role connection of its own (its listeners block). */
 function openJobEventStream(
   config: AppConfig,
-  names: QueueNames,
+  shards: QueueShards,
   logger: Logger | undefined,
-): { events: JobEventStream; eventsRedis: Redis } {
+): { events: JobEventStream; eventsRedis: RedisClient } {
   const eventsRedis = createRedisConnection({
     url: config.redis.url,
     role: 'worker',
@@ -235,6 +250,11 @@ function openJobEventStream(
     name: 'tta-api-events',
     ...(logger && { logger }),
   });
-  const events = new JobEventStream({ connection: eventsRedis, names, ...(logger && { logger }) });
+  const events = new JobEventStream({
+    connection: eventsRedis,
+    names: shards.control,
+    shards,
+    ...(logger && { logger }),
+  });
   return { events, eventsRedis };
 }

@@ -5,8 +5,8 @@ import {
   type ApiKeys,
   type AppConfig,
   type Logger,
+  type RedisClient,
 } from '@tta/core';
-import type { Redis } from 'ioredis';
 import { ApiRateLimiter } from './api-rate-limiter';
 
 /** How the API authenticates, authorises and rate-limits requests. */
@@ -26,7 +26,7 @@ export interface BuildApiAuthOptions {
   /** The loaded configuration (`auth`, `rateLimit`, `env`, `redis.prefix`). */
   config: AppConfig;
   /** The producer connection the rate limiter counts on; the caller owns it. */
-  redis: Redis;
+  redis: RedisClient;
   /** Receives the warnings about development keys and disabled auth. */
   logger: Logger;
 }

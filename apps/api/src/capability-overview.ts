@@ -5,8 +5,8 @@ import type {
   CapabilityEntry,
   TaskRouter,
   TaskService,
+  RedisClient,
 } from '@tta/core';
-import type { Redis } from 'ioredis';
 import { withRedis } from './with-redis';
 
 /** Job states shown as a capability's queue depth. */
@@ -60,7 +60,7 @@ export interface CapabilityOverviewOptions {
   registry: AgentRegistry;
   tasks: TaskService;
   /** The producer connection the registry reads through. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /** The catalog with live agents, capacity and queue depth per capability, sorted by name. */

@@ -51,11 +51,17 @@ const INTERNAL: ErrorResponse = {
 
 /**
  * The answer to any thrown value: an {@link AppError} with a known code keeps its code, message
- * and details; body-parser errors become `invalid_json`, `payload_too_large` and the like;
- * everything else is a generic 500 that reveals nothing of the cause.
+ * and details; body-parser errors become `invalid_json`, `payload_too_large`, `invalid_body` (a
+ * body that does not decompress) and the like; a path parameter that does not percent-decode is
+ * `invalid_input`; everything else is a generic 500 that reveals nothing of the cause.
  */
 export function toErrorResponse(thrown: unknown): ErrorResponse {
-  const error = thrown instanceof AppError ? thrown : fromBodyParserError(thrown);
+  const error =
+    thrown instanceof AppError
+      ? thrown
+      : (fromBodyParserError(thrown) ??
+        fromUnreadableBodyError(thrown) ??
+        fromMalformedPathError(thrown));
   const status = error ? STATUS_BY_CODE[error.code] : undefined;
   if (!error || status === undefined) return INTERNAL;
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
@@ -89,6 +95,17 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     if (response.status === 503) res.set('Retry-After', '1');
     res.status(response.status).json(response.body);
   };
+}
+
+// The router throws a URIError tagged with status 400 for a path parameter whose percent-encoding
+// does not decode (`/v1/tasks/%E0%A4%A`): the request is bad, not the API.
+function fromMalformedPathError(thrown: unknown): AppError | undefined {
+  if (!(thrown instanceof URIError) || (thrown as { status?: unknown }).status !== 400) {
+    return undefined;
+  }
+  return new AppError('invalid_input', 'the URL path is not valid percent-encoded UTF-8', {
+    cause: thrown,
+  });
 }
 
 interface BodyParserError {
@@ -131,4 +148,14 @@ function fromBodyParserError(thrown: unknown): AppError | undefined {
     default:
       return undefined;
   }
+}
+
+// body-parser passes on a failure of its own reading untyped, as a 400 http-error: a body that
+// its Content-Encoding (gzip, deflate, br) does not decompress.
+function fromUnreadableBodyError(thrown: unknown): AppError | undefined {
+  const { status, expose } = (thrown ?? {}) as { status?: unknown; expose?: unknown };
+  if (!(thrown instanceof Error) || status !== 400 || expose !== true) return undefined;
+  return new AppError('invalid_body', `request body could not be read: ${thrown.message}`, {
+    cause: thrown,
+  });
 }

@@ -13,6 +13,12 @@ export interface RequestLoggerOptions {
  */
 export function requestLogger(options: RequestLoggerOptions): RequestHandler {
   return (req, res, next) => {
+    // Winston builds a log entry before it filters by level: skip the whole timing when
+    // debug lines go nowhere.
+    if (!options.logger.isDebugEnabled()) {
+      next();
+      return;
+    }
     const startedAt = process.hrtime.bigint();
     res.once('finish', () => {
       const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;

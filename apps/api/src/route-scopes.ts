@@ -46,6 +46,7 @@ export const ROUTE_SCOPES: readonly RouteScope[] = [
   { method: 'GET', path: '/v1/agents/:id', scope: 'agents:read' },
   { method: 'POST', path: '/v1/agents/:id/drain', scope: 'admin' },
   { method: 'GET', path: '/v1/capabilities', scope: 'agents:read' },
+  { method: 'GET', path: '/v1/scaling', scope: 'agents:read' },
   { method: 'GET', path: '/v1/routing/preview', scope: 'agents:read' },
   { method: 'GET', path: '/v1/policy', scope: 'agents:read' },
   { method: 'GET', path: '/v1/policy/status', scope: 'agents:read' },

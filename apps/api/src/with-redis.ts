@@ -1,12 +1,11 @@
-import { AppError, RedisUnavailableError } from '@tta/core';
-import type { Redis } from 'ioredis';
+import { AppError, RedisUnavailableError, type RedisClient } from '@tta/core';
 
 /**
  * Runs a read against Redis on the producer connection. It fails fast with
  * {@link RedisUnavailableError} (503) when the connection is not ready, and turns a failure
  * that leaves the connection down into one too; any other error stays what it is (a 500).
  */
-export async function withRedis<T>(redis: Redis, read: () => Promise<T>): Promise<T> {
+export async function withRedis<T>(redis: RedisClient, read: () => Promise<T>): Promise<T> {
   if (redis.status !== 'ready') throw new RedisUnavailableError();
   try {
     return await read();
@@ -25,7 +24,7 @@ export interface AssertRedisAnswersOptions {
 
 /** Resolves when Redis answers PING in time; throws {@link RedisUnavailableError} otherwise. */
 export async function assertRedisAnswers(
-  redis: Redis,
+  redis: RedisClient,
   options: AssertRedisAnswersOptions = {},
 ): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 500;

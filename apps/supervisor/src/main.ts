@@ -16,7 +16,7 @@ import {
   LocalExecutor,
   PolicyManager,
   PolicyWatcher,
-  QueueNames,
+  QueueShards,
   registerSystemGauges,
   startDiagnosticsServer,
   Supervisor,
@@ -25,8 +25,10 @@ import {
   type AppConfig,
   type DiagnosticsServer,
   type Logger,
+  type QueueNames,
+  type RedisClient,
 } from '@tta/core';
-import type { Redis } from 'ioredis';
+import { buildAutoscaler } from './build-autoscaler';
 
 const WORKER_MAIN = path.resolve(__dirname, '../../worker/dist/main.js');
 
@@ -37,7 +39,7 @@ const WORKER_MAIN = path.resolve(__dirname, '../../worker/dist/main.js');
  */
 async function startToolPolicy(
   config: AppConfig,
-  deps: { redis: Redis; names: QueueNames; catalog: CapabilityCatalog; logger: Logger },
+  deps: { redis: RedisClient; names: QueueNames; catalog: CapabilityCatalog; logger: Logger },
 ): Promise<{ policies: PolicyManager; watcher: PolicyWatcher }> {
   const dir = path.resolve(config.configDir, config.policy.dir);
   const policies = new PolicyManager({
@@ -74,7 +76,8 @@ async function main(): Promise<void> {
     connectTimeoutMs: config.redis.connectTimeoutMs,
     logger,
   });
-  const names = new QueueNames(config.redis.prefix);
+  const shards = new QueueShards(config.redis.prefix, { count: config.redis.shards });
+  const names = shards.control;
   const metrics = createMetricsRegistry({ defaultLabels: { service: 'supervisor' } });
   const s = config.supervisor;
   const executor = s.localExecutor
@@ -93,10 +96,11 @@ async function main(): Promise<void> {
     : undefined;
   const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs, metrics });
   const catalog = new CapabilityCatalog(config.capabilities);
-  const router = new TaskRouter(catalog, { names, registry });
+  const router = new TaskRouter(catalog, { names, shards, registry });
   const queueDepths = registerSystemGauges(metrics, {
     connection: redis,
     names,
+    shards,
     registry,
     router,
     catalog,
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
   const workflowEngine = new WorkflowEngine({
     connection: redis,
     names,
+    shards,
     workflows: loadWorkflows({
       dir: path.resolve(config.configDir, config.workflows.dir),
       catalog,
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
   const deadLetters = new DeadLetterQueue({
     connection: redis,
     names,
+    shards,
     queues: () => router.refreshQueues(),
     logger,
     retentionMs: config.tasks.keepDeadLetteredSeconds * 1000,
@@ -130,6 +136,17 @@ async function main(): Promise<void> {
   const replicas = Object.fromEntries(
     Object.entries(config.agents).map(([type, a]) => [type, a.enabled ? a.replicas : 0]),
   );
+  const autoscaler = buildAutoscaler(config, {
+    redis,
+    names,
+    shards,
+    catalog,
+    router,
+    registry,
+    localExecutor: executor,
+    logger,
+    metrics,
+  });
   const supervisor = new Supervisor({
     redis,
     names,
@@ -143,6 +160,7 @@ async function main(): Promise<void> {
     metrics,
     deadLetters,
     workflowEngine,
+    autoscaler,
   });
   const toolPolicy = await startToolPolicy(config, { redis, names, catalog, logger });
   supervisor.on('leading', () => void toolPolicy.watcher.start());
@@ -155,6 +173,7 @@ async function main(): Promise<void> {
       const errors = await closeAll(
         [
           ['supervisor', () => supervisor.stop()],
+          ['autoscaler', () => autoscaler?.close()],
           ['policy watcher', () => toolPolicy.watcher.stop()],
           ['tool policy', () => toolPolicy.policies.close()],
           ['dead-letter queue', () => deadLetters.close()],

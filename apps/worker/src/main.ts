@@ -16,7 +16,7 @@ import {
   handleShutdownSignals,
   loadConfigOrExit,
   PolicyManager,
-  QueueNames,
+  QueueShards,
   startDiagnosticsServer,
 } from '@tta/core';
 
@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     connectTimeoutMs: config.redis.connectTimeoutMs,
     logger,
   });
-  const names = new QueueNames(config.redis.prefix);
+  const shards = new QueueShards(config.redis.prefix, { count: config.redis.shards });
+  const names = shards.control;
   const lexicon = loadSafetyLexicon(path.resolve(config.configDir, config.safety.lexiconFile));
   const metrics = createMetricsRegistry({
     defaultLabels: { service: 'worker', agent_type: agentType },
@@ -88,11 +89,13 @@ async function main(): Promise<void> {
   const runtime = new AgentRuntime(definition, {
     connection: redis,
     names,
+    shards,
     registry,
     logger,
     metrics,
     llm,
     concurrency: agentConfig?.concurrency,
+    tuning: agentConfig?.tuning,
     labels: agentConfig?.labels,
     heartbeatIntervalMs: config.registry.heartbeatIntervalMs,
     lockDurationMs: config.worker.lockDurationMs,

@@ -7,18 +7,25 @@ import {
   type Logger,
   type PolicyProvider,
   type QueueNames,
+  QueueShards,
+  type RedisClient,
 } from '@tta/core';
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import type { ConcurrencyTuningOptions } from './concurrency-tuner';
 import type { ResolvedAgentDefinition } from './define-agent';
 import type { LlmGateway } from './llm/llm-gateway';
 
 /** Options of {@link AgentRuntime}. */
 export interface AgentRuntimeOptions {
   /** A worker-role connection (`maxRetriesPerRequest: null`); BullMQ duplicates it for blocking reads. Not closed by the runtime. */
-  connection: Redis;
-  /** Queue and key names. */
+  connection: RedisClient;
+  /** Queue and key names (of the control shard, on a deployment of several). */
   names: QueueNames;
+  /**
+   * The shards whose queues the agent consumes: one BullMQ worker per queue per shard. Default:
+   * the one shard of `names`.
+   */
+  shards?: QueueShards;
   /** The registry the agent registers and heartbeats into. */
   registry: AgentRegistry;
   /** Logger; task lines get `taskId`, `agentId`, `sessionId`. */
@@ -60,13 +67,18 @@ export interface AgentRuntimeOptions {
    * and embedding. The worker process always passes one.
    */
   policies?: PolicyProvider;
+  /**
+   * Run-time tuning of the concurrency within bounds, from event-loop delay, run time and
+   * utilization (see `ConcurrencyTuner`). Default: none (the concurrency stays as set).
+   */
+  tuning?: ConcurrencyTuningOptions;
 }
 
 /** {@link AgentRuntimeOptions} with defaults filled in. */
 export type ResolvedAgentRuntimeOptions = Required<
-  Omit<AgentRuntimeOptions, 'metrics' | 'llm' | 'llmPolicy' | 'policies'>
+  Omit<AgentRuntimeOptions, 'metrics' | 'llm' | 'llmPolicy' | 'policies' | 'tuning'>
 > &
-  Pick<AgentRuntimeOptions, 'metrics' | 'llm' | 'llmPolicy' | 'policies'>;
+  Pick<AgentRuntimeOptions, 'metrics' | 'llm' | 'llmPolicy' | 'policies' | 'tuning'>;
 
 /** Fills defaults and checks combinations; throws at once on a bad value. */
 export function resolveAgentRuntimeOptions(
@@ -85,6 +97,7 @@ export function resolveAgentRuntimeOptions(
     stalledIntervalMs: options.stalledIntervalMs ?? 250,
     maxStalledCount: options.maxStalledCount ?? 2,
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+    shards: options.shards ?? new QueueShards(options.names.prefix),
   };
   for (const key of [
     'concurrency',

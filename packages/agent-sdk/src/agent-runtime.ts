@@ -29,6 +29,7 @@ import {
   type ResolvedAgentRuntimeOptions,
 } from './agent-runtime-options';
 import { CancelListener } from './cancel-listener';
+import { createConcurrencyTuner, type ConcurrencyTuner } from './concurrency-tuner';
 import type { ResolvedAgentDefinition } from './define-agent';
 import { DrainListener } from './drain-listener';
 import { QueueRateLimits } from './queue-rate-limits';
@@ -75,6 +76,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   private readonly drains: DrainListener;
   private readonly gate: SessionGate;
   private readonly rateLimits: QueueRateLimits;
+  private readonly tuner?: ConcurrencyTuner;
   private readonly retiring = new Set<Worker<TaskJobData, TaskJobResult>>();
   private unwatchPolicy?: () => void;
   private heartbeatTimer?: NodeJS.Timeout;
@@ -116,14 +118,22 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       names: this.options.names,
       policies: this.options.policies,
     });
+    this.tuner = createConcurrencyTuner({
+      ...this.options,
+      runtime: this,
+      workers: this.workers,
+      agentType: definition.type,
+    });
     this.gate = new SessionGate({
       connection: options.connection,
       names: options.names,
+      shards: this.options.shards,
       logger: this.log,
     });
     this.cancels = new CancelListener({
       connection: options.connection,
       names: this.options.names,
+      shards: this.options.shards,
       logger: this.log,
       running: () => this.tasks.ids(),
       onCancel: (taskId) => this.tasks.abort(taskId, new TaskCancelledError(taskId)),
@@ -147,6 +157,11 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     return this.tasks.size;
   }
 
+  /** Jobs each worker runs at once now: as configured, or as the concurrency tuner set it. */
+  get concurrency(): number {
+    return this.tuner?.concurrency ?? this.options.concurrency;
+  }
+
   /** The queues this agent consumes: each capability's generic queue and the pool queues of its labels. */
   get queues(): string[] {
     return agentQueues(this.options.names, this.definition.capabilities, this.options.labels);
@@ -161,7 +176,12 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     try {
       await this.options.registry.register(this.registration());
       await this.cancels.start();
-      for (const queue of this.queues) this.workers.push(this.createWorker(queue));
+      this.tuner?.start();
+      for (const queue of this.queues) {
+        for (const { prefix } of this.options.shards.all) {
+          this.workers.push(this.createWorker(queue, prefix));
+        }
+      }
       await Promise.all(this.workers.map((w) => w.waitUntilReady()));
       this.unwatchPolicy = this.options.policies?.onChange(() => this.applyRateLimits());
       this.applyRateLimits(); // a change while the workers were being created
@@ -174,7 +194,8 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       }, this.options.heartbeatIntervalMs);
       this.log.info('agent started', {
         queues: this.queues,
-        concurrency: this.options.concurrency,
+        shards: this.options.shards.count,
+        concurrency: this.concurrency,
       });
     } catch (err) {
       this.setState('failed');
@@ -216,6 +237,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
 
   private async release(): Promise<void> {
     clearInterval(this.heartbeatTimer);
+    this.tuner?.stop();
     this.unwatchPolicy?.();
     await closeAll(
       [
@@ -251,15 +273,17 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     );
   }
 
-  private createWorker(queue: string): Worker<TaskJobData, TaskJobResult> {
+  private createWorker(queue: string, prefix: string): Worker<TaskJobData, TaskJobResult> {
     const worker: Worker<TaskJobData, TaskJobResult> = new Worker<TaskJobData, TaskJobResult>(
       queue,
-      (job, token, signal) => this.process(job, worker, signal, token),
+      // Two parameters: BullMQ then makes no abort controller per job (the executor makes one
+      // only for a handler that reads `ctx.signal`).
+      (job, token) => this.process(job, token),
       {
         connection: this.options.connection,
-        prefix: this.options.names.prefix,
+        prefix,
         name: this.id,
-        concurrency: this.options.concurrency,
+        concurrency: this.concurrency,
         lockDuration: this.options.lockDurationMs,
         stalledInterval: this.options.stalledIntervalMs,
         maxStalledCount: this.options.maxStalledCount,
@@ -279,7 +303,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     if (this.state !== 'running') return;
     for (const old of [...this.workers]) {
       if (this.retiring.has(old) || !this.rateLimits.changed(old.name, old.opts.limiter)) continue;
-      this.workers.push(this.createWorker(old.name));
+      this.workers.push(this.createWorker(old.name, old.opts.prefix ?? this.options.names.prefix));
       this.log.info('rate limit changed: queue worker replaced', {
         queue: old.name,
         limiter: this.rateLimits.limiterOf(old.name) ?? 'none',
@@ -309,16 +333,14 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   // hand the turn on when they end for good.
   private async process(
     job: Job<TaskJobData, TaskJobResult>,
-    worker: Worker<TaskJobData, TaskJobResult>,
-    signal: AbortSignal | undefined,
     token?: string,
   ): Promise<TaskJobResult> {
-    if (!SessionGate.applies(job)) return this.tasks.execute(job, worker, signal, token);
+    if (!SessionGate.applies(job)) return this.tasks.execute(job, token);
     if (!(await this.gate.enter(job, token))) {
       throw new DelayedError('waiting for an earlier task of its session');
     }
     try {
-      const result = await this.tasks.execute(job, worker, signal, token);
+      const result = await this.tasks.execute(job, token);
       await this.leaveSession(job);
       return result;
     } catch (err) {
@@ -342,18 +364,13 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
 
   private async heartbeat(status?: AgentStatus): Promise<void> {
     const current: AgentStatus = status ?? (this.state === 'draining' ? 'draining' : 'ready');
+    const state = { status: current, activeJobs: this.activeTasks, concurrency: this.concurrency };
     try {
-      const known = await this.options.registry.heartbeat(this.id, {
-        status: current,
-        activeJobs: this.activeTasks,
-      });
+      const known = await this.options.registry.heartbeat(this.id, state);
       if (!known) {
         this.log.warn('registry had dropped this agent: registering again');
         await this.options.registry.register(this.registration());
-        await this.options.registry.heartbeat(this.id, {
-          status: current,
-          activeJobs: this.activeTasks,
-        });
+        await this.options.registry.heartbeat(this.id, state);
       }
     } catch (err) {
       this.log.warn('heartbeat failed', { error: toError(err).message });
@@ -367,7 +384,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       capabilities: this.definition.capabilities,
       labels: this.options.labels,
       queues: this.queues,
-      concurrency: this.options.concurrency,
+      concurrency: this.concurrency,
       host: hostname(),
       pid: process.pid,
       version: this.definition.version,

@@ -7,8 +7,8 @@ import {
   type AgentCommand,
   type Logger,
   type QueueNames,
+  type RedisClient,
 } from '@tta/core';
-import type { Redis } from 'ioredis';
 
 /** Options of {@link DrainListener}. */
 export interface DrainListenerOptions {
@@ -16,7 +16,7 @@ export interface DrainListenerOptions {
    * A worker-role connection (`maxRetriesPerRequest: null`). The listener subscribes on a
    * duplicate of it, which it closes; it reads the drain key on this one, which it does not close.
    */
-  connection: Redis;
+  connection: RedisClient;
   /** Key and channel names of the deployment. */
   names: QueueNames;
   /** The agent whose commands to hear; commands to other agents are ignored. */
@@ -34,7 +34,7 @@ export interface DrainListenerOptions {
  */
 export class DrainListener {
   private readonly channel: string;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private closing?: Promise<void>;
 
   constructor(private readonly options: DrainListenerOptions) {

@@ -1,4 +1,4 @@
-import { UnrecoverableError, WaitingError, type Job, type Worker } from 'bullmq';
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import {
   BudgetExceededError,
   ModelNotAllowedError,
@@ -12,9 +12,13 @@ import {
   type TaskJobData,
   type TaskJobResult,
 } from '@tta/core';
-import type { AgentTask, ResolvedAgentDefinition, TaskContext } from './define-agent';
+import type { AgentTask, ResolvedAgentDefinition } from './define-agent';
+import {
+  ExecutorTaskContext,
+  LazyAbort,
+  type ExecutorTaskContextDeps,
+} from './executor-task-context';
 import { LlmGateway } from './llm/llm-gateway';
-import type { TaskLlmClient } from './llm/task-llm-client';
 import type { TaskMetrics } from './task-metrics';
 import { TaskTimeoutError } from './task-timeout-error';
 import { ToolCaller } from './tools/tool-caller';
@@ -47,9 +51,6 @@ export interface TaskExecutorOptions {
   tools?: ToolCaller;
 }
 
-/** A handler's context, with the concrete LLM client whose usage goes into the result. */
-type ExecutorContext = TaskContext & { llm: TaskLlmClient };
-
 interface RunningTask {
   abort(reason: Error): void;
   handBack(): Promise<void>;
@@ -62,13 +63,18 @@ interface RunningTask {
  */
 export class TaskExecutor {
   private readonly running = new Map<string, RunningTask>();
-  private readonly llm: LlmGateway;
-  private readonly tools: ToolCaller;
+  private readonly contextDeps: ExecutorTaskContextDeps;
 
   constructor(private readonly options: TaskExecutorOptions) {
-    this.llm = options.llm ?? new LlmGateway();
-    this.tools =
-      options.tools ?? new ToolCaller({ registry: new ToolRegistry(options.definition.tools) });
+    this.contextDeps = {
+      agentId: options.agentId,
+      agentType: options.definition.type,
+      logger: options.logger,
+      llm: options.llm ?? new LlmGateway(),
+      llmPolicy: options.llmPolicy,
+      tools:
+        options.tools ?? new ToolCaller({ registry: new ToolRegistry(options.definition.tools) }),
+    };
   }
 
   /** Tasks running now. */
@@ -92,25 +98,17 @@ export class TaskExecutor {
   }
 
   /** Runs the handler for `job` and returns what BullMQ stores as its result. */
-  async execute(
-    job: TaskJob,
-    worker: Worker<TaskJobData, TaskJobResult>,
-    signal: AbortSignal | undefined,
-    token?: string,
-  ): Promise<TaskJobResult> {
+  async execute(job: TaskJob, token?: string): Promise<TaskJobResult> {
     const taskId = String(job.id);
     const { capability, timeoutMs } = job.data;
     const { definition, agentId, metrics, events } = this.options;
-    // BullMQ hands every job an abort signal; aborting goes through worker.cancelJob, and the
-    // task's promise is rejected at once so that a handler ignoring its signal is cut off too.
-    const ownController = signal ? undefined : new AbortController();
-    const handlerSignal = signal ?? (ownController as AbortController).signal;
-    const ctx = this.contextOf(job, handlerSignal);
+    const abortable = new LazyAbort();
+    const ctx = new ExecutorTaskContext(job, abortable, this.contextDeps);
+    // Aborting also rejects the task's promise at once, so a handler ignoring its signal is cut off.
     let abort!: (reason: Error) => void;
     const work = new Promise<unknown>((resolve, reject) => {
       abort = (reason) => {
-        if (ownController) ownController.abort(reason);
-        else worker.cancelJob(taskId, reason.message);
+        abortable.abort(reason);
         reject(reason);
       };
       this.runHandler(job, ctx).then(resolve, reject);
@@ -125,7 +123,7 @@ export class TaskExecutor {
       const finishedAt = Date.now();
       metrics?.finished(definition.type, capability, finishedAt - startedAt, true);
       events.completed(taskId, capability, finishedAt - startedAt);
-      const { usage } = ctx.llm;
+      const usage = ctx.llmUsage();
       const result = { output, agentId, agentType: definition.type, startedAt, finishedAt };
       return usage ? { ...result, usage } : result;
     } catch (err) {
@@ -160,43 +158,8 @@ export class TaskExecutor {
     }
   }
 
-  private async runHandler(job: TaskJob, ctx: TaskContext): Promise<unknown> {
+  private async runHandler(job: TaskJob, ctx: ExecutorTaskContext): Promise<unknown> {
     return this.options.definition.handler(taskOf(job), ctx);
-  }
-
-  private contextOf(job: TaskJob, signal: AbortSignal): ExecutorContext {
-    const parent = this.options.logger;
-    let log: Logger | undefined;
-    const ctx: ExecutorContext = {
-      agentId: this.options.agentId,
-      agentType: this.options.definition.type,
-      signal,
-      // Built on first use: a child logger per task is measurable on the hot path.
-      get log(): Logger {
-        log ??= parent.child(
-          job.data.sessionId === undefined
-            ? { taskId: job.id }
-            : { taskId: job.id, sessionId: job.data.sessionId },
-        );
-        return log;
-      },
-      progress: (value) => job.updateProgress(value),
-      llm: this.llm.forTask({
-        taskId: String(job.id),
-        sessionId: job.data.sessionId,
-        agentType: this.options.definition.type,
-        budgetUsd: job.data.budgetUsd,
-        policy: this.options.llmPolicy?.(this.options.definition.type),
-        signal,
-        log: () => ctx.log,
-      }),
-      tools: this.tools.forTask({
-        agentType: this.options.definition.type,
-        signal,
-        log: () => ctx.log,
-      }),
-    };
-    return ctx;
   }
 }
 

@@ -1,6 +1,5 @@
-import type { MetricsRegistry, QueueNames } from '@tta/core';
+import type { MetricsRegistry, QueueNames, RedisClient } from '@tta/core';
 import type { ResolvedAgentDefinition } from '@tta/agent-sdk';
-import type { Redis } from 'ioredis';
 import { createInputProcessor } from './input-processor';
 import { createNarrativeGenerator } from './narrative-generator';
 import type { SafetyLexicon } from './safety/safety-lexicon';
@@ -9,7 +8,7 @@ import { createWorldBuilder } from './world-builder';
 /** What the built-in agents need from the process that runs them. */
 export interface BuiltInAgentDependencies {
   /** Redis connection for agents that keep state (the world builder); not closed by them. */
-  redis: Redis;
+  redis: RedisClient;
   /** Key and queue names of the deployment. */
   names: QueueNames;
   /** The safety lexicon (see `loadSafetyLexicon`). */

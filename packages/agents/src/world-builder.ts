@@ -5,6 +5,7 @@ import {
   ValidationError,
   type BuiltInCapability,
   type QueueNames,
+  type RedisClient,
 } from '@tta/core';
 import {
   defineAgent,
@@ -12,7 +13,6 @@ import {
   type ResolvedAgentDefinition,
   type TaskContext,
 } from '@tta/agent-sdk';
-import type { Redis } from 'ioredis';
 import { parseInput } from './input/parse-input';
 import { applyIntent } from './world/apply-intent';
 import { createWorldSnapshotTool, WORLD_SNAPSHOT_TOOL } from './world/world-snapshot-tool';
@@ -21,7 +21,7 @@ import { WorldStore } from './world/world-store';
 /** Options of {@link createWorldBuilder}. */
 export interface WorldBuilderOptions {
   /** Redis connection the worlds are kept on (shared; not closed by the agent). */
-  redis: Redis;
+  redis: RedisClient;
   /** Key names: a session's world lives at `names.key('world', sessionId)`. */
   names: QueueNames;
   /** A session's world expires after this long without a read or update. Default: 7 days. */

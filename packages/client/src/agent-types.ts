@@ -174,3 +174,44 @@ export interface Diagnostics {
   /** The API's configuration, its secrets redacted. */
   config: unknown;
 }
+
+/** One decision of the autoscaler, with its inputs. */
+export interface ScalingDecision {
+  /** Agent type. */
+  type: string;
+  /** When, ISO 8601. */
+  at: string;
+  /** Whether replicas were added or removed. */
+  direction: 'up' | 'down' | 'hold';
+  /** Replicas before. */
+  from: number;
+  /** Replicas after. */
+  to: number;
+  /** Desired replicas, clamped to min and max. */
+  desired: number;
+  /** Unrounded desired replicas. */
+  raw: number;
+  /** Jobs added per second (λ). */
+  arrivalRatePerSecond: number;
+  /** Jobs waiting to start (B). */
+  backlog: number;
+  /** Mean job run time in seconds (W). */
+  meanRunSeconds: number;
+}
+
+/** The autoscaler's state (`GET /v1/scaling`). */
+export interface ScalingReport {
+  /** Replica bounds, desired and actual count, and the last decision per agent type. */
+  agentTypes: Array<{
+    type: string;
+    min: number;
+    max: number;
+    desired: number;
+    actual: number;
+    /** Live agents of the type in the registry. */
+    live?: number;
+    lastDecision: ScalingDecision | null;
+  }>;
+  /** Newest decisions that changed a replica count, newest first. */
+  decisions: ScalingDecision[];
+}

@@ -22,7 +22,7 @@ export interface TaskInput {
 
 /** The answer to an accepted task. */
 export interface EnqueuedTask {
-  /** The task id: `<queue>~<uuid>`. */
+  /** The task id: `<queue>~<uuid>`, or `<queue>~<shard>~<uuid>` past shard 0. */
   id: string;
   /** Always `queued`: the task's job is stored in Redis. */
   status: 'queued';

@@ -6,6 +6,7 @@ import type {
   DrainRequested,
   HealthStatus,
   RoutingPreview,
+  ScalingReport,
 } from './agent-types';
 import type {
   AppliedPolicy,
@@ -124,6 +125,11 @@ export class TtaClient {
   /** Tokens and cost of LLM calls in a window (default: the last 24 hours). */
   costs(query: CostQuery = {}): Promise<CostReport> {
     return this.request('GET', withQuery('/v1/costs', query));
+  }
+
+  /** `GET /v1/scaling`: the autoscaler's replicas per agent type and its last decisions. */
+  scaling(): Promise<ScalingReport> {
+    return this.request('GET', '/v1/scaling');
   }
 
   /** Enqueues one task. */

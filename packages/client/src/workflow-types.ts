@@ -10,7 +10,7 @@ export interface WorkflowRunInput {
 
 /** The answer to an accepted workflow run. */
 export interface StartedRun {
-  /** The run id: `workflow~<uuid>`. */
+  /** The run id: `workflow~<uuid>`, or `workflow~<shard>~<uuid>` past shard 0. */
   id: string;
   /** Always `queued`: the run's job is stored in Redis. */
   status: 'queued';

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { AgentRegistry } from './agent-registry';
 import { NotFoundError } from './errors';
 import type { QueueNames } from './queue-names';
+import type { RedisClient } from './redis-connection';
 
 /** A command to one agent, as published on the control channel and kept in its drain key. */
 export interface AgentCommand {
@@ -71,7 +71,7 @@ export class AgentControl {
   private readonly now: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: AgentControlOptions,
   ) {
     this.drainTtlMs = options.drainTtlMs ?? 600_000;

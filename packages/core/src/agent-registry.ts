@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Counter, Registry } from 'prom-client';
 import type { QueueNames } from './queue-names';
 import { registryEventsCounter } from './registry-events-counter';
+import type { RedisClient } from './redis-connection';
 
 /** Where an agent is in its life, as the registry shows it. */
 export type AgentStatus = 'starting' | 'ready' | 'draining';
@@ -91,7 +91,7 @@ export class AgentRegistry {
   private readonly eventCount?: Counter<'type'>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: AgentRegistryOptions,
   ) {
     this.ttlMs = options.ttlMs ?? 3000;
@@ -108,7 +108,7 @@ export class AgentRegistry {
   }
 
   /** The connection the registry reads and writes through (the routing snapshot reads queue depths on it too). */
-  get connection(): Redis {
+  get connection(): RedisClient {
     return this.redis;
   }
 
@@ -149,13 +149,14 @@ export class AgentRegistry {
   }
 
   /**
-   * Records that the agent is alive, with its current status and number of active jobs.
+   * Records that the agent is alive, with its current status and number of active jobs, and
+   * its concurrency when given (it changes when the agent tunes it at run time).
    * Returns `false` when the registry no longer knew the agent (it was swept as dead, e.g.
    * after a long pause): the agent must then register again.
    */
   async heartbeat(
     agentId: string,
-    state: { status: AgentStatus; activeJobs: number },
+    state: { status: AgentStatus; activeJobs: number; concurrency?: number },
   ): Promise<boolean> {
     const now = this.now();
     const key = this.agentKey(agentId);
@@ -165,6 +166,7 @@ export class AgentRegistry {
       .hset(key, {
         status: state.status,
         activeJobs: String(state.activeJobs),
+        ...(state.concurrency === undefined ? {} : { concurrency: String(state.concurrency) }),
         lastHeartbeatAt: String(now),
       })
       .pexpire(key, this.hashTtlMs())

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import {
   costField,
   NANO_USD_PER_USD,
@@ -8,6 +7,7 @@ import {
   type CostReport,
 } from './cost-report';
 import type { QueueNames } from './queue-names';
+import type { RedisClient } from './redis-connection';
 
 /** One LLM call's usage and cost, as the ledger records it. */
 export interface CostEntry {
@@ -62,7 +62,7 @@ export class CostLedger {
   private readonly retentionMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: CostLedgerOptions,
   ) {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;

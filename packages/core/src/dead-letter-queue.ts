@@ -1,5 +1,4 @@
 import { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
 import {
   deadLetterDataOf,
@@ -10,15 +9,22 @@ import {
 import { NotFoundError, TaskExistsError } from './errors';
 import type { Logger } from './logger';
 import type { QueueNames } from './queue-names';
+import { QueueShards } from './queue-shards';
 import type { EnqueuedTask, TaskJobData } from './task';
 import { TaskId } from './task-id';
+import type { RedisClient } from './redis-connection';
 
 /** Options of {@link DeadLetterQueue}. */
 export interface DeadLetterQueueOptions {
   /** The connection every queue of this object uses; the caller owns and closes it. */
-  connection: Redis;
-  /** Queue and key names of the deployment. */
+  connection: RedisClient;
+  /** Queue and key names of the deployment (its control shard). */
   names: QueueNames;
+  /**
+   * The shards of the deployment: each has its own dead-letter queue, which takes the failed
+   * tasks of its shard's queues; a task id names its shard. Default: the one shard of `names`.
+   */
+  shards?: QueueShards;
   /**
    * The capability queues whose failed jobs are dead-lettered, e.g. `TaskRouter.refreshQueues`.
    * Called on every {@link DeadLetterQueue.moveFailed}, so queues added later (pools) are
@@ -37,6 +43,7 @@ export interface DeadLetterQueueOptions {
 
 /** {@link DeadLetterQueueOptions} with their defaults filled in. */
 export interface ResolvedDeadLetterQueueOptions extends DeadLetterQueueOptions {
+  shards: QueueShards;
   retentionMs: number;
   maxPerQueue: number;
 }
@@ -47,6 +54,7 @@ export function resolveDeadLetterQueueOptions(
 ): ResolvedDeadLetterQueueOptions {
   const resolved = {
     ...options,
+    shards: options.shards ?? new QueueShards(options.names.prefix),
     retentionMs: options.retentionMs ?? 30 * 24 * 3600 * 1000,
     maxPerQueue: options.maxPerQueue ?? 500,
   };
@@ -57,7 +65,7 @@ export function resolveDeadLetterQueueOptions(
   return resolved;
 }
 
-/** Which part of the dead-letter queue {@link DeadLetterQueue.list} reads, newest first. */
+/** Which part of the dead-letter queue {@link DeadLetterQueue.list} reads, newest first (over every shard). */
 export interface DeadLetterListOptions {
   /** Index of the first entry. Default: 0. */
   start?: number;
@@ -91,7 +99,8 @@ const PURGE_BATCH = 500;
  * The dead-letter queue: a BullMQ queue (`dead-letter`) of tasks that failed for good, with
  * everything needed to understand and retry them. Its jobs are never processed; each holds
  * a {@link DeadLetterJobData} under the id of the task it stands for. Two sorted sets index
- * the entries by the time they arrived, overall and per capability, for paging.
+ * the entries by the time they arrived, overall and per capability, for paging. Each shard has
+ * its own, for the failed tasks of its own queues; this object reads and pages over all.
  */
 export class DeadLetterQueue {
   private readonly options: ResolvedDeadLetterQueueOptions;
@@ -129,27 +138,37 @@ export class DeadLetterQueue {
    */
   async moveFailed(): Promise<MoveFailedResult> {
     const result: MoveFailedResult = { moved: [], skipped: 0, purged: 0 };
-    for (const name of await this.options.queues()) {
-      const { moved, skipped } = await this.moveFailedOf(name);
-      result.moved.push(...moved);
-      result.skipped += skipped;
+    const queues = await this.options.queues();
+    for (const shard of this.options.shards.all) {
+      for (const name of queues) {
+        const { moved, skipped } = await this.moveFailedOf(name, shard);
+        result.moved.push(...moved);
+        result.skipped += skipped;
+      }
+      result.purged += await this.purgeExpired(shard);
     }
-    result.purged = await this.purgeExpired();
     return result;
   }
 
-  /** A page of entries, newest first, with the total. */
+  /** A page of entries, newest first over every shard, with the total. */
   async list(options: DeadLetterListOptions = {}): Promise<DeadLetterPage> {
     const start = options.start ?? 0;
     const end = options.end ?? start + 49;
-    const redis = this.options.connection;
-    const key = this.indexKey(options.capability);
-    const [ids, total] = await Promise.all([redis.zrevrange(key, start, end), redis.zcard(key)]);
+    const pages = await Promise.all(
+      this.options.shards.all.map((shard) => this.newest(shard, end, options.capability)),
+    );
+    // Each shard's newest `end + 1`, merged by arrival: the page is among them.
+    const ids = pages
+      .flatMap((page) => page.newest)
+      .sort((a, b) => b.score - a.score)
+      .slice(start, end + 1)
+      .map(({ id }) => id);
     const found = await Promise.all(ids.map((id) => this.find(id)));
     // An index entry outlives its job only when a removal died half-way: drop it now.
     const stale = ids.filter((_id, i) => found[i] === undefined);
-    if (stale.length > 0) await this.unindex(stale, options.capability);
+    for (const id of stale) await this.unindex([id], options.capability, this.shardOf(id));
     const entries = found.filter((entry): entry is DeadLetterEntry => entry !== undefined);
+    const total = pages.reduce((sum, page) => sum + page.total, 0);
     return { entries, total: total - stale.length };
   }
 
@@ -176,11 +195,12 @@ export class DeadLetterQueue {
     const job = await this.findJob(id);
     if (!job) throw new NotFoundError('dead-letter entry', id);
     const { queue: name, capability, task, retryOptions } = job.data;
-    const queue = this.queue(name);
+    const shard = this.shardOf(id);
+    const queue = this.queue(name, shard);
     if (await queue.getJob(id)) throw new TaskExistsError(id, name);
     const data: TaskJobData = { ...task, enqueuedAt: Date.now() };
     await queue.add(capability, data, { ...retryOptions, jobId: id });
-    await this.removeEntry(id, capability);
+    await this.removeEntry(id, capability, shard);
     this.options.logger?.info('dead-lettered task retried', { taskId: id, queue: name });
     return { id, status: 'queued', capability, queue: name };
   }
@@ -188,7 +208,7 @@ export class DeadLetterQueue {
   /** Deletes an entry for good; throws {@link NotFoundError} for an unknown id. */
   async remove(id: string): Promise<void> {
     const { capability } = await this.get(id);
-    await this.removeEntry(id, capability);
+    await this.removeEntry(id, capability, this.shardOf(id));
   }
 
   /** Closes the queues this object opened (not the connection). Safe to call twice. */
@@ -200,23 +220,52 @@ export class DeadLetterQueue {
   }
 
   private async findJob(id: string): Promise<Job<DeadLetterJobData> | undefined> {
-    if (!TaskId.parse(id)) return undefined;
-    return Job.fromId<DeadLetterJobData>(this.deadLetterQueue(), id);
+    const shard = this.options.shards.forId(id);
+    if (!TaskId.parse(id) || !shard) return undefined;
+    return Job.fromId<DeadLetterJobData>(this.deadLetterQueue(shard), id);
   }
 
-  private async moveFailedOf(name: string): Promise<{ moved: string[]; skipped: number }> {
-    const queue = this.queue(name);
+  // The shard of an id already found in the dead-letter queue (so a well-formed one).
+  private shardOf(id: string): QueueNames {
+    return this.options.shards.forId(id) ?? this.options.shards.control;
+  }
+
+  // The newest `end + 1` entries of a shard's index, with their arrival times, and its size.
+  private async newest(
+    shard: QueueNames,
+    end: number,
+    capability: string | undefined,
+  ): Promise<{ newest: Array<{ id: string; score: number }>; total: number }> {
+    const redis = this.options.connection;
+    const key = this.indexKey(shard, capability);
+    const [flat, total] = await Promise.all([
+      redis.zrevrange(key, 0, end, 'WITHSCORES'),
+      redis.zcard(key),
+    ]);
+    const newest: Array<{ id: string; score: number }> = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      newest.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
+    }
+    return { newest, total };
+  }
+
+  private async moveFailedOf(
+    name: string,
+    shard: QueueNames,
+  ): Promise<{ moved: string[]; skipped: number }> {
+    const queue = this.queue(name, shard);
+    const cursor = `${shard.prefix}:${name}`;
     const moved: string[] = [];
-    let offset = this.cursors.get(name) ?? 0;
+    let offset = this.cursors.get(cursor) ?? 0;
     let examined = 0;
     let skipped = 0;
     while (examined < this.options.maxPerQueue) {
       const size = Math.min(PAGE_SIZE, this.options.maxPerQueue - examined);
       const ids = await queue.getRanges(['failed'], offset, offset + size - 1, true);
       examined += ids.length;
-      const cancelled = await this.cancelledAmong(ids);
+      const cancelled = await this.cancelledAmong(ids, shard);
       const outcomes = await Promise.all(
-        ids.map(async (id) => !cancelled.has(id) && (await this.moveOne(queue, id))),
+        ids.map(async (id) => !cancelled.has(id) && (await this.moveOne(queue, id, shard))),
       );
       outcomes.forEach((ok, i) => (ok ? moved.push(ids[i] as string) : skipped++));
       // Moved jobs leave the set; the ones left behind push the next page further on.
@@ -226,16 +275,16 @@ export class DeadLetterQueue {
         break;
       }
     }
-    this.cursors.set(name, offset);
+    this.cursors.set(cursor, offset);
     return { moved, skipped };
   }
 
-  private async moveOne(queue: Queue, id: string): Promise<boolean> {
+  private async moveOne(queue: Queue, id: string, shard: QueueNames): Promise<boolean> {
     const job = await Job.fromId<TaskJobData>(queue, id);
     if (!job || job.parentKey) return false;
     const data = deadLetterDataOf(job, queue.name);
-    await this.deadLetterQueue().add(data.capability, data, { jobId: id });
-    await this.index(id, data.capability);
+    await this.deadLetterQueue(shard).add(data.capability, data, { jobId: id });
+    await this.index(id, data.capability, shard);
     await queue.remove(id);
     this.deadLettered?.inc({ capability: data.capability });
     this.options.logger?.warn('task dead-lettered', {
@@ -249,10 +298,10 @@ export class DeadLetterQueue {
     return true;
   }
 
-  private async cancelledAmong(ids: readonly string[]): Promise<Set<string>> {
+  private async cancelledAmong(ids: readonly string[], shard: QueueNames): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const pipeline = this.options.connection.pipeline();
-    for (const id of ids) pipeline.exists(this.options.names.key('cancelled', id));
+    for (const id of ids) pipeline.exists(shard.key('cancelled', id));
     const replies = (await pipeline.exec()) ?? [];
     return new Set(
       ids.filter((_id, i) => {
@@ -263,10 +312,10 @@ export class DeadLetterQueue {
     );
   }
 
-  private async purgeExpired(): Promise<number> {
+  private async purgeExpired(shard: QueueNames): Promise<number> {
     const cutoff = Date.now() - this.options.retentionMs;
     const ids = await this.options.connection.zrangebyscore(
-      this.indexKey(),
+      this.indexKey(shard),
       '-inf',
       cutoff,
       'LIMIT',
@@ -275,7 +324,7 @@ export class DeadLetterQueue {
     );
     for (const id of ids) {
       const entry = await this.find(id);
-      await this.removeEntry(id, entry?.capability);
+      await this.removeEntry(id, entry?.capability, shard);
     }
     if (ids.length > 0)
       this.options.logger?.info('dead-letter entries purged', { count: ids.length });
@@ -283,48 +332,53 @@ export class DeadLetterQueue {
   }
 
   // The job goes first: an index entry left behind by a crash is dropped by the next list().
-  private async removeEntry(id: string, capability: string | undefined): Promise<void> {
-    await this.deadLetterQueue().remove(id);
-    await this.unindex([id], capability);
+  private async removeEntry(
+    id: string,
+    capability: string | undefined,
+    shard: QueueNames,
+  ): Promise<void> {
+    await this.deadLetterQueue(shard).remove(id);
+    await this.unindex([id], capability, shard);
   }
 
-  private async index(id: string, capability: string): Promise<void> {
+  private async index(id: string, capability: string, shard: QueueNames): Promise<void> {
     const now = Date.now();
     const multi = this.options.connection
       .multi()
-      .zadd(this.indexKey(), 'NX', now, id)
-      .zadd(this.indexKey(capability), 'NX', now, id);
+      .zadd(this.indexKey(shard), 'NX', now, id)
+      .zadd(this.indexKey(shard, capability), 'NX', now, id);
     throwFirstError(await multi.exec());
   }
 
-  private async unindex(ids: string[], capability: string | undefined): Promise<void> {
-    const multi = this.options.connection.multi().zrem(this.indexKey(), ...ids);
-    if (capability !== undefined) multi.zrem(this.indexKey(capability), ...ids);
+  private async unindex(
+    ids: string[],
+    capability: string | undefined,
+    shard: QueueNames,
+  ): Promise<void> {
+    const multi = this.options.connection.multi().zrem(this.indexKey(shard), ...ids);
+    if (capability !== undefined) multi.zrem(this.indexKey(shard, capability), ...ids);
     throwFirstError(await multi.exec());
   }
 
-  private indexKey(capability?: string): string {
-    const { names } = this.options;
+  private indexKey(shard: QueueNames, capability?: string): string {
     return capability === undefined
-      ? names.key('dead-letter-index')
-      : names.key('dead-letter-index', 'capability', capability);
+      ? shard.key('dead-letter-index')
+      : shard.key('dead-letter-index', 'capability', capability);
   }
 
-  private deadLetterQueue(): Queue {
-    return this.queue(this.options.names.deadLetter);
+  private deadLetterQueue(shard: QueueNames): Queue {
+    return this.queue(shard.deadLetter, shard);
   }
 
-  private queue(name: string): Queue {
-    let queue = this.queues.get(name);
+  private queue(name: string, shard: QueueNames): Queue {
+    const key = `${shard.prefix}:${name}`;
+    let queue = this.queues.get(key);
     if (!queue) {
-      queue = new Queue(name, {
-        connection: this.options.connection,
-        prefix: this.options.names.prefix,
-      });
+      queue = new Queue(name, { connection: this.options.connection, prefix: shard.prefix });
       queue.on('error', (err) =>
         this.options.logger?.warn('dead-letter queue error', { queue: name, error: err.message }),
       );
-      this.queues.set(name, queue);
+      this.queues.set(key, queue);
     }
     return queue;
   }

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { AgentInfo, AgentRegistry, RegistryEvent } from './agent-registry';
 import type { AppConfig } from './config/load-config';
 import { redactConfig } from './config/redact-config';
 import type { QueueDepths, QueueJobCounts } from './queue-depths';
 import type { QueueNames } from './queue-names';
 import { readSupervisorLeader } from './supervisor-leader';
+import type { RedisClient } from './redis-connection';
 
 /** What an operator sees of the whole system at once (`GET /v1/diagnostics`). */
 export interface DiagnosticsReport {
@@ -25,7 +25,7 @@ export interface DiagnosticsReportOptions {
   /** Reads the queue depths. */
   depths: QueueDepths;
   /** The connection the supervisor's leader lock is read on. */
-  redis: Redis;
+  redis: RedisClient;
   /** Key names of the deployment. */
   names: QueueNames;
   /** The configuration shown, redacted. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { IdempotencyConflictError } from './errors';
 import type { QueueNames } from './queue-names';
 import type { TaskRequest } from './task';
+import type { RedisClient } from './redis-connection';
 
 /** A task asking to be the one its idempotency key stands for. */
 export interface IdempotencyClaim {
@@ -66,7 +66,7 @@ export class IdempotencyStore {
   private readonly windowMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: IdempotencyStoreOptions,
   ) {
     this.windowMs = options.windowMs ?? 86_400_000;

@@ -1,9 +1,9 @@
 import { QueueEvents, QueueKeys } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { RedisUnavailableError, ShuttingDownError, toError } from './errors';
 import type { Logger } from './logger';
 import type { QueueNames } from './queue-names';
-import { closeRedis } from './redis-connection';
+import { QueueShards } from './queue-shards';
+import { closeRedis, type RedisClient } from './redis-connection';
 
 /** Something that happened to one job, as its queue's event log tells it. */
 export type JobEvent =
@@ -33,9 +33,14 @@ export interface JobEventStreamOptions {
    * its own duplicate of it, which the stream closes; the stream reads where each queue's
    * event log ends on this one, which it does not close.
    */
-  connection: Redis;
-  /** Key names of the deployment (the BullMQ prefix). */
+  connection: RedisClient;
+  /** Key names of the deployment (the BullMQ prefix of its control shard). */
   names: QueueNames;
+  /**
+   * The shards of the deployment: a job's events are read on the shard its id names (a job id
+   * that names none, on the control shard). Default: the one shard of `names`.
+   */
+  shards?: QueueShards;
   /** Receives listener and connection errors. Default: none. */
   logger?: Logger;
   /** How long one blocking read of an event log waits before it is issued again. Default: 10,000 ms. */
@@ -43,29 +48,34 @@ export interface JobEventStreamOptions {
 }
 
 interface QueueTap {
+  /** The queue's name. */
+  queue: string;
+  /** The shard of the queue. */
+  shard: QueueNames;
   /** Settles once the queue's events are read from a point no earlier than its creation. */
   ready: Promise<void>;
   events?: QueueEvents;
-  connection?: Redis;
+  connection?: RedisClient;
   /** Job id to its listeners. */
   subscribers: Map<string, Set<JobEventListener>>;
 }
 
 /**
  * The events of single jobs, for any number of subscribers in one process. One BullMQ
- * `QueueEvents` per queue, on its own blocking connection, is opened on the first
+ * `QueueEvents` per queue of a shard, on its own blocking connection, is opened on the first
  * subscription to a job of that queue and shared by every later one; it stays open until
  * {@link JobEventStream.close}. A subscription hears every event of its job written after
  * {@link JobEventStream.subscribe} was called, so a caller that subscribes first and reads the
  * job's state second misses nothing (it may hear an event its read already reflects).
  */
 export class JobEventStream {
+  /** By shard prefix and queue name. */
   private readonly taps = new Map<string, QueueTap>();
-  private readonly keys: QueueKeys;
+  private readonly shards: QueueShards;
   private closing?: Promise<void>;
 
   constructor(private readonly options: JobEventStreamOptions) {
-    this.keys = new QueueKeys(options.names.prefix);
+    this.shards = options.shards ?? new QueueShards(options.names.prefix);
   }
 
   /**
@@ -77,7 +87,7 @@ export class JobEventStream {
    */
   async subscribe(queue: string, jobId: string, listener: JobEventListener): Promise<Unsubscribe> {
     if (this.closing) throw new ShuttingDownError('the job event stream');
-    const tap = this.tap(queue);
+    const tap = this.tap(queue, this.shards.forId(jobId) ?? this.shards.control);
     const listeners = tap.subscribers.get(jobId) ?? new Set<JobEventListener>();
     tap.subscribers.set(jobId, listeners.add(listener));
     const unsubscribe = () => {
@@ -95,19 +105,19 @@ export class JobEventStream {
     return unsubscribe;
   }
 
-  /** Subscriptions open now, in one queue or in all. */
+  /** Subscriptions open now, in one queue (on every shard) or in all. */
   subscriberCount(queue?: string): number {
-    const taps = queue === undefined ? [...this.taps.values()] : [this.taps.get(queue)];
     let count = 0;
-    for (const tap of taps) {
-      for (const listeners of tap?.subscribers.values() ?? []) count += listeners.size;
+    for (const tap of this.taps.values()) {
+      if (queue !== undefined && tap.queue !== queue) continue;
+      for (const listeners of tap.subscribers.values()) count += listeners.size;
     }
     return count;
   }
 
-  /** Queues whose events are being read now. */
+  /** Queues whose events are being read now (on one shard or more). */
   queues(): string[] {
-    return [...this.taps.keys()];
+    return [...new Set([...this.taps.values()].map((tap) => tap.queue))];
   }
 
   /**
@@ -147,16 +157,17 @@ export class JobEventStream {
     }
   }
 
-  private tap(queue: string): QueueTap {
-    const existing = this.taps.get(queue);
+  private tap(queue: string, shard: QueueNames): QueueTap {
+    const key = `${shard.prefix}:${queue}`;
+    const existing = this.taps.get(key);
     if (existing) return existing;
-    const tap: QueueTap = { ready: Promise.resolve(), subscribers: new Map() };
+    const tap: QueueTap = { queue, shard, ready: Promise.resolve(), subscribers: new Map() };
     tap.ready = this.open(queue, tap);
     // A listener that could not start is forgotten, so that the next subscription tries again.
     tap.ready.catch(() => {
-      if (this.taps.get(queue) === tap) this.taps.delete(queue);
+      if (this.taps.get(key) === tap) this.taps.delete(key);
     });
-    this.taps.set(queue, tap);
+    this.taps.set(key, tap);
     return tap;
   }
 
@@ -168,7 +179,7 @@ export class JobEventStream {
     let lastEventId: string;
     try {
       const [tail] = await connection.xrevrange(
-        this.keys.toKey(queue, 'events'),
+        new QueueKeys(tap.shard.prefix).toKey(queue, 'events'),
         '+',
         '-',
         'COUNT',
@@ -185,7 +196,7 @@ export class JobEventStream {
     );
     tap.events = new QueueEvents(queue, {
       connection: tap.connection,
-      prefix: this.options.names.prefix,
+      prefix: tap.shard.prefix,
       lastEventId,
       blockingTimeout: this.options.blockingTimeoutMs ?? 10_000,
     });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
 import { toError } from './errors';
 import type { Logger } from './logger';
+import type { RedisClient } from './redis-connection';
 
 /** Events of {@link LeaderLock}. */
 export interface LeaderLockEvents {
@@ -37,7 +37,7 @@ export class LeaderLock extends EventEmitter<LeaderLockEvents> {
   private ticking?: Promise<void>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: LeaderLockOptions,
   ) {
     super();
@@ -81,7 +81,7 @@ export class LeaderLock extends EventEmitter<LeaderLockEvents> {
     try {
       await withTimeout(this.campaign(), Math.max(100, Math.floor(this.ttlMs / 2)));
     } catch (err) {
-      this.options.logger?.warn('leader lock: Redis error', { error: toError(err).message });
+      this.options.logger?.warn('leader lock: RedisClient error', { error: toError(err).message });
       // Unable to renew for a whole TTL: another candidate may hold the lock by now.
       if (this.leader && Date.now() - this.renewedAt >= this.ttlMs) this.setLeader(false);
     }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Logger } from './logger';
+import type { ScalingExecutor } from './scaling-executor';
 
 /** Events of {@link LocalExecutor}. */
 export interface LocalExecutorEvents {
@@ -48,7 +49,7 @@ interface Slot {
  * and restarts a crashed worker with exponential backoff, at most `restartLimit` times per
  * window (past it the slot waits until the window allows another restart).
  */
-export class LocalExecutor extends EventEmitter<LocalExecutorEvents> {
+export class LocalExecutor extends EventEmitter<LocalExecutorEvents> implements ScalingExecutor {
   private readonly slots = new Map<string, Slot[]>();
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;

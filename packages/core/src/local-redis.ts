@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
+import { redisTargetFromUrl } from './redis-url';
 
 /** Options of {@link startLocalRedis}. */
 export interface LocalRedisOptions {
@@ -27,15 +29,17 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-/** Whether a Redis server answers PING at `url` within `timeoutMs`. */
+/**
+ * Whether Redis answers PING at `url` (any form {@link createRedisConnection} takes: one
+ * server, a cluster, a Sentinel master) within `timeoutMs`. `false` for a URL it cannot read.
+ */
 export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    enableOfflineQueue: false,
-  });
+  let redis: RedisClient;
+  try {
+    redis = pingClient(url, timeoutMs);
+  } catch {
+    return false;
+  }
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -47,6 +51,28 @@ export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean>
     // which keeps a short-lived process (or jest) alive after a failed ping.
     if (redis.status !== 'end') redis.disconnect();
   }
+}
+
+// A connection that tries once: no retries, no offline queue.
+function pingClient(url: string, timeoutMs: number): RedisClient {
+  const target = redisTargetFromUrl(url);
+  const once = { connectTimeout: timeoutMs, maxRetriesPerRequest: 0 };
+  if (target.mode === 'cluster') {
+    return new Cluster(target.nodes, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      clusterRetryStrategy: () => null,
+      redisOptions: { ...target.options, ...once },
+    });
+  }
+  return new Redis({
+    ...target.options,
+    ...once,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
+  });
 }
 
 /** The path of `redis-server` on PATH, or `undefined`. */

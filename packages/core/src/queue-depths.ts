@@ -1,11 +1,12 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Gauge, type Registry } from 'prom-client';
 import { toError } from './errors';
 import type { Logger } from './logger';
 import { reuseMetric } from './metrics';
 import type { QueueNames } from './queue-names';
+import { QueueShards } from './queue-shards';
 import { SharedRead } from './shared-read';
+import type { RedisClient } from './redis-connection';
 
 /** The job states counted in every queue, as BullMQ names them. */
 export const QUEUE_JOB_STATES = [
@@ -27,9 +28,11 @@ export type QueueJobCounts = Record<QueueJobState, number>;
 /** Options of {@link QueueDepths}. */
 export interface QueueDepthsOptions {
   /** The connection the counts are read on; not closed by {@link QueueDepths.close}. */
-  connection: Redis;
-  /** Queue names of the deployment. */
+  connection: RedisClient;
+  /** Queue names of the deployment (its control shard). */
   names: QueueNames;
+  /** The shards whose queues are counted: each queue's counts are summed over them. Default: the one shard of `names`. */
+  shards?: QueueShards;
   /**
    * The task queues to count: every capability's generic queue and its known pools, e.g.
    * `() => router.refreshQueues()`. The `workflow` and `dead-letter` queues are always counted.
@@ -42,16 +45,19 @@ export interface QueueDepthsOptions {
 }
 
 /**
- * Reads the job counts of every queue of the deployment (BullMQ `getJobCounts`, all queues in
- * parallel on one connection; reads asked for at the same time are shared), and exports them as
- * the gauge `tta_queue_jobs{queue,state}`, read on each scrape.
+ * Reads the job counts of every queue of the deployment (BullMQ `getJobCounts`, all queues of
+ * every shard in parallel on one connection, summed over the shards; reads asked for at the
+ * same time are shared), and exports them as the gauge `tta_queue_jobs{queue,state}`, read on
+ * each scrape.
  */
 export class QueueDepths {
   private readonly queues = new Map<string, Queue>();
+  private readonly shards: QueueShards;
   private readonly reads: SharedRead<Record<string, QueueJobCounts>>;
   private closing?: Promise<void>;
 
   constructor(private readonly options: QueueDepthsOptions) {
+    this.shards = options.shards ?? new QueueShards(options.names.prefix);
     this.reads = new SharedRead(() => this.readAll(), {
       what: 'queue depths',
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
@@ -110,25 +116,30 @@ export class QueueDepths {
     const { workflow, deadLetter } = this.options.names;
     const queues = [...new Set([...(await this.options.queues()), workflow, deadLetter])];
     const counts = await Promise.all(
-      queues.map((name) => this.queue(name).getJobCounts(...QUEUE_JOB_STATES)),
+      queues.map((name) =>
+        Promise.all(
+          this.shards.all.map((shard) => this.queue(name, shard).getJobCounts(...QUEUE_JOB_STATES)),
+        ),
+      ),
     );
-    return Object.fromEntries(queues.map((name, i) => [name, countsOf(counts[i] ?? {})]));
+    return Object.fromEntries(queues.map((name, i) => [name, countsOf(counts[i] ?? [])]));
   }
 
-  private queue(name: string): Queue {
-    let queue = this.queues.get(name);
+  private queue(name: string, shard: QueueNames): Queue {
+    const key = `${shard.prefix}:${name}`;
+    let queue = this.queues.get(key);
     if (!queue) {
-      const { connection, names } = this.options;
-      queue = new Queue(name, { connection, prefix: names.prefix });
+      queue = new Queue(name, { connection: this.options.connection, prefix: shard.prefix });
       queue.on('error', () => undefined);
-      this.queues.set(name, queue);
+      this.queues.set(key, queue);
     }
     return queue;
   }
 }
 
-function countsOf(raw: Record<string, number>): QueueJobCounts {
+// The counts of one queue summed over its shards.
+function countsOf(raw: Array<Record<string, number>>): QueueJobCounts {
   return Object.fromEntries(
-    QUEUE_JOB_STATES.map((state) => [state, raw[state] ?? 0]),
+    QUEUE_JOB_STATES.map((state) => [state, raw.reduce((sum, r) => sum + (r[state] ?? 0), 0)]),
   ) as QueueJobCounts;
 }

@@ -1,7 +1,8 @@
 import { QueueKeys } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { AgentInfo, AgentRegistry } from './agent-registry';
 import type { QueueNames } from './queue-names';
+import { QueueShards } from './queue-shards';
+import type { RedisClient } from './redis-connection';
 
 /** Live capacity and backlog of a queue that live agents consume. */
 export interface QueueLoad {
@@ -28,8 +29,10 @@ export interface RoutingState {
 
 /** Options of {@link RoutingSnapshot}. */
 export interface RoutingSnapshotOptions {
-  /** Queue and key names of the deployment. */
+  /** Queue and key names of the deployment (its control shard holds the set of known queues). */
   names: QueueNames;
+  /** The shards whose queues' backlogs are summed. Default: the one shard of `names`. */
+  shards?: QueueShards;
   /** Longest time a state is reused before it is read again; 0 reads on every call. Default: 250 ms. */
   ttlMs?: number;
 }
@@ -42,14 +45,16 @@ export interface RoutingStateReadOptions {
 
 /**
  * A small cache of what routing needs from Redis: live capacity per queue (one
- * `registry.list()`) and the backlog of every queue with live capacity (one pipelined read,
- * which also records those queues in a set of known queues and reads it back). It is read again
+ * `registry.list()`), the set of known queues (recorded and read back in one pipelined round
+ * trip) and the backlog of every queue with live capacity (one pipelined read per shard, summed
+ * over the shards). It is read again
  * at most every `ttlMs`, and callers that ask while a read is under way share it, so enqueueing
  * stays cheap under load.
  */
 export class RoutingSnapshot {
   private readonly ttlMs: number;
-  private readonly keys: QueueKeys;
+  /** Key builders of every shard's queues. */
+  private readonly keys: QueueKeys[];
   private readonly knownKey: string;
   private state?: RoutingState;
   private known = new Set<string>();
@@ -63,7 +68,8 @@ export class RoutingSnapshot {
     if (!Number.isInteger(this.ttlMs) || this.ttlMs < 0) {
       throw new TypeError('RoutingSnapshot: ttlMs must be a non-negative integer');
     }
-    this.keys = new QueueKeys(options.names.prefix);
+    const shards = options.shards ?? new QueueShards(options.names.prefix);
+    this.keys = shards.all.map((shard) => new QueueKeys(shard.prefix));
     this.knownKey = options.names.key('routing', 'queues');
   }
 
@@ -91,16 +97,32 @@ export class RoutingSnapshot {
     this.known.add(queue);
   }
 
-  /** The backlog (waiting plus prioritized jobs) of each queue, in one pipelined read. */
+  /**
+   * The backlog (waiting plus prioritized jobs) of each queue, summed over the shards: one
+   * pipelined read per shard (a pipeline stays on one cluster slot).
+   */
   async backlogs(queues: readonly string[]): Promise<Map<string, number>> {
-    if (queues.length === 0) return new Map();
-    const pipeline = this.redis.pipeline();
-    for (const queue of queues) this.addBacklogReads(pipeline, queue);
-    const values = resultsOf(await pipeline.exec());
-    return new Map(queues.map((queue, i) => [queue, sumPair(values, 2 * i)]));
+    const backlogs = new Map(queues.map((queue) => [queue, 0]));
+    if (queues.length === 0) return backlogs;
+    const perShard = await Promise.all(
+      this.keys.map(async (keys) => {
+        const pipeline = this.redis.pipeline();
+        for (const queue of queues) {
+          pipeline.llen(keys.toKey(queue, 'wait'));
+          pipeline.zcard(keys.toKey(queue, 'prioritized'));
+        }
+        return resultsOf(await pipeline.exec());
+      }),
+    );
+    for (const values of perShard) {
+      queues.forEach((queue, i) =>
+        backlogs.set(queue, (backlogs.get(queue) ?? 0) + sumPair(values, 2 * i)),
+      );
+    }
+    return backlogs;
   }
 
-  private get redis(): Redis {
+  private get redis(): RedisClient {
     return this.registry.connection;
   }
 
@@ -111,19 +133,13 @@ export class RoutingSnapshot {
     const pipeline = this.redis.pipeline();
     if (live.length > 0) pipeline.sadd(this.knownKey, ...live);
     pipeline.smembers(this.knownKey);
-    for (const queue of live) this.addBacklogReads(pipeline, queue);
-    const values = resultsOf(await pipeline.exec());
-    const offset = live.length > 0 ? 1 : 0;
-    live.forEach((queue, i) => {
-      (loads.get(queue) as QueueLoad).backlog = sumPair(values, offset + 1 + 2 * i);
-    });
-    this.known = new Set([...live, ...(values[offset] as string[])]);
+    const [values, backlogs] = await Promise.all([
+      pipeline.exec().then(resultsOf),
+      this.backlogs(live),
+    ]);
+    for (const [queue, backlog] of backlogs) (loads.get(queue) as QueueLoad).backlog = backlog;
+    this.known = new Set([...live, ...(values.at(-1) as string[])]);
     return { takenAt, loads, known: this.known };
-  }
-
-  private addBacklogReads(pipeline: ReturnType<Redis['pipeline']>, queue: string): void {
-    pipeline.llen(this.keys.toKey(queue, 'wait'));
-    pipeline.zcard(this.keys.toKey(queue, 'prioritized'));
   }
 }
 

@@ -1,10 +1,11 @@
 import { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { toError } from './errors';
 import type { Logger } from './logger';
 import type { QueueNames } from './queue-names';
+import { QueueShards } from './queue-shards';
 import { SessionOrder, type TaskProgress } from './session-order';
 import { TaskId } from './task-id';
+import type { RedisClient } from './redis-connection';
 
 /** What a job in session order carries: tasks (`TaskJobData`) and workflow runs alike. */
 export interface SessionOrderedData {
@@ -15,8 +16,14 @@ export interface SessionOrderedData {
 
 /** Options of {@link SessionGate}. */
 export interface SessionGateOptions {
-  connection: Redis;
+  connection: RedisClient;
+  /** Names of the control shard: the shard of a job whose id names none. */
   names: QueueNames;
+  /**
+   * The shards of the deployment: a job's session order is the one of the shard its id names.
+   * Default: the one shard of `names`.
+   */
+  shards?: QueueShards;
   logger: Logger;
   /**
    * How long a task waiting for an earlier one of its session stays parked (delayed) before it
@@ -32,12 +39,15 @@ export interface SessionGateOptions {
  * at once.
  */
 export class SessionGate {
-  private readonly order: SessionOrder;
+  private readonly shards: QueueShards;
+  /** By shard index. */
+  private readonly orders: SessionOrder[];
   private readonly queues = new Map<string, Queue>();
   private readonly parkMs: number;
 
   constructor(private readonly options: SessionGateOptions) {
-    this.order = new SessionOrder(options.connection, { names: options.names });
+    this.shards = options.shards ?? new QueueShards(options.names.prefix);
+    this.orders = this.shards.all.map((names) => new SessionOrder(options.connection, { names }));
     this.parkMs = options.parkMs ?? 1000;
   }
 
@@ -51,12 +61,12 @@ export class SessionGate {
    * caller must throw BullMQ's `DelayedError`.
    */
   async enter(job: Job<SessionOrderedData>, token: string | undefined): Promise<boolean> {
-    const { sessionId, entry } = this.place(job);
+    const { sessionId, entry, order } = this.place(job);
     const progressOf = (taskId: string) => this.progressOf(taskId);
-    if ((await this.order.turn(sessionId, entry, progressOf)) === 'run') return true;
+    if ((await order.turn(sessionId, entry, progressOf)) === 'run') return true;
     await job.moveToDelayed(Date.now() + this.parkMs, token);
     // The earlier task may have ended between the look and the parking: take the turn now.
-    if ((await this.order.turn(sessionId, entry, progressOf)) === 'run') {
+    if ((await order.turn(sessionId, entry, progressOf)) === 'run') {
       await job.promote().catch(() => undefined);
     }
     return false;
@@ -64,8 +74,8 @@ export class SessionGate {
 
   /** Ends the task's turn and promotes the next task of the session if it is parked. */
   async leave(job: Job<SessionOrderedData>): Promise<void> {
-    const { sessionId, entry } = this.place(job);
-    const next = await this.order.release(sessionId, entry);
+    const { sessionId, entry, order } = this.place(job);
+    const next = await order.release(sessionId, entry);
     const queue = next && this.queueOf(next);
     if (!next || !queue) return;
     try {
@@ -86,11 +96,20 @@ export class SessionGate {
     this.queues.clear();
   }
 
-  private place(job: Job<SessionOrderedData>): { sessionId: string; entry: string } {
+  private place(job: Job<SessionOrderedData>): {
+    sessionId: string;
+    entry: string;
+    order: SessionOrder;
+  } {
     return {
       sessionId: job.data.sessionId as string,
       entry: SessionOrder.entry(String(job.id), job.data.orderedAt as number),
+      order: this.orders[this.shardOf(String(job.id)).shard] as SessionOrder,
     };
+  }
+
+  private shardOf(id: string): QueueNames {
+    return this.shards.forId(id) ?? this.shards.control;
   }
 
   private async progressOf(taskId: string): Promise<TaskProgress> {
@@ -104,14 +123,13 @@ export class SessionGate {
   private queueOf(taskId: string): Queue | undefined {
     const parsed = TaskId.parse(taskId);
     if (!parsed) return undefined;
-    let queue = this.queues.get(parsed.queue);
+    const { prefix } = this.shardOf(taskId);
+    const key = `${prefix}:${parsed.queue}`;
+    let queue = this.queues.get(key);
     if (!queue) {
-      queue = new Queue(parsed.queue, {
-        connection: this.options.connection,
-        prefix: this.options.names.prefix,
-      });
+      queue = new Queue(parsed.queue, { connection: this.options.connection, prefix });
       queue.on('error', () => undefined);
-      this.queues.set(parsed.queue, queue);
+      this.queues.set(key, queue);
     }
     return queue;
   }

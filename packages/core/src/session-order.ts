@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { QueueNames } from './queue-names';
+import type { RedisClient } from './redis-connection';
 
 /** Options of {@link SessionOrder}. */
 export interface SessionOrderOptions {
@@ -53,7 +53,7 @@ export class SessionOrder {
   private readonly orphanAfterMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: SessionOrderOptions,
   ) {
     this.retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { QueueNames } from './queue-names';
+import type { RedisClient } from './redis-connection';
 
 /** The key of the supervisors' leader lock: it holds the id of the leading supervisor. */
 export function supervisorLeaderKey(names: QueueNames): string {
@@ -7,6 +7,9 @@ export function supervisorLeaderKey(names: QueueNames): string {
 }
 
 /** The id of the leading supervisor, or `null` while none leads. */
-export function readSupervisorLeader(redis: Redis, names: QueueNames): Promise<string | null> {
+export function readSupervisorLeader(
+  redis: RedisClient,
+  names: QueueNames,
+): Promise<string | null> {
   return redis.get(supervisorLeaderKey(names));
 }

@@ -9,7 +9,7 @@ import type { LocalExecutor } from './local-executor';
 import type { Logger } from './logger';
 import type { QueueNames } from './queue-names';
 import { supervisorLeaderKey } from './supervisor-leader';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 
 /** Events of {@link Supervisor}. */
 export interface SupervisorEvents {
@@ -25,7 +25,7 @@ export interface SupervisorEvents {
 
 /** Options of {@link Supervisor}. */
 export interface SupervisorOptions {
-  redis: Redis;
+  redis: RedisClient;
   names: QueueNames;
   registry: AgentRegistry;
   logger: Logger;
@@ -48,6 +48,11 @@ export interface SupervisorOptions {
    * when it stands by or stops. Default: none.
    */
   workflowEngine?: { start(): Promise<void>; close(): Promise<void> };
+  /**
+   * Scales the workers (an `Autoscaler`): started while this supervisor leads, after the
+   * configured replicas are set; stopped when it stands by or stops. Default: none.
+   */
+  autoscaler?: { start(): Promise<void>; stop(): Promise<void> };
 }
 
 /**
@@ -62,6 +67,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly lock: LeaderLock;
   private readonly log: Logger;
   private sweepTimer?: NodeJS.Timeout;
+  private handoverTimer?: NodeJS.Timeout;
+  private handingOver?: Promise<void>;
+  private workersYielded = false;
   private sweeping?: Promise<void>;
   private stopping?: Promise<void>;
   private readonly deadAgents?: Counter<'agent_type'>;
@@ -132,7 +140,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.stopping ??= (async () => {
       if (this.state === 'running') this.lifecycle.transition('draining');
       clearInterval(this.sweepTimer);
+      clearInterval(this.handoverTimer);
       await this.sweeping;
+      await this.stopAutoscaler();
       await this.closeWorkflowEngine();
       await this.options.executor?.stopAll();
       await this.lock.stop();
@@ -143,6 +153,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private async lead(): Promise<void> {
     if (this.state !== 'running') return;
+    clearInterval(this.handoverTimer);
+    this.workersYielded = false;
     this.log.info('supervisor is the leader');
     this.emit('leading');
     this.sweepTimer = setInterval(() => {
@@ -159,6 +171,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         Object.entries(this.options.replicas).map(([type, n]) => executor.setReplicas(type, n)),
       );
     }
+    if (this.state !== 'running' || !this.isLeader) return;
+    try {
+      await this.options.autoscaler?.start();
+    } catch (err) {
+      this.log.error('autoscaler did not start', { error: toError(err).message });
+    }
   }
 
   private async standBy(): Promise<void> {
@@ -166,14 +184,44 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // Releasing the lock on stop also ends leadership; only an unexpected loss is news.
     if (this.state !== 'running') return;
     this.log.warn('supervisor lost leadership: standing by');
+    await this.stopAutoscaler();
     await this.closeWorkflowEngine();
-    const executor = this.options.executor;
-    if (executor) {
-      await Promise.all(
-        Object.keys(this.options.replicas).map((type) => executor.setReplicas(type, 0)),
-      );
+    if (this.options.executor) {
+      const check = () => {
+        this.handingOver ??= this.yieldWorkersToNewLeader().finally(
+          () => (this.handingOver = undefined),
+        );
+      };
+      this.handoverTimer = setInterval(check, this.options.sweepIntervalMs ?? 1000);
+      check();
     }
     this.emit('standby');
+  }
+
+  // The local workers stop once another supervisor leads (it runs its own). A lock lost to a
+  // Redis outage, or to a Redis that came back empty, is nobody else's: the workers wait out
+  // the outage and this supervisor takes the lock back at its next try, without a restart.
+  private async yieldWorkersToNewLeader(): Promise<void> {
+    const executor = this.options.executor;
+    if (!executor || this.workersYielded || this.isLeader || this.state !== 'running') return;
+    // While Redis is away this waits for it (the connection queues commands until it is back).
+    const leader = await this.lock.currentLeader().catch(() => null);
+    if (leader === null || leader === this.options.id) return;
+    if (this.isLeader || this.state !== 'running') return;
+    this.workersYielded = true;
+    clearInterval(this.handoverTimer);
+    this.log.warn('another supervisor leads: stopping the local workers', { leader });
+    await Promise.all(
+      Object.keys(this.options.replicas).map((type) => executor.setReplicas(type, 0)),
+    );
+  }
+
+  private async stopAutoscaler(): Promise<void> {
+    try {
+      await this.options.autoscaler?.stop();
+    } catch (err) {
+      this.log.warn('autoscaler did not stop cleanly', { error: toError(err).message });
+    }
   }
 
   private async closeWorkflowEngine(): Promise<void> {

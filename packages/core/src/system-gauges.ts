@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { registerAgentGauges } from './agent-gauges';
 import type { AgentRegistry } from './agent-registry';
@@ -6,14 +5,18 @@ import type { CapabilityCatalog } from './capability-catalog';
 import type { Logger } from './logger';
 import { QueueDepths } from './queue-depths';
 import type { QueueNames } from './queue-names';
+import type { QueueShards } from './queue-shards';
 import type { TaskRouter } from './task-router';
+import type { RedisClient } from './redis-connection';
 
 /** Options of {@link registerSystemGauges}. */
 export interface SystemGaugesOptions {
   /** The connection the gauges are read on at each scrape; not closed. */
-  connection: Redis;
-  /** Queue names of the deployment. */
+  connection: RedisClient;
+  /** Queue names of the deployment (its control shard). */
   names: QueueNames;
+  /** The shards whose queues are counted. Default: the one shard of `names`. */
+  shards?: QueueShards;
   /** The live-agent registry. */
   registry: AgentRegistry;
   /** Knows every capability queue, pools included. */
@@ -40,6 +43,7 @@ export function registerSystemGauges(metrics: Registry, options: SystemGaugesOpt
   const depths = new QueueDepths({
     connection: options.connection,
     names: options.names,
+    ...(options.shards && { shards: options.shards }),
     queues: () => options.router.refreshQueues(),
     ...common,
   });

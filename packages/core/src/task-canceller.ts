@@ -1,5 +1,4 @@
 import { Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
 import {
   AppError,
@@ -15,14 +14,18 @@ import { TaskId } from './task-id';
 import type { TaskRouter } from './task-router';
 import type { TaskService } from './task-service';
 import { TaskTombstones, tombstoneFields } from './task-tombstones';
+import type { RedisClient } from './redis-connection';
 
 /** Options of {@link TaskCanceller}. */
 export interface TaskCancellerOptions {
-  /** Key names of the deployment. */
+  /** Key names of the deployment (its control shard). */
   names: QueueNames;
   /** Knows the queues a task id may name; an id of any other queue is unknown. */
   router: TaskRouter;
-  /** Opens the queues, on its producer connection. */
+  /**
+   * Opens the queues, on its producer connection, and finds the queue and shard of a task id
+   * (a task's tombstone lives on its shard).
+   */
   tasks: TaskService;
   /**
    * How long the tombstone of a cancelled task, and so its `cancelled` status, stays readable.
@@ -77,15 +80,13 @@ const PENDING_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-ch
  * announcement.
  */
 export class TaskCanceller {
-  private readonly tombstones: TaskTombstones;
   private readonly tombstoneTtlMs: number;
   private readonly cancelled?: Counter<'capability'>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: TaskCancellerOptions,
   ) {
-    this.tombstones = new TaskTombstones(redis, { names: options.names });
     this.tombstoneTtlMs = options.tombstoneTtlMs ?? 604_800_000;
     if (!Number.isInteger(this.tombstoneTtlMs) || this.tombstoneTtlMs <= 0) {
       throw new TypeError('TaskCanceller: tombstoneTtlMs must be a positive integer');
@@ -105,34 +106,40 @@ export class TaskCanceller {
         { path: 'reason', message: `must be at most ${MAX_CANCEL_REASON_LENGTH} characters` },
       ]);
     }
-    const queue = this.queueOf(id);
+    const { queue, tombstones } = this.locate(id);
     if (this.redis.status !== 'ready') throw new RedisUnavailableError();
     try {
       const job = await Job.fromId<TaskJobData>(queue, id);
       const outcome = job
-        ? await this.writeTombstone(queue, job, reason)
-        : await this.tombstoneOnly(id);
+        ? await this.writeTombstone(queue, tombstones, job, reason)
+        : await this.tombstoneOnly(tombstones, id);
       if (outcome === 'missing') throw new NotFoundError('task', id);
       if (outcome === 'completed' || outcome === 'failed') throw new TaskFinishedError(id, outcome);
       // Counted once per task: a repeat finds the tombstone and answers `cancelled`.
       if (job && outcome === 'written') this.cancelled?.inc({ capability: job.data.capability });
-      if (job) await this.stop(queue, id);
+      if (job) await this.stop(queue, tombstones, id);
       return { id, status: 'cancelled' };
     } catch (err) {
       throw err instanceof AppError ? err : new RedisUnavailableError(err);
     }
   }
 
-  private queueOf(id: string): Queue {
+  // The task's queue and the tombstones of its shard: the tombstone shares the queue's slot.
+  private locate(id: string): { queue: Queue; tombstones: TaskTombstones } {
     const parsed = TaskId.parse(id);
     if (!parsed || !this.options.router.isTaskQueue(parsed.queue)) {
       throw new NotFoundError('task', id);
     }
-    return this.options.tasks.queue(parsed.queue);
+    const { queue, shard } = this.options.tasks.locate(id);
+    return {
+      queue: this.options.tasks.queue(queue, shard),
+      tombstones: new TaskTombstones(this.redis, { names: shard }),
+    };
   }
 
   private async writeTombstone(
     queue: Queue,
+    tombstones: TaskTombstones,
     job: Job<TaskJobData>,
     reason: string,
   ): Promise<TombstoneOutcome> {
@@ -148,7 +155,7 @@ export class TaskCanceller {
       reason,
     });
     const keys = [
-      this.tombstones.key(id),
+      tombstones.key(id),
       queue.toKey(id),
       queue.toKey('completed'),
       queue.toKey('failed'),
@@ -165,17 +172,17 @@ export class TaskCanceller {
   }
 
   // The job is gone (removed when cancelled, or by retention): only a tombstone tells.
-  private async tombstoneOnly(id: string): Promise<TombstoneOutcome> {
-    return (await this.redis.exists(this.tombstones.key(id))) === 1 ? 'cancelled' : 'missing';
+  private async tombstoneOnly(tombstones: TaskTombstones, id: string): Promise<TombstoneOutcome> {
+    return (await this.redis.exists(tombstones.key(id))) === 1 ? 'cancelled' : 'missing';
   }
 
   // A pending job is removed; one that is running (or became active, and so locked, since its
   // state was read) is announced to the agents.
-  private async stop(queue: Queue, id: string): Promise<void> {
+  private async stop(queue: Queue, tombstones: TaskTombstones, id: string): Promise<void> {
     const state = await queue.getJobState(id);
     if (PENDING_STATES.has(state) && (await queue.remove(id)) === 1) return;
     if (state === 'active' || PENDING_STATES.has(state)) {
-      await this.redis.publish(this.tombstones.channel, id);
+      await this.redis.publish(tombstones.channel, id);
     }
   }
 }

@@ -16,6 +16,7 @@ import {
 import { formatLabels, labelSetProblem, type LabelSet } from './label-set';
 import { parsePoolName, poolName } from './pool-name';
 import type { QueueNames } from './queue-names';
+import type { QueueShards } from './queue-shards';
 import {
   RoutingSnapshot,
   type RoutingState,
@@ -65,6 +66,8 @@ export interface RoutePreview {
 export interface TaskRouterOptions {
   /** Queue names of the deployment. */
   names: QueueNames;
+  /** The shards whose backlogs routing sums. Default: the one shard of `names`. */
+  shards?: QueueShards;
   /**
    * The live-agent registry. Needed when `noLiveAgent` is `'refuse'`, and for routing tasks
    * with requirements by live capacity: without it such a task goes to the exact pool queue of
@@ -111,6 +114,7 @@ export class TaskRouter {
       this.snapshot = new RoutingSnapshot(options.registry, {
         names: options.names,
         ttlMs: options.snapshotTtlMs,
+        ...(options.shards && { shards: options.shards }),
       });
     }
   }

@@ -1,5 +1,4 @@
 import { Job, Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { CapabilityCatalog } from './capability-catalog';
 import { deadLetterView } from './dead-letter-entry';
 import type { DeadLetterQueue } from './dead-letter-queue';
@@ -7,6 +6,7 @@ import type { AppConfig } from './config/load-config';
 import { AppError, NotFoundError, RedisUnavailableError, ValidationError } from './errors';
 import { IdempotencyStore, requestFingerprint, type IdempotencyClaim } from './idempotency-store';
 import type { QueueNames } from './queue-names';
+import { QueueShards } from './queue-shards';
 import {
   taskBatchRequestSchema,
   taskRequestSchema,
@@ -22,10 +22,18 @@ import type { SessionBudget } from './session-budget';
 import { SessionOrder } from './session-order';
 import { cancelledView, TaskTombstones } from './task-tombstones';
 import { parseOrThrow, toFieldIssues } from './zod-issues';
+import type { RedisClient } from './redis-connection';
 
 /** Options of {@link TaskService}. */
 export interface TaskServiceOptions {
+  /** Names of the control shard, which holds the idempotency records. */
   names: QueueNames;
+  /**
+   * The shards tasks are spread over: a task of a session goes to its session's shard, one
+   * without a session to the next shard in turn; a task is read on the shard its id names.
+   * Default: the one shard of `names`.
+   */
+  shards?: QueueShards;
   catalog: CapabilityCatalog;
   router: TaskRouter;
   /** Task defaults, retention and the idempotency window, from config `tasks`. */
@@ -40,6 +48,8 @@ export interface TaskServiceOptions {
 
 interface PreparedTask {
   request: TaskRequest;
+  /** The shard whose queue gets the task. */
+  shard: QueueNames;
   queue: string;
   id: string;
   data: TaskJobData;
@@ -54,21 +64,24 @@ interface PreparedTask {
  */
 export class TaskService {
   private readonly queues = new Map<string, Queue>();
+  private readonly shards: QueueShards;
   private readonly idempotency: IdempotencyStore;
-  private readonly tombstones: TaskTombstones;
-  private readonly order: SessionOrder;
+  /** By shard index, as `orders`. */
+  private readonly tombstones: TaskTombstones[];
+  private readonly orders: SessionOrder[];
   private closing?: Promise<void>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: TaskServiceOptions,
   ) {
     this.idempotency = new IdempotencyStore(redis, {
       names: options.names,
       windowMs: options.tasks.idempotencyWindowSeconds * 1000,
     });
-    this.tombstones = new TaskTombstones(redis, { names: options.names });
-    this.order = new SessionOrder(redis, { names: options.names });
+    this.shards = options.shards ?? new QueueShards(options.names.prefix);
+    this.tombstones = this.shards.all.map((names) => new TaskTombstones(redis, { names }));
+    this.orders = this.shards.all.map((names) => new SessionOrder(redis, { names }));
   }
 
   /** Validates one request body without touching Redis; throws a ValidationError naming the field. */
@@ -123,16 +136,16 @@ export class TaskService {
    * `dead` from its dead-letter entry.
    */
   async get(id: string): Promise<TaskView> {
-    const queueName = this.queueOfTaskId(id);
+    const { queue: queueName, shard } = this.locate(id);
     this.assertRedisReady();
     try {
-      const queue = this.queue(queueName);
+      const queue = this.queue(queueName, shard);
       // The state is read before the job: a job read first could finish in between and read
       // `completed` without its result.
       const state = await queue.getJobState(id);
       const [job, tombstone] = await Promise.all([
         Job.fromId<TaskJobData, TaskJobResult>(queue, id),
-        this.tombstones.read(id),
+        this.tombstonesOf(shard).read(id),
       ]);
       if (tombstone) return cancelledView(tombstone, job && toView(job, queueName, state));
       if (!job) {
@@ -146,25 +159,48 @@ export class TaskService {
     }
   }
 
-  /** Number of jobs in each state of a queue. */
+  /** Number of jobs in each state of a queue, summed over the shards. */
   async counts(queueName: string): Promise<Record<string, number>> {
     this.assertRedisReady();
     try {
-      return await this.queue(queueName).getJobCounts();
+      const all = await Promise.all(
+        this.shards.all.map((shard) => this.queue(queueName, shard).getJobCounts()),
+      );
+      const sum: Record<string, number> = {};
+      for (const counts of all) {
+        for (const [state, n] of Object.entries(counts)) sum[state] = (sum[state] ?? 0) + n;
+      }
+      return sum;
     } catch (err) {
       throw this.redisError(err);
     }
   }
 
-  /** The BullMQ queue of a name, created on first use with the shared producer connection. */
-  queue(name: string): Queue {
-    let queue = this.queues.get(name);
+  /**
+   * The BullMQ queue of a name on a shard (default: the control shard), created on first use
+   * with the shared producer connection.
+   */
+  queue(name: string, shard: QueueNames = this.options.names): Queue {
+    const key = `${shard.prefix}:${name}`;
+    let queue = this.queues.get(key);
     if (!queue) {
-      queue = new Queue(name, { connection: this.redis, prefix: this.options.names.prefix });
+      queue = new Queue(name, { connection: this.redis, prefix: shard.prefix });
       queue.on('error', () => undefined);
-      this.queues.set(name, queue);
+      this.queues.set(key, queue);
     }
     return queue;
+  }
+
+  /**
+   * The queue and shard a task id names; throws {@link NotFoundError} for a malformed id, a
+   * queue outside the catalog or a shard the deployment does not have.
+   */
+  locate(id: string): { queue: string; shard: QueueNames } {
+    const parsed = TaskId.parse(id);
+    const known = parsed && this.options.router.isTaskQueue(parsed.queue);
+    const shard = this.shards.forId(id);
+    if (!parsed || !known || !shard) throw new NotFoundError('task', id);
+    return { queue: parsed.queue, shard };
   }
 
   /** Closes the queues this service opened (not the shared connection). Safe to call twice. */
@@ -175,18 +211,16 @@ export class TaskService {
     return this.closing;
   }
 
-  private queueOfTaskId(id: string): string {
-    const parsed = TaskId.parse(id);
-    const known = parsed && this.options.router.isTaskQueue(parsed.queue);
-    if (!parsed || !known) throw new NotFoundError('task', id);
-    return parsed.queue;
+  private tombstonesOf(shard: QueueNames): TaskTombstones {
+    return this.tombstones[shard.shard] as TaskTombstones;
   }
 
   private async prepare(request: TaskRequest): Promise<PreparedTask> {
     const route = await this.options.router.route(request);
     const entry = this.options.catalog.get(route.capability);
     const defaults = this.options.tasks;
-    const id = TaskId.create(route.queue);
+    const shard = this.shards.pick(request.sessionId);
+    const id = TaskId.create(route.queue, shard.shard);
     const data: TaskJobData = {
       capability: route.capability,
       input: request.input,
@@ -221,7 +255,7 @@ export class TaskService {
     };
     if (request.priority !== undefined) opts.priority = request.priority;
     if (request.delayMs !== undefined && request.delayMs > 0) opts.delay = request.delayMs;
-    return { request, queue: route.queue, id, data, opts, ...(claim && { claim }) };
+    return { request, shard, queue: route.queue, id, data, opts, ...(claim && { claim }) };
   }
 
   // An idempotent task is the one its key's record stands for: a replay takes the stored id and
@@ -237,6 +271,7 @@ export class TaskService {
         if (!reservation) return;
         p.id = reservation.taskId;
         p.queue = reservation.queue;
+        p.shard = this.shards.forId(reservation.taskId) ?? p.shard;
         p.opts.jobId = reservation.taskId;
         if (!reservation.mustAdd) replays.add(p);
       });
@@ -254,30 +289,47 @@ export class TaskService {
   // Ordered tasks join their session's order before their job exists, so that no agent can run
   // a later task of the session first (see SessionOrder).
   private async admitInSessionOrder(prepared: PreparedTask[]): Promise<void> {
-    const bySession = new Map<string, string[]>();
-    for (const { data, id } of prepared) {
+    const bySession = new Map<string, { shard: QueueNames; entries: string[] }>();
+    for (const { data, id, shard } of prepared) {
       if (data.orderedAt === undefined || data.sessionId === undefined) continue;
-      const entries = bySession.get(data.sessionId) ?? [];
-      bySession.set(data.sessionId, [...entries, SessionOrder.entry(id, data.orderedAt)]);
+      const session = bySession.get(data.sessionId) ?? { shard, entries: [] };
+      session.entries.push(SessionOrder.entry(id, data.orderedAt));
+      bySession.set(data.sessionId, session);
     }
     await Promise.all(
-      [...bySession].map(([session, entries]) => this.order.admit(session, entries)),
+      [...bySession].map(([session, { shard, entries }]) =>
+        (this.orders[shard.shard] as SessionOrder).admit(session, entries),
+      ),
     );
   }
 
-  // One round trip per queue; a task listed twice (one key twice in a batch) is added once.
+  // One round trip per queue of a shard; a task listed twice (one key twice in a batch) is
+  // added once.
   private async addJobs(prepared: PreparedTask[]): Promise<void> {
-    const byQueue = new Map<string, Map<string, PreparedTask>>();
+    const byQueue = new Map<
+      string,
+      { shard: QueueNames; name: string; group: Map<string, PreparedTask> }
+    >();
     for (const p of prepared) {
-      const group = byQueue.get(p.queue) ?? new Map<string, PreparedTask>();
-      byQueue.set(p.queue, group.set(p.id, p));
+      const key = `${p.shard.prefix}:${p.queue}`;
+      const entry = byQueue.get(key) ?? { shard: p.shard, name: p.queue, group: new Map() };
+      byQueue.set(key, entry);
+      entry.group.set(p.id, p);
     }
     await Promise.all(
-      [...byQueue].map(([name, group]) =>
-        this.queue(name).addBulk(
-          [...group.values()].map((p) => ({ name: p.data.capability, data: p.data, opts: p.opts })),
-        ),
-      ),
+      [...byQueue.values()].map(({ shard, name, group }) => {
+        const jobs = [...group.values()];
+        const queue = this.queue(name, shard);
+        // One job needs no pipeline: `add` is one script call, and building an ioredis
+        // pipeline (which copies every loaded script onto it) is a large share of an enqueue.
+        if (jobs.length === 1) {
+          const [p] = jobs as [PreparedTask];
+          return queue.add(p.data.capability, p.data, p.opts);
+        }
+        return queue.addBulk(
+          jobs.map((p) => ({ name: p.data.capability, data: p.data, opts: p.opts })),
+        );
+      }),
     );
   }
 

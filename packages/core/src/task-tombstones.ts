@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { QueueNames } from './queue-names';
 import type { TaskView } from './task';
+import type { RedisClient } from './redis-connection';
 
 /** What the tombstone of a cancelled task records; it outlives the task's job. */
 export interface TaskTombstone {
@@ -35,7 +35,7 @@ export interface TaskTombstonesOptions {
  */
 export class TaskTombstones {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: TaskTombstonesOptions,
   ) {}
 

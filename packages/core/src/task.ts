@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_INPUT_DEPTH, nestsDeeperThan } from './json-depth';
 import { labelSetSchema } from './label-set';
 
 /** Largest delay a task may ask for: 7 days. */
@@ -10,13 +11,20 @@ const label = z
   .max(64)
   .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash or underscore');
 
+/** The input of a task or a workflow run: a JSON object at most {@link MAX_INPUT_DEPTH} levels deep. */
+export const inputRecordSchema = z
+  .record(z.string(), z.unknown())
+  .refine((input) => !nestsDeeperThan(input, MAX_INPUT_DEPTH), {
+    message: `must not nest objects and arrays more than ${MAX_INPUT_DEPTH} levels deep`,
+  });
+
 /** The body of `POST /v1/tasks`. */
 export const taskRequestSchema = z
   .object({
     /** The capability to run, e.g. `narrative.generate`. */
     capability: z.string().min(1).max(128),
     /** The capability's input; its shape is checked against the capability's schema. */
-    input: z.record(z.string(), z.unknown()),
+    input: inputRecordSchema,
     /** 1 (most urgent) to 1000; without it, tasks run in arrival order ahead of none. */
     priority: z.number().int().min(1).max(1000).optional(),
     /** Wait this long before the task may run. */

@@ -4,3 +4,8 @@ export * from './spawn-process';
 export * from './prometheus-text';
 export * from './metrics-table';
 export * from './chat-completions-server';
+export * from './redis-server';
+export * from './seeded-random';
+export * from './process-memory';
+export * from './redis-cluster';
+export * from './redis-sentinel';

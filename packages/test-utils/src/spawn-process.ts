@@ -15,19 +15,38 @@ export interface TestProcess {
   signal(signal: NodeJS.Signals): void;
 }
 
+/** Options of {@link spawnNode}. */
+export interface SpawnNodeOptions {
+  /**
+   * Keep only the last this many characters of output, for long-running processes (a soak).
+   * Default: all of it.
+   */
+  maxOutputChars?: number;
+}
+
 /**
  * Starts `node <script> ...args` from the repository root with extra environment variables.
  * The script is a path relative to the repository (e.g. `apps/worker/dist/main.js`).
  */
-export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv): TestProcess {
+export function spawnNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: SpawnNodeOptions = {},
+): TestProcess {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, script), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const max = options.maxOutputChars ?? Infinity;
   let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const keep = (chunk: Buffer) => {
+    text += chunk.toString();
+    if (text.length > max) text = text.slice(-max);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
   });
@@ -39,6 +58,20 @@ export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
+}
+
+/**
+ * Stops a test process: `SIGTERM`, then `SIGKILL` once `timeoutMs` have passed. Resolves with
+ * how it ended (see {@link TestProcess.exited}).
+ */
+export async function stopProcess(proc: TestProcess, timeoutMs = 10_000): Promise<number | string> {
+  proc.signal('SIGTERM');
+  const timer = setTimeout(() => proc.signal('SIGKILL'), timeoutMs);
+  try {
+    return await proc.exited;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Whether a process with this pid exists. */

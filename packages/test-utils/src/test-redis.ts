@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { createRedisConnection, QueueNames } from '@tta/core';
-import type { Redis } from 'ioredis';
+import { createRedisConnection, QueueNames, type RedisClient } from '@tta/core';
+import { Cluster, Redis } from 'ioredis';
 
 /** URL of the Redis the integration tests use: `REDIS_URL`, else the local default. */
 export function testRedisUrl(): string {
   return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
 
-/** A worker-role connection to the test Redis; close it with `quit()`. */
+/** A worker-role connection to the test Redis (one server, never a cluster); close it with `quit()`. */
 export function createTestRedis(role: 'worker' | 'producer' = 'worker'): Redis {
-  return createRedisConnection({ url: testRedisUrl(), role, name: 'tta-test' });
+  const redis = createRedisConnection({ url: testRedisUrl(), role, name: 'tta-test' });
+  if (!(redis instanceof Redis)) {
+    redis.disconnect();
+    throw new Error(`the test Redis must be one server (redis://), not ${testRedisUrl()}`);
+  }
+  return redis;
 }
 
 /** A unique hash-tagged prefix, so that each test file's keys are its own. */
@@ -22,15 +27,27 @@ export function uniqueNames(): QueueNames {
   return new QueueNames(uniquePrefix());
 }
 
-/** Deletes every key under `prefix` (never anything else). */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
+/**
+ * Deletes every key under `prefix` (never anything else). On a cluster it scans every master;
+ * the keys of one hash-tagged prefix share a slot, so they go in one UNLINK per batch.
+ */
+export async function deletePrefix(redis: RedisClient, prefix: string): Promise<number> {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
   let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(
+        cursor,
+        'MATCH',
+        `${escapeGlob(prefix)}*`,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
   return deleted;
 }
 

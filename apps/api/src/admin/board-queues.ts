@@ -5,17 +5,23 @@ import {
   type CapabilityCatalog,
   type Logger,
   type QueueNames,
+  type QueueShards,
   type TaskRouter,
+  type RedisClient,
 } from '@tta/core';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 /** Options of {@link BoardQueues}. */
 export interface BoardQueuesOptions {
   /** The connection the board reads through (the API's producer connection); not closed here. */
-  connection: Redis;
-  /** Queue names and the prefix of the deployment. */
+  connection: RedisClient;
+  /** Queue names and the prefix of the deployment (its control shard). */
   names: QueueNames;
+  /**
+   * The shards whose queues the board shows; with more than one, each queue's board name starts
+   * with its shard (`shard-2:cap.narrative.generate`). Default: the one shard of `names`.
+   */
+  shards?: QueueShards;
   /** Lists every capability queue and every known pool queue ({@link TaskRouter.refreshQueues}). */
   router: TaskRouter;
   /** Describes the capability queues. */
@@ -30,8 +36,8 @@ interface BoardQueue {
 }
 
 /**
- * The queues Bull Board shows: every capability queue, every known pool queue, `workflow` and
- * `dead-letter` (read-only: its entries are retried and deleted through the API, which puts a
+ * The queues Bull Board shows, of every shard: every capability queue, every known pool queue,
+ * `workflow` and `dead-letter` (read-only: its entries are retried and deleted through the API, which puts a
  * task back in its own queue). {@link BoardQueues.refresh} picks up pools that appeared since.
  * Framework-free: the express side only hands the adapters to Bull Board.
  */
@@ -48,15 +54,17 @@ export class BoardQueues {
    */
   async refresh(): Promise<BullMQAdapter[]> {
     const { names } = this.options;
-    const wanted = [
+    const shards = this.options.shards?.all ?? [names];
+    const queues = [
       ...(await this.options.router.refreshQueues()),
       names.workflow,
       names.deadLetter,
     ];
+    const wanted = shards.flatMap((shard) => queues.map((name) => ({ name, shard })));
     if (this.closing) return [];
-    const gone = [...this.queues.keys()].filter((name) => !wanted.includes(name));
-    await this.closeQueues(gone);
-    return wanted.map((name) => this.open(name).adapter);
+    const keys = new Set(wanted.map(({ name, shard }) => keyOf(name, shard)));
+    await this.closeQueues([...this.queues.keys()].filter((key) => !keys.has(key)));
+    return wanted.map(({ name, shard }) => this.open(name, shard, shards.length > 1).adapter);
   }
 
   /** Closes the queues the board opened (not the connection). Safe to call twice. */
@@ -65,21 +73,19 @@ export class BoardQueues {
     return this.closing;
   }
 
-  private open(name: string): BoardQueue {
-    const existing = this.queues.get(name);
+  private open(name: string, shard: QueueNames, sharded: boolean): BoardQueue {
+    const existing = this.queues.get(keyOf(name, shard));
     if (existing) return existing;
-    const queue = new Queue(name, {
-      connection: this.options.connection,
-      prefix: this.options.names.prefix,
-    });
+    const queue = new Queue(name, { connection: this.options.connection, prefix: shard.prefix });
     const readOnly = name === this.options.names.deadLetter;
     const adapter = new BullMQAdapter(queue, {
       readOnlyMode: readOnly,
       allowRetries: !readOnly,
       description: this.describe(name),
+      ...(sharded && { prefix: `shard-${shard.shard}:`, delimiter: ':' }),
     });
     const opened = { queue, adapter };
-    this.queues.set(name, opened);
+    this.queues.set(keyOf(name, shard), opened);
     return opened;
   }
 
@@ -96,12 +102,16 @@ export class BoardQueues {
     return labels === '' ? description : `Pool ${labels}: ${description}`;
   }
 
-  private async closeQueues(names: string[]): Promise<void> {
-    const steps = names.flatMap((name): Array<[string, () => Promise<void>]> => {
-      const opened = this.queues.get(name);
-      this.queues.delete(name);
-      return opened ? [[`board queue ${name}`, () => opened.queue.close()]] : [];
+  private async closeQueues(keys: string[]): Promise<void> {
+    const steps = keys.flatMap((key): Array<[string, () => Promise<void>]> => {
+      const opened = this.queues.get(key);
+      this.queues.delete(key);
+      return opened ? [[`board queue ${key}`, () => opened.queue.close()]] : [];
     });
     await closeAll(steps, this.options.logger);
   }
+}
+
+function keyOf(name: string, shard: QueueNames): string {
+  return `${shard.prefix}:${name}`;
 }

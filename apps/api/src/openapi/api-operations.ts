@@ -2,6 +2,7 @@ import { AGENT_OPERATIONS } from './agent-operations';
 import type { ApiOperation } from './api-operation';
 import { COST_OPERATIONS } from './cost-operations';
 import { POLICY_OPERATIONS } from './policy-operations';
+import { SCALING_OPERATIONS } from './scaling-operations';
 import { SYSTEM_OPERATIONS } from './system-operations';
 import { TASK_OPERATIONS } from './task-operations';
 import { WORKFLOW_OPERATIONS } from './workflow-operations';
@@ -11,6 +12,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...TASK_OPERATIONS,
   ...WORKFLOW_OPERATIONS,
   ...AGENT_OPERATIONS,
+  ...SCALING_OPERATIONS,
   ...POLICY_OPERATIONS,
   ...COST_OPERATIONS,
   ...SYSTEM_OPERATIONS,

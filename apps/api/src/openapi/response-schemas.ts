@@ -39,7 +39,7 @@ export const errorBodySchema = z.object({
 
 /** `202` answer of an accepted task. */
 export const enqueuedTaskSchema = z.object({
-  id: z.string().describe('`<queue>~<uuid>`'),
+  id: z.string().describe('`<queue>~<uuid>`, or `<queue>~<shard>~<uuid>` past shard 0'),
   status: z.literal('queued'),
   capability: z.string(),
   queue: z.string(),
@@ -78,7 +78,7 @@ export const cancelledSchema = z.object({
 
 /** `202` answer of an accepted workflow run. */
 export const startedRunSchema = z.object({
-  id: z.string().describe('`workflow~<uuid>`'),
+  id: z.string().describe('`workflow~<uuid>`, or `workflow~<shard>~<uuid>` past shard 0'),
   status: z.literal('queued'),
   workflow: z.string(),
 }) satisfies z.ZodType<StartedRun>;

@@ -10,7 +10,8 @@ import {
   taskViewSchema,
 } from './response-schemas';
 
-const TASK_ID = 'the task id, `<queue>~<uuid>` as `POST /v1/tasks` answered it';
+const TASK_ID =
+  'the task id, `<queue>~<uuid>` (`<queue>~<shard>~<uuid>` past shard 0) as `POST /v1/tasks` answered it';
 
 const enqueuedTask = { name: 'EnqueuedTask', schema: enqueuedTaskSchema };
 

@@ -9,7 +9,8 @@ import {
   workflowSummarySchema,
 } from './response-schemas';
 
-const RUN_ID = 'the run id, `workflow~<uuid>` as `POST /v1/workflows/{name}/runs` answered it';
+const RUN_ID =
+  'the run id, `workflow~<uuid>` (`workflow~<shard>~<uuid>` past shard 0) as `POST /v1/workflows/{name}/runs` answered it';
 
 /** The workflow and workflow-run routes. */
 export const WORKFLOW_OPERATIONS: readonly ApiOperation[] = [

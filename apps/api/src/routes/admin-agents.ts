@@ -1,6 +1,5 @@
-import { NotFoundError, type AgentControl, type AgentRegistry } from '@tta/core';
+import { NotFoundError, type AgentControl, type AgentRegistry, type RedisClient } from '@tta/core';
 import { Router, type Request } from 'express';
-import type { Redis } from 'ioredis';
 import { readAgentOverview } from '../admin/agent-overview';
 import { AGENTS_PAGE_PATH, renderAgentsPage, type PageNotice } from '../admin/agents-page';
 import { callerOf } from '../api-caller';
@@ -13,7 +12,7 @@ export interface AdminAgentRoutesOptions {
   /** Gives drain commands to live agents. */
   agentControl: AgentControl;
   /** The producer connection both read and write through. */
-  redis: Redis;
+  redis: RedisClient;
   /** How far back the page lists agents that left or died, in minutes. Default: 10. */
   agentHistoryMinutes?: number;
 }

@@ -1,6 +1,5 @@
-import { parseOrThrow, type AgentControl } from '@tta/core';
+import { parseOrThrow, type AgentControl, type RedisClient } from '@tta/core';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { callerOf } from '../api-caller';
 import { withRedis } from '../with-redis';
@@ -10,7 +9,7 @@ export interface AgentDrainRoutesOptions {
   /** Gives drain commands to live agents. */
   agentControl: AgentControl;
   /** The producer connection the command is written through. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /** The body of `POST /v1/agents/:id/drain`: an optional `reason`; no body at all is `{}`. */

@@ -1,6 +1,5 @@
-import { NotFoundError, parseOrThrow, type AgentRegistry } from '@tta/core';
+import { NotFoundError, parseOrThrow, type AgentRegistry, type RedisClient } from '@tta/core';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { withRedis } from '../with-redis';
 
@@ -9,7 +8,7 @@ export interface AgentRoutesOptions {
   /** The live-agent registry. */
   registry: AgentRegistry;
   /** The producer connection the registry reads through. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /** The query of `GET /v1/agents`: filters by capability, type and status. */

@@ -1,10 +1,10 @@
 import { createBullBoard } from '@bull-board/api';
 import { ExpressAdapter } from '@bull-board/express';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { AGENTS_PAGE_PATH, BULL_BOARD_PATH, LOGOUT_PATH } from '../admin/agents-page';
 import type { BoardQueues } from '../admin/board-queues';
 import { withRedis } from '../with-redis';
+import type { RedisClient } from '@tta/core';
 
 type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
 
@@ -13,7 +13,7 @@ export interface BullBoardRoutesOptions {
   /** The queues the board shows. */
   boardQueues: BoardQueues;
   /** The producer connection the board reads through. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /**

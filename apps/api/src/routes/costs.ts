@@ -1,6 +1,5 @@
-import { parseOrThrow, ValidationError, type CostLedger } from '@tta/core';
+import { parseOrThrow, ValidationError, type CostLedger, type RedisClient } from '@tta/core';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { withRedis } from '../with-redis';
 
@@ -9,7 +8,7 @@ export interface CostRoutesOptions {
   /** The cost ledger the report is read from. */
   costs: CostLedger;
   /** The producer connection the ledger reads through. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 const DAY_MS = 86_400_000;

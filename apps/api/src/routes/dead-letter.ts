@@ -1,6 +1,5 @@
-import { parseOrThrow, type DeadLetterQueue } from '@tta/core';
+import { parseOrThrow, type DeadLetterQueue, type RedisClient } from '@tta/core';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { withRedis } from '../with-redis';
 
@@ -9,7 +8,7 @@ export interface DeadLetterRoutesOptions {
   /** The dead-letter queue. */
   deadLetters: DeadLetterQueue;
   /** The producer connection the dead-letter queue works through. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /** The query of `GET /v1/dead-letter`: the page (`start`, `limit`) and a capability filter. */

@@ -4,9 +4,9 @@ import {
   type AppConfig,
   type QueueDepths,
   type QueueNames,
+  type RedisClient,
 } from '@tta/core';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { withRedis } from '../with-redis';
 
 /** Options of {@link diagnosticsRoutes}. */
@@ -16,7 +16,7 @@ export interface DiagnosticsRoutesOptions {
   /** Reads the job counts of every queue. */
   queueDepths: QueueDepths;
   /** The producer connection. */
-  redis: Redis;
+  redis: RedisClient;
   /** Key names of the deployment. */
   names: QueueNames;
   /** The API's configuration, shown with its secrets replaced. */

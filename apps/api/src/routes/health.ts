@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { assertRedisAnswers } from '../with-redis';
+import type { RedisClient } from '@tta/core';
 
 /** Options of {@link healthRoutes}. */
 export interface HealthRoutesOptions {
   /** The producer connection whose PING decides readiness. */
-  redis: Redis;
+  redis: RedisClient;
   /** How long PING may take before the API counts as not ready. Default: 500 ms. */
   readinessTimeoutMs?: number;
 }

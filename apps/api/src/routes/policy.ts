@@ -1,6 +1,5 @@
-import { InvalidPolicyError, parseOrThrow, type PolicyManager } from '@tta/core';
+import { InvalidPolicyError, parseOrThrow, type PolicyManager, type RedisClient } from '@tta/core';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { callerOf } from '../api-caller';
 import { withRedis } from '../with-redis';
@@ -10,7 +9,7 @@ export interface PolicyRoutesOptions {
   /** The tool policy of this process. */
   policies: PolicyManager;
   /** The producer connection the shared status and reloads go through. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /**

@@ -1,6 +1,11 @@
-import { labelSetSchema, parseOrThrow, ValidationError, type TaskRouter } from '@tta/core';
+import {
+  labelSetSchema,
+  parseOrThrow,
+  ValidationError,
+  type TaskRouter,
+  type RedisClient,
+} from '@tta/core';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { withRedis } from '../with-redis';
 
@@ -9,7 +14,7 @@ export interface RoutingRoutesOptions {
   /** The router whose decision is previewed. */
   router: TaskRouter;
   /** The producer connection the router reads through. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /**

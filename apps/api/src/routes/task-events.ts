@@ -9,9 +9,9 @@ import {
   type TaskRouter,
   type TaskService,
   type TaskView,
+  type RedisClient,
 } from '@tta/core';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { followJob, type JobEventTranslation, type SseEvent } from '../follow-job';
 
 /** Options of {@link taskEventRoutes}. */
@@ -23,7 +23,7 @@ export interface TaskEventRoutesOptions {
   /** Where the events of the tasks' jobs come from. */
   events: JobEventStream;
   /** The producer connection; a stream is refused with 503 while it is down. */
-  redis: Redis;
+  redis: RedisClient;
   /** Receives failures of open streams. */
   logger: Logger;
   /** Interval of the heartbeat comment on open streams. Default: 15,000 ms. */

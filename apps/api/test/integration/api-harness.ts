@@ -10,12 +10,12 @@ import {
   type ApiKeyRateLimit,
   type ApiScope,
   type AppConfig,
+  type RedisClient,
   waitForReady,
 } from '@tta/core';
 import { createTestRedis, deletePrefix, testRedisUrl, uniquePrefix } from '@tta/test-utils';
 import { Queue } from 'bullmq';
 import type { Application } from 'express';
-import type { Redis } from 'ioredis';
 import winston from 'winston';
 import { createApp } from '../../src/app';
 import { buildApiServices, type ApiServices } from '../../src/build-api';
@@ -65,7 +65,7 @@ export interface ApiHarness {
   config: AppConfig;
   services: ApiServices;
   /** The API's producer connection. */
-  redis: Redis;
+  redis: RedisClient;
   /** Every line the API logged. */
   logs: winston.Logform.TransformableInfo[];
   /** A queue of the prefix, opened on the harness's own connection (not the API's). */

@@ -204,6 +204,35 @@ it('names the limit of a body that is too large', async () => {
   expect(res.body.error.details).toEqual({ limitBytes: 8192 });
 });
 
+it('refuses input nested more than 64 levels deep, naming input', async () => {
+  const input = JSON.parse(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`) as object;
+  const before = await h.jobTotal();
+  const res = await request(h.app)
+    .post('/v1/tasks')
+    .send({ capability: 'input.parse', input })
+    .expect(400);
+  expect(res.body.error).toMatchObject({
+    code: 'invalid_input',
+    message: 'invalid input: must not nest objects and arrays more than 64 levels deep',
+  });
+  expect(await h.jobTotal()).toBe(before);
+});
+
+it('answers 400 invalid_body for a body its Content-Encoding does not decompress', async () => {
+  const res = await request(h.app)
+    .post('/v1/tasks')
+    .set('Content-Type', 'application/json')
+    .set('Content-Encoding', 'gzip')
+    .send(JSON.stringify(parse('hi')))
+    .expect(400);
+  expect(res.body.error).toMatchObject({ code: 'invalid_body' });
+});
+
+it('answers 400 invalid_input for a path parameter that does not percent-decode', async () => {
+  const res = await request(h.app).get('/v1/tasks/%E0%A4%A').expect(400);
+  expect(res.body.error).toMatchObject({ code: 'invalid_input' });
+});
+
 it('answers 404 JSON for an unknown route', async () => {
   const res = await request(h.app).get('/v1/nowhere').expect(404);
   expect(res.body.error).toMatchObject({ code: 'not_found' });

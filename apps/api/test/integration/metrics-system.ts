@@ -8,11 +8,13 @@ import {
 import { builtInAgents, loadSafetyLexicon, type BuiltInAgentType } from '@tta/agents';
 import {
   AgentRegistry,
+  Autoscaler,
   CapabilityCatalog,
   closeAll,
   createLogger,
   createMetricsRegistry,
   DeadLetterQueue,
+  ExternalExecutor,
   loadWorkflows,
   LocalExecutor,
   registerSystemGauges,
@@ -36,6 +38,9 @@ export const TEST_CAPABILITIES = {
 
 /** An agent type whose workers die at once, so the supervisor's executor restarts them. */
 export const CRASHING_AGENT = 'crashing-agent';
+
+/** An agent type the supervisor's autoscaler scales through an external executor. */
+export const SCALED_AGENT = 'scaled-agent';
 
 /** Options of {@link startMetricsSystem}. */
 export interface MetricsSystemOptions {
@@ -100,6 +105,7 @@ export async function startMetricsSystem(options: MetricsSystemOptions): Promise
         ['agents', () => agents.stopAll()],
         ['supervisor', () => side.supervisor.stop()],
         ['dead letters', () => side.deadLetters.close()],
+        ['autoscaler', () => side.autoscaler.close()],
         ['queue depths', () => side.close()],
         ['redis', () => redis.quit()],
       ]);
@@ -126,6 +132,8 @@ function buildAgents(
       metrics,
       llm,
       heartbeatIntervalMs: 500,
+      // The test agent tunes its concurrency, as `agents.<type>.tuning` makes a worker do.
+      tuning: definition.type === 'test-agent' ? { enabled: true, intervalMs: 200 } : undefined,
     });
     runtimes.set(definition.type, runtime);
     await runtime.start();
@@ -185,6 +193,17 @@ function buildSupervisor(
     // A restart is counted when it is scheduled; a slow backoff keeps the crashes few.
     restartBackoffMs: 1000,
   });
+  // From none to its minimum at the first decision: an `up` decision, published.
+  const autoscaler = new Autoscaler({
+    connection: redis,
+    names,
+    executor: new ExternalExecutor(),
+    logger,
+    metrics,
+    agentTypes: { [SCALED_AGENT]: { minReplicas: 1, maxReplicas: 2, concurrency: 1 } },
+    queuesOf: () => [],
+    intervalMs: 100,
+  });
   const supervisor = new Supervisor({
     redis,
     names,
@@ -197,8 +216,9 @@ function buildSupervisor(
     metrics,
     deadLetters,
     workflowEngine,
+    autoscaler,
   });
-  return { supervisor, deadLetters, close: () => depths.close() };
+  return { supervisor, deadLetters, autoscaler, close: () => depths.close() };
 }
 
 // test.flaky fails its first attempt, test.doomed every attempt, test.stall never; the tasks

@@ -70,6 +70,26 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(error)).toMatchObject({ status, body: { error: { code } } });
   });
 
+  it('maps a body that its Content-Encoding does not decompress (an untyped 400 of body-parser) to invalid_body', () => {
+    const zlib = Object.assign(new Error('incorrect header check'), { code: 'Z_DATA_ERROR' });
+    const error = Object.assign(zlib, { status: 400, statusCode: 400, expose: true });
+    expect(toErrorResponse(error)).toMatchObject({
+      status: 400,
+      internal: false,
+      body: { error: { code: 'invalid_body' } },
+    });
+  });
+
+  it('maps a path parameter that does not percent-decode (the router tags it 400) to invalid_input', () => {
+    const error = Object.assign(new URIError("Failed to decode param '%E0%A4%A'"), { status: 400 });
+    expect(toErrorResponse(error)).toMatchObject({
+      status: 400,
+      internal: false,
+      body: { error: { code: 'invalid_input' } },
+    });
+    expect(toErrorResponse(new URIError('URI malformed'))).toMatchObject({ status: 500 });
+  });
+
   it('names the limit of a body that is too large', () => {
     const response = toErrorResponse(bodyParserError('entity.too.large', 413, { limit: 8192 }));
     expect(response.body.error).toMatchObject({

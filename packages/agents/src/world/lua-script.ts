@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { toError } from '@tta/core';
-import type { Redis } from 'ioredis';
+import { toError, type RedisClient } from '@tta/core';
 
 /** A Lua script run by its SHA1 (EVALSHA), loaded again with EVAL when Redis lost it. */
 export class LuaScript {
@@ -12,7 +11,7 @@ export class LuaScript {
 
   /** Runs the script on `redis` with `keys` and `args`. */
   async run(
-    redis: Redis,
+    redis: RedisClient,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown> {

@@ -5,8 +5,8 @@ import {
   worldStateSchema,
   type QueueNames,
   type WorldState,
+  type RedisClient,
 } from '@tta/core';
-import type { Redis } from 'ioredis';
 import { LuaScript } from './lua-script';
 import { initialWorld } from './world-map';
 
@@ -20,7 +20,7 @@ export interface VersionedWorld {
 /** Options of {@link WorldStore}. */
 export interface WorldStoreOptions {
   /** Redis connection (shared; the store does not close it). */
-  redis: Redis;
+  redis: RedisClient;
   /** Key names: a world lives at `names.key('world', sessionId)`. */
   names: QueueNames;
   /** A session's world expires after this long without a read or update. Default: 7 days. */

@@ -31,6 +31,31 @@ export const capabilityConfigSchema = z
 /** Capability name to its settings. */
 export const capabilityCatalogSchema = z.record(name, capabilityConfigSchema);
 
+/** How an agent type's workers tune their concurrency at run time. */
+export const concurrencyTuningSchema = z
+  .object({
+    /** Whether the concurrency is tuned at all. */
+    enabled: z.boolean().default(false),
+    /** Lowest concurrency per queue. Default: 1. */
+    minConcurrency: z.number().int().min(1).max(10_000).optional(),
+    /** Highest concurrency per queue. Default: 4 × `concurrency`. */
+    maxConcurrency: z.number().int().min(1).max(10_000).optional(),
+    /** Time between two tuning decisions. */
+    intervalMs: z.number().int().min(50).default(1000),
+    /** Event-loop delay (p99 over an interval) above which the concurrency decreases. */
+    maxEventLoopDelayMs: z.number().positive().default(100),
+    /** Event-loop utilization (0 to 1) above which the concurrency decreases. */
+    maxEventLoopUtilization: z.number().gt(0).max(1).default(0.9),
+  })
+  .strict()
+  .refine(
+    (t) =>
+      t.minConcurrency === undefined ||
+      t.maxConcurrency === undefined ||
+      t.minConcurrency <= t.maxConcurrency,
+    { message: 'minConcurrency must not exceed maxConcurrency' },
+  );
+
 /** How one agent type runs. */
 export const agentTypeConfigSchema = z
   .object({
@@ -38,6 +63,10 @@ export const agentTypeConfigSchema = z
     enabled: z.boolean().default(true),
     /** How many worker processes the local executor keeps running. */
     replicas: z.number().int().min(0).max(64).default(1),
+    /** Fewest worker processes the autoscaler keeps. Default: `replicas`. */
+    minReplicas: z.number().int().min(0).max(64).optional(),
+    /** Most worker processes the autoscaler starts. Default: `replicas`. */
+    maxReplicas: z.number().int().min(0).max(64).optional(),
     /** Jobs one worker process runs at once, on each queue it consumes. */
     concurrency: z.number().int().min(1).max(10_000).default(16),
     /**
@@ -50,6 +79,11 @@ export const agentTypeConfigSchema = z
      * definition: its agents also consume the pool queues of these labels.
      */
     labels: labelSetSchema.optional(),
+    /**
+     * Run-time tuning of each worker's concurrency within bounds, from its event-loop delay,
+     * handler run time and utilization. Default: off.
+     */
+    tuning: concurrencyTuningSchema.optional(),
   })
   .strict();
 

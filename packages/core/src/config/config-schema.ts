@@ -1,5 +1,6 @@
 import convict from 'convict';
 import { authConfigSchema, rateLimitConfigSchema } from './auth-config-schema';
+import { autoscalerConfigSchema } from './autoscaler-config-schema';
 import { costsConfigSchema, llmConfigSchema } from './llm-config-schema';
 import {
   crisisResourcesSchema,
@@ -12,6 +13,16 @@ convict.addFormat({
   validate(value: unknown) {
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
       throw new Error('must be a positive integer');
+    }
+  },
+  coerce: (value: unknown) => (typeof value === 'string' ? Number(value) : value),
+});
+
+convict.addFormat({
+  name: 'shard-count',
+  validate(value: unknown) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1024) {
+      throw new Error('must be an integer from 1 to 1024');
     }
   },
   coerce: (value: unknown) => (typeof value === 'string' ? Number(value) : value),
@@ -59,7 +70,7 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
       },
       redis: {
         url: {
-          doc: 'Redis URL: redis://[:password@]host:port[/db], rediss:// for TLS.',
+          doc: 'Redis URL: redis://[:password@]host:port[/db] (rediss:// for TLS); redis+cluster://host:port[,host:port...] for a Redis Cluster; redis+sentinel://[:password@]host:port[,host:port...]/<masterName>[/db] for Redis Sentinel (rediss+cluster://, rediss+sentinel:// for TLS).',
           format: String,
           default: 'redis://127.0.0.1:6379',
           env: 'REDIS_URL',
@@ -74,6 +85,12 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           },
           default: '{tta}',
           env: 'TTA_REDIS_PREFIX',
+        },
+        shards: {
+          doc: 'Number of shards: 1 keeps every key under the prefix; N spreads queues over N hash tags ({tta}, {tta-1} ... {tta-N-1}), so that a Redis Cluster serves them from several masters. A session stays on one shard; workers consume every shard. Change it only with the queues drained.',
+          format: 'shard-count',
+          default: 1,
+          env: 'TTA_REDIS_SHARDS',
         },
         tlsRejectUnauthorized: {
           doc: 'With rediss://, whether to verify the server certificate.',
@@ -301,6 +318,7 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           env: 'TTA_SUPERVISOR_DIAGNOSTICS_PORT',
         },
       },
+      autoscaler: autoscalerConfigSchema,
       safety: {
         lexiconFile: {
           doc: 'Safety lexicon (JSON), relative to the config directory.',

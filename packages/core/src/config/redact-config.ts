@@ -24,16 +24,24 @@ export function redactConfig(config: AppConfig): unknown {
   return redactValue(config, '', '', sensitivePaths);
 }
 
-/** A Redis URL with its password (and username) replaced by `***`. */
+/**
+ * A Redis URL with its password (and username) replaced by `***`, and a Sentinel password in
+ * its query too. A URL of several hosts (a cluster's seed nodes, Sentinels) keeps its hosts.
+ */
 export function redactUrl(url: string): string {
+  let redacted: string;
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = REDACTED;
     if (parsed.username) parsed.username = REDACTED;
-    return parsed.toString();
+    redacted = parsed.toString();
   } catch {
-    return REDACTED;
+    // `host:port,host:port` is no WHATWG URL: its credentials are cut out by hand.
+    const match = /^([a-z][a-z0-9+.-]*:\/\/)(?:([^@/?#]*)@)?(\S*)$/i.exec(url);
+    if (!match) return REDACTED;
+    redacted = match[2] === undefined ? url : `${match[1]}${REDACTED}@${match[3]}`;
   }
+  return redacted.replace(/([?&]sentinelPassword=)[^&#]*/gi, `$1${REDACTED}`);
 }
 
 function redactValue(

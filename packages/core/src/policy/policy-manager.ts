@@ -1,12 +1,11 @@
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
 import type { CapabilityCatalog } from '../capability-catalog';
 import { ConfigError, toError } from '../errors';
 import { Lifecycle, type LifecycleState } from '../lifecycle';
 import type { LlmPolicy } from '../llm-policy';
 import type { Logger } from '../logger';
 import type { QueueNames } from '../queue-names';
-import { closeRedis } from '../redis-connection';
+import { closeRedis, duplicateRedis, type RedisClient } from '../redis-connection';
 import { parsePolicies, policyVersion, type PolicySources } from './parse-policies';
 import { agentPolicyView, type AgentPolicyView, type PolicyProvider } from './policy-provider';
 import type { AppliedPolicy } from './policy-schema';
@@ -20,7 +19,7 @@ export interface PolicyManagerOptions {
    * Connection the applied policy is read and written on; not closed by the manager. It
    * subscribes on a duplicate of it (retrying while Redis is away), which it closes.
    */
-  connection: Redis;
+  connection: RedisClient;
   /** Key and channel names of the deployment. */
   names: QueueNames;
   /** The policy directory (config `policy.dir`, resolved against the config directory). */
@@ -80,7 +79,7 @@ export class PolicyManager extends EventEmitter<PolicyManagerEvents> implements 
   private readonly startTimeoutMs: number;
   private applied?: AppliedPolicy;
   private lastError?: PolicyError;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private timer?: NodeJS.Timeout;
   private syncing?: Promise<void>;
   private syncAgain = false;
@@ -220,7 +219,7 @@ export class PolicyManager extends EventEmitter<PolicyManagerEvents> implements 
   }
 
   private async subscribe(): Promise<void> {
-    const subscriber = this.options.connection.duplicate({
+    const subscriber = duplicateRedis(this.options.connection, {
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
       connectionName: 'tta-policy-subscriber',

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { QueueNames } from '../queue-names';
 import { appliedPolicySchema, type AppliedPolicy } from './policy-schema';
+import type { RedisClient } from '../redis-connection';
 
 /** A reload that was refused: when, and why (every problem found, separated by `; `). */
 export interface PolicyError {
@@ -53,7 +53,7 @@ return 1
  */
 export class PolicyStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: PolicyStoreOptions,
   ) {}
 

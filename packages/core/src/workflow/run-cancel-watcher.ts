@@ -1,16 +1,16 @@
 import { Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { toError } from '../errors';
 import type { Logger } from '../logger';
 import type { QueueNames } from '../queue-names';
 import { TaskId } from '../task-id';
 import { TaskTombstones } from '../task-tombstones';
 import type { WorkflowRunData } from './workflow-types';
+import type { RedisClient } from '../redis-connection';
 
 /** Options of {@link RunCancelWatcher}. */
 export interface RunCancelWatcherOptions {
   /** A connection to duplicate for the subscription; not closed by the watcher. */
-  connection: Redis;
+  connection: RedisClient;
   /** Key names of the deployment. */
   names: QueueNames;
   /** The `workflow` queue. */
@@ -35,7 +35,7 @@ const SWEEP_LIMIT = 1000;
  */
 export class RunCancelWatcher {
   private readonly tombstones: TaskTombstones;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
 

@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { AppError, toError } from '../errors';
 import type { Logger } from '../logger';
+import type { QueueNames } from '../queue-names';
 import { SessionGate } from '../session-gate';
 import { TaskCanceller } from '../task-canceller';
 import { TaskService } from '../task-service';
@@ -24,6 +25,12 @@ import type {
 /** A run's parent job. */
 export type RunJob = Job<WorkflowRunData, WorkflowRunResult>;
 
+/** Options of {@link RunProcessor}: the engine's, and the shard whose `workflow` queue it serves. */
+export type RunProcessorOptions = ResolvedWorkflowEngineOptions & {
+  /** The shard of the runs processed (their steps' tasks, session orders, cancel markers). */
+  shard: QueueNames;
+};
+
 /**
  * Drives one run each time its parent job is processed, with BullMQ's step-job pattern: in
  * phase `start` it adds the stage's tasks as children and waits for them
@@ -40,11 +47,11 @@ export class RunProcessor {
   private readonly safety: SafetyEventStream;
 
   constructor(
-    private readonly options: ResolvedWorkflowEngineOptions,
+    private readonly options: RunProcessorOptions,
     private readonly metrics: WorkflowMetrics,
   ) {
-    const { connection: redis, names, catalog, router, tasks, logger } = options;
-    this.service = new TaskService(redis, { names, catalog, router, tasks });
+    const { connection: redis, names, shards, shard, catalog, router, tasks, logger } = options;
+    this.service = new TaskService(redis, { names, shards, catalog, router, tasks });
     this.canceller = new TaskCanceller(redis, {
       names,
       router,
@@ -55,11 +62,12 @@ export class RunProcessor {
       catalog,
       router,
       tasks,
-      queue: (n) => this.service.queue(n),
+      queue: (n) => this.service.queue(n, shard),
     });
     this.gate = new SessionGate({
       connection: redis,
       names,
+      shards,
       logger,
       parkMs: options.sessionParkMs,
     });
@@ -266,7 +274,7 @@ export class RunProcessor {
   }
 
   private async isCancelled(job: RunJob): Promise<boolean> {
-    const key = this.options.names.key('cancelled', String(job.id));
+    const key = this.options.shard.key('cancelled', String(job.id));
     return (await this.options.connection.exists(key)) === 1;
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CapabilityCatalog } from '../capability-catalog';
+import { inputRecordSchema } from '../task';
 import { ValidationError, type FieldIssue } from '../errors';
 import { parseOrThrow, toFieldIssues } from '../zod-issues';
 import { resolveValue } from './evaluate';
@@ -17,7 +18,7 @@ export interface RunRequest {
 export const runRequestSchema = z
   .object({
     /** The run's input, checked against the workflow's `input` declaration. */
-    input: z.record(z.string(), z.unknown()).default({}),
+    input: inputRecordSchema.default({}),
     /** The player session the run belongs to; runs of one session are processed in order. */
     sessionId: z
       .string()

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { QueueNames } from '../queue-names';
+import type { RedisClient } from '../redis-connection';
 
 /** Options of {@link SafetyEventStream}. */
 export interface SafetyEventStreamOptions {
@@ -34,7 +34,7 @@ export class SafetyEventStream {
   private readonly maxEvents: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: SafetyEventStreamOptions,
   ) {
     this.key = options.names.key('safety', 'events');

@@ -1,19 +1,25 @@
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { CapabilityCatalog } from '../capability-catalog';
 import type { AppConfig } from '../config/load-config';
 import type { Logger } from '../logger';
 import type { QueueNames } from '../queue-names';
+import { QueueShards } from '../queue-shards';
 import type { TaskRouter } from '../task-router';
 import type { CrisisResponse } from './run-outcome';
 import type { WorkflowDefinition } from './workflow-types';
+import type { RedisClient } from '../redis-connection';
 
 /** Options of {@link WorkflowEngine}. */
 export interface WorkflowEngineOptions {
   /** A worker-role connection (`maxRetriesPerRequest: null`); BullMQ duplicates it for blocking reads. Not closed by the engine. */
-  connection: Redis;
-  /** Queue and key names of the deployment. */
+  connection: RedisClient;
+  /** Queue and key names of the deployment's control shard (safety events). */
   names: QueueNames;
+  /**
+   * The shards whose `workflow` queues the engine drives, each run with its steps on its own
+   * shard. Default: the one shard of `names`.
+   */
+  shards?: QueueShards;
   /** The workflows, from {@link loadWorkflows}. */
   workflows: ReadonlyMap<string, WorkflowDefinition>;
   /** The capability catalog: each step's defaults and input schema. */
@@ -58,7 +64,11 @@ export function resolveWorkflowEngineOptions(
     maxStalledCount: options.maxStalledCount ?? 2,
     sessionParkMs: options.sessionParkMs ?? 1000,
     cancelSweepIntervalMs: options.cancelSweepIntervalMs ?? 1000,
+    shards: options.shards ?? new QueueShards(options.names.prefix),
   };
+  if (resolved.shards.control.prefix !== resolved.names.prefix) {
+    throw new TypeError('WorkflowEngine: names must be the control shard of shards');
+  }
   for (const key of [
     'concurrency',
     'lockDurationMs',

@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { JobEventMetrics } from '../job-event-metrics';
 import { closeAll } from '../lifecycle';
 import type { Logger } from '../logger';
+import type { QueueNames } from '../queue-names';
 import { RunCancelWatcher } from './run-cancel-watcher';
 import { RunProcessor } from './run-processor';
 import {
@@ -15,7 +16,7 @@ import type { WorkflowRunData, WorkflowRunResult } from './workflow-types';
 /** States of a {@link WorkflowEngine}: it may be started again once stopped (leadership comes and goes). */
 export type WorkflowEngineState = 'idle' | 'running' | 'stopped';
 
-/** What is open while the engine runs. */
+/** What is open for one shard while the engine runs. */
 interface Running {
   processor: RunProcessor;
   queue: Queue<WorkflowRunData, WorkflowRunResult>;
@@ -24,8 +25,8 @@ interface Running {
 }
 
 /**
- * Drives workflow runs: a BullMQ worker of the `workflow` queue whose processor is a
- * {@link RunProcessor}, and a {@link RunCancelWatcher} that wakes cancelled runs. The
+ * Drives workflow runs: on every shard, a BullMQ worker of the `workflow` queue whose processor
+ * is a {@link RunProcessor}, and a {@link RunCancelWatcher} that wakes cancelled runs. The
  * supervisor starts it while it leads and closes it when it stands by or stops; a run's
  * cursor lives in its job, so another engine goes on with a run where a dead one left it.
  * `start` and `close` are applied one after the other, in call order.
@@ -36,7 +37,7 @@ export class WorkflowEngine {
   private readonly jobEvents?: JobEventMetrics;
   private readonly log: Logger;
   private current: WorkflowEngineState = 'idle';
-  private running?: Running;
+  private running?: Running[];
   private transitions: Promise<void> = Promise.resolve();
 
   constructor(options: WorkflowEngineOptions) {
@@ -72,41 +73,52 @@ export class WorkflowEngine {
 
   private async open(): Promise<void> {
     if (this.current === 'running') return;
-    const { connection, names } = this.options;
-    const processor = new RunProcessor(this.options, this.metrics);
-    const queue = new Queue<WorkflowRunData, WorkflowRunResult>(names.workflow, {
-      connection,
-      prefix: names.prefix,
-    });
-    queue.on('error', (err) => this.log.warn('workflow queue error', { error: err.message }));
-    const watcher = new RunCancelWatcher({
-      connection,
-      names,
-      queue,
-      stopSteps: (job) => processor.stopSteps(job),
-      logger: this.log,
-      sweepIntervalMs: this.options.cancelSweepIntervalMs,
-    });
-    const worker = this.createWorker(processor);
-    this.running = { processor, queue, watcher, worker };
+    this.running = this.options.shards.all.map((shard) => this.openShard(shard));
     try {
-      await Promise.all([worker.waitUntilReady(), watcher.start()]);
+      await Promise.all(
+        this.running.flatMap(({ worker, watcher }) => [worker.waitUntilReady(), watcher.start()]),
+      );
     } catch (err) {
       await this.shut();
       throw err;
     }
     this.current = 'running';
-    this.log.info('workflow engine started', { workflows: [...this.options.workflows.keys()] });
+    this.log.info('workflow engine started', {
+      workflows: [...this.options.workflows.keys()],
+      shards: this.options.shards.count,
+    });
   }
 
-  private createWorker(processor: RunProcessor): Worker<WorkflowRunData, WorkflowRunResult> {
+  private openShard(shard: QueueNames): Running {
+    const { connection } = this.options;
+    const processor = new RunProcessor({ ...this.options, shard }, this.metrics);
+    const queue = new Queue<WorkflowRunData, WorkflowRunResult>(shard.workflow, {
+      connection,
+      prefix: shard.prefix,
+    });
+    queue.on('error', (err) => this.log.warn('workflow queue error', { error: err.message }));
+    const watcher = new RunCancelWatcher({
+      connection,
+      names: shard,
+      queue,
+      stopSteps: (job) => processor.stopSteps(job),
+      logger: this.log,
+      sweepIntervalMs: this.options.cancelSweepIntervalMs,
+    });
+    return { processor, queue, watcher, worker: this.createWorker(processor, shard) };
+  }
+
+  private createWorker(
+    processor: RunProcessor,
+    shard: QueueNames,
+  ): Worker<WorkflowRunData, WorkflowRunResult> {
     const o = this.options;
     const worker = new Worker<WorkflowRunData, WorkflowRunResult>(
-      o.names.workflow,
+      shard.workflow,
       (job, token) => processor.process(job, token),
       {
         connection: o.connection,
-        prefix: o.names.prefix,
+        prefix: shard.prefix,
         concurrency: o.concurrency,
         lockDuration: o.lockDurationMs,
         stalledInterval: o.stalledIntervalMs,
@@ -123,12 +135,19 @@ export class WorkflowEngine {
     const running = this.running;
     this.running = undefined;
     if (!running) return;
+    const steps = (step: keyof Running, close: (r: Running) => Promise<void>) =>
+      running.map((r, i): [string, () => Promise<void>] => [`${step} ${i}`, () => close(r)]);
+    // BullMQ's graceful close waits for an `end` event that a connection stuck reconnecting
+    // never emits (taskforcesh/bullmq#4656), so with Redis away it would never resolve and no
+    // later start() would run. Then the workers close at once: the runs they held cannot move
+    // while Redis is away, and their locks lapse so that the next engine takes them over.
+    const force = this.options.connection.status !== 'ready';
     await closeAll(
       [
-        ['workflow worker', () => running.worker.close()],
-        ['cancel watcher', () => running.watcher.close()],
-        ['workflow queue', () => running.queue.close()],
-        ['run processor', () => running.processor.close()],
+        ...steps('worker', (r) => r.worker.close(force)),
+        ...steps('watcher', (r) => r.watcher.close()),
+        ...steps('queue', (r) => r.queue.close()),
+        ...steps('processor', (r) => r.processor.close()),
       ],
       this.log,
     );

@@ -1,5 +1,4 @@
 import { Job, Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { CapabilityCatalog } from '../capability-catalog';
 import type { AppConfig } from '../config/load-config';
 import {
@@ -11,6 +10,7 @@ import {
   ValidationError,
 } from '../errors';
 import type { QueueNames } from '../queue-names';
+import { QueueShards } from '../queue-shards';
 import type { SessionBudget } from '../session-budget';
 import { SessionOrder } from '../session-order';
 import { TaskId } from '../task-id';
@@ -24,11 +24,18 @@ import type {
   WorkflowRunResult,
   WorkflowRunView,
 } from './workflow-types';
+import type { RedisClient } from '../redis-connection';
 
 /** Options of {@link WorkflowRuns}. */
 export interface WorkflowRunsOptions {
-  /** Queue and key names of the deployment. */
+  /** Queue and key names of the deployment (its control shard). */
   names: QueueNames;
+  /**
+   * The shards runs are spread over: a run of a session goes to its session's shard (where its
+   * steps' tasks go too), one without a session to the next shard in turn. Default: the one
+   * shard of `names`.
+   */
+  shards?: QueueShards;
   /** The workflows runs may be started of, from {@link loadWorkflows}. */
   workflows: ReadonlyMap<string, WorkflowDefinition>;
   /** The capability catalog, to check the inputs of a run's first steps before it is queued. */
@@ -46,7 +53,7 @@ export interface WorkflowRunsOptions {
 
 /** The answer to an accepted run. */
 export interface StartedRun {
-  /** The run's id: `workflow~<uuid>`. */
+  /** The run's id: `workflow~<uuid>` (`workflow~<shard>~<uuid>` past shard 0). */
   id: string;
   /** Always `queued`: the run's job is stored. */
   status: 'queued';
@@ -60,6 +67,13 @@ export interface CancelledRun {
   id: string;
   /** Always `cancelled`: the engine ends the run as such (at once unless a step is running). */
   status: 'cancelled';
+}
+
+/** What runs use of one shard: its `workflow` queue, session orders and cancel markers. */
+interface RunShard {
+  queue: Queue<WorkflowRunData, WorkflowRunResult>;
+  order: SessionOrder;
+  tombstones: TaskTombstones;
 }
 
 // As TaskCanceller's: the marker is written unless the run is already cancelled, unknown or
@@ -79,22 +93,28 @@ return 'written'`;
  * and cancels them. Bad input never reaches Redis; a run is acknowledged once its job is stored.
  */
 export class WorkflowRuns {
-  private readonly queue: Queue<WorkflowRunData, WorkflowRunResult>;
-  private readonly order: SessionOrder;
-  private readonly tombstones: TaskTombstones;
+  private readonly shards: QueueShards;
+  /** By shard index. */
+  private readonly byShard: RunShard[];
   private closing?: Promise<void>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: WorkflowRunsOptions,
   ) {
-    this.queue = new Queue(options.names.workflow, {
-      connection: redis,
-      prefix: options.names.prefix,
+    this.shards = options.shards ?? new QueueShards(options.names.prefix);
+    this.byShard = this.shards.all.map((names) => {
+      const queue = new Queue<WorkflowRunData, WorkflowRunResult>(names.workflow, {
+        connection: redis,
+        prefix: names.prefix,
+      });
+      queue.on('error', () => undefined);
+      return {
+        queue,
+        order: new SessionOrder(redis, { names }),
+        tombstones: new TaskTombstones(redis, { names }),
+      };
     });
-    this.queue.on('error', () => undefined);
-    this.order = new SessionOrder(redis, { names: options.names });
-    this.tombstones = new TaskTombstones(redis, { names: options.names });
   }
 
   /** The definition of `name`; throws {@link UnknownWorkflowError} when there is none. */
@@ -112,7 +132,9 @@ export class WorkflowRuns {
   async start(name: string, body: unknown): Promise<StartedRun> {
     const definition = this.definition(name);
     const request = parseRunRequest(definition, body, this.options.catalog);
-    const id = TaskId.create(this.options.names.workflow);
+    const shard = this.shards.pick(request.sessionId);
+    const { queue, order } = this.shardOf(shard);
+    const id = TaskId.create(shard.workflow, shard.shard);
     const data: WorkflowRunData = {
       workflow: name,
       input: request.input,
@@ -128,23 +150,23 @@ export class WorkflowRuns {
       await this.options.sessionBudget?.assertWithin([data.sessionId]);
       // A run of a session joins its order before its job exists (see SessionOrder).
       if (data.sessionId !== undefined && data.orderedAt !== undefined) {
-        await this.order.admit(data.sessionId, [SessionOrder.entry(id, data.orderedAt)]);
+        await order.admit(data.sessionId, [SessionOrder.entry(id, data.orderedAt)]);
       }
-      await this.queue.add(name, data, runJobOptions(id, this.options.tasks));
+      await queue.add(name, data, runJobOptions(id, this.options.tasks));
     });
     return { id, status: 'queued', workflow: name };
   }
 
   /** A run by id; throws {@link NotFoundError} for an unknown or expired id. */
   async get(id: string): Promise<WorkflowRunView> {
-    this.assertRunId(id);
+    const { queue, tombstones } = this.shardOfRun(id);
     return this.guard(async () => {
       // State before job: a run read first could end in between and read `completed` without
       // its result.
-      const state = await this.queue.getJobState(id);
+      const state = await queue.getJobState(id);
       const [job, tombstone] = await Promise.all([
-        Job.fromId<WorkflowRunData, WorkflowRunResult>(this.queue, id),
-        this.tombstones.read(id),
+        Job.fromId<WorkflowRunData, WorkflowRunResult>(queue, id),
+        tombstones.read(id),
       ]);
       if (!job) {
         if (tombstone) return cancelledRunView(tombstone);
@@ -167,30 +189,51 @@ export class WorkflowRuns {
         { path: 'reason', message: `must be at most ${MAX_CANCEL_REASON_LENGTH} characters` },
       ]);
     }
-    this.assertRunId(id);
+    const shard = this.shardOfRun(id);
     return this.guard(async () => {
-      const job = await Job.fromId<WorkflowRunData, WorkflowRunResult>(this.queue, id);
-      const outcome = job ? await this.writeMarker(job, reason) : await this.markerOnly(id);
+      const job = await Job.fromId<WorkflowRunData, WorkflowRunResult>(shard.queue, id);
+      const outcome = job
+        ? await this.writeMarker(shard, job, reason)
+        : await this.markerOnly(shard.tombstones, id);
       if (outcome === 'missing') throw new NotFoundError('workflow run', id);
       if (outcome === 'completed' || outcome === 'failed') throw new TaskFinishedError(id, outcome);
       if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
-      await this.redis.publish(this.tombstones.channel, id);
+      await this.redis.publish(shard.tombstones.channel, id);
       return { id, status: 'cancelled' };
     });
   }
 
-  /** Closes the queue this object opened (not the shared connection). Safe to call twice. */
+  /** Closes the queues this object opened (not the shared connection). Safe to call twice. */
   close(): Promise<void> {
-    this.closing ??= this.queue.close().catch(() => undefined);
+    this.closing ??= Promise.allSettled(this.byShard.map(({ queue }) => queue.close())).then(
+      () => undefined,
+    );
     return this.closing;
   }
 
-  private async writeMarker(job: Job<WorkflowRunData>, reason: string): Promise<string> {
+  private shardOf(names: QueueNames): RunShard {
+    return this.byShard[names.shard] as RunShard;
+  }
+
+  // The shard a run id names; an id of another queue, or of no shard here, is unknown.
+  private shardOfRun(id: string): RunShard {
+    const shard = this.shards.forId(id);
+    if (!shard || TaskId.parse(id)?.queue !== shard.workflow) {
+      throw new NotFoundError('workflow run', id);
+    }
+    return this.shardOf(shard);
+  }
+
+  private async writeMarker(
+    { queue, tombstones }: RunShard,
+    job: Job<WorkflowRunData>,
+    reason: string,
+  ): Promise<string> {
     const id = String(job.id);
     const fields = tombstoneFields({
       taskId: id,
       capability: job.data.workflow,
-      queue: this.queue.name,
+      queue: queue.name,
       input: job.data.input,
       ...(job.data.sessionId !== undefined && { sessionId: job.data.sessionId }),
       enqueuedAt: job.data.enqueuedAt,
@@ -198,10 +241,10 @@ export class WorkflowRuns {
       reason,
     });
     const keys = [
-      this.tombstones.key(id),
-      this.queue.toKey(id),
-      this.queue.toKey('completed'),
-      this.queue.toKey('failed'),
+      tombstones.key(id),
+      queue.toKey(id),
+      queue.toKey('completed'),
+      queue.toKey('failed'),
     ];
     const ttlMs = this.options.tombstoneTtlMs ?? this.options.tasks.keepFailedSeconds * 1000;
     return (await this.redis.eval(
@@ -214,14 +257,8 @@ export class WorkflowRuns {
     )) as string;
   }
 
-  private async markerOnly(id: string): Promise<string> {
-    return (await this.redis.exists(this.tombstones.key(id))) === 1 ? 'cancelled' : 'missing';
-  }
-
-  private assertRunId(id: string): void {
-    if (TaskId.parse(id)?.queue !== this.options.names.workflow) {
-      throw new NotFoundError('workflow run', id);
-    }
+  private async markerOnly(tombstones: TaskTombstones, id: string): Promise<string> {
+    return (await this.redis.exists(tombstones.key(id))) === 1 ? 'cancelled' : 'missing';
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {

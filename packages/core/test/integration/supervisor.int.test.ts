@@ -235,5 +235,35 @@ describe('Supervisor', () => {
       });
       expect(exB.actual()).toEqual({ echo: 2 });
     });
+
+    it('keeps its workers through a lock lost with no other leader, and takes the lock back', async () => {
+      const exA = executor();
+      const a = supervisor('sup-a', { executor: exA, replicas: { echo: 2 } });
+      await a.start();
+      await waitFor(() => exA.pids('echo').length === 2, { what: "the leader's workers" });
+      const workers = exA.pids('echo');
+      const standby = once(a, 'standby', 5000);
+      const leading = once(a, 'leading', 5000);
+      // As after a Redis outage, or a Redis that came back empty: the lock is simply gone.
+      await redis.del(names.key('supervisor', 'leader'));
+      await standby;
+      await leading;
+      expect(a.isLeader).toBe(true);
+      expect(exA.pids('echo')).toEqual(workers);
+      expect(exA.actual()).toEqual({ echo: 2 });
+    });
+
+    it('stops its workers once another supervisor leads', async () => {
+      const exA = executor();
+      const a = supervisor('sup-a', { executor: exA, replicas: { echo: 2 } });
+      await a.start();
+      await waitFor(() => exA.pids('echo').length === 2, { what: "the leader's workers" });
+      await redis.set(names.key('supervisor', 'leader'), 'intruder', 'PX', 60_000);
+      await waitFor(() => exA.actual().echo === 0, {
+        timeoutMs: 5000,
+        what: 'the workers of the supervisor that lost the lead to stop',
+      });
+      expect(a.isLeader).toBe(false);
+    });
   });
 });

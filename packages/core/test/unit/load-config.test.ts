@@ -26,6 +26,7 @@ describe('loadConfig from the repository config/', () => {
     expect(config.api.port).toBe(8080);
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.redis.prefix).toBe('{tta}');
+    expect(config.redis.shards).toBe(1);
     expect(config.registry).toEqual({ heartbeatIntervalMs: 1000, ttlMs: 3000 });
     expect(config.configDir).toBe(REPO_CONFIG_DIR);
     expect(Object.keys(config.capabilities).sort()).toEqual([
@@ -173,6 +174,8 @@ describe('loadConfig validation', () => {
   const cases: Array<[what: string, options: Parameters<typeof loadConfig>[0], key: string]> = [
     ['a port that is not a number', { env: { PORT: 'abc' } }, 'api.port'],
     ['a prefix without a hash tag', { env: { TTA_REDIS_PREFIX: 'tta' } }, 'redis.prefix'],
+    ['no shards', { env: { TTA_REDIS_SHARDS: '0' } }, 'redis.shards'],
+    ['too many shards', { env: { TTA_REDIS_SHARDS: '1025' } }, 'redis.shards'],
     [
       'a zero where a positive integer is due',
       { env: { TTA_REGISTRY_TTL_MS: '0' } },
@@ -259,6 +262,15 @@ describe('redactConfig and redactUrl', () => {
     ['redis://host:6379', 'redis://host:6379'],
   ])('redacts %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
+  });
+
+  it('reads the shard count from TTA_REDIS_SHARDS', () => {
+    expect(loadConfig({ env: { TTA_REDIS_SHARDS: '3' } }).redis.shards).toBe(3);
+  });
+
+  it('hides the password of a cluster URL and keeps its nodes', () => {
+    const config = loadConfig({ env: { REDIS_URL: 'redis+cluster://:s3cret@a:7000,b:7001' } });
+    expect((redactConfig(config) as AppConfig).redis.url).toBe('redis+cluster://***@a:7000,b:7001');
   });
 
   it('replaces a URL it cannot parse entirely', () => {

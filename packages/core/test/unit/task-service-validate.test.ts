@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import {
   CapabilityCatalog,
   loadConfig,
+  MAX_INPUT_DEPTH,
   QueueNames,
   TaskRouter,
   TaskService,
@@ -136,6 +137,24 @@ describe('TaskService.validate', () => {
   it('accepts any input object for a capability known only from config', () => {
     const input = { anything: [1, 2, 3], nested: { ok: true } };
     expect(service.validate({ capability: 'story.tell', input }).input).toEqual(input);
+  });
+
+  it(`refuses input nested more than ${MAX_INPUT_DEPTH} levels deep, at any depth`, () => {
+    const nested = (depth: number): Record<string, unknown> =>
+      JSON.parse(`${'{"a":'.repeat(depth)}[1]${'}'.repeat(depth)}`) as Record<string, unknown>;
+    const deepest = nested(MAX_INPUT_DEPTH - 1);
+    expect(service.validate({ capability: 'story.tell', input: deepest }).input).toEqual(deepest);
+    for (const depth of [MAX_INPUT_DEPTH, 100_000]) {
+      const error = validationError(() =>
+        service.validate({ capability: 'story.tell', input: nested(depth) }),
+      );
+      expect(error.issues).toEqual([
+        {
+          path: 'input',
+          message: `must not nest objects and arrays more than ${MAX_INPUT_DEPTH} levels deep`,
+        },
+      ]);
+    }
   });
 });
 

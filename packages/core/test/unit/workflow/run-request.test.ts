@@ -3,6 +3,7 @@ import {
   CapabilityCatalog,
   loadConfig,
   loadWorkflows,
+  MAX_INPUT_DEPTH,
   parseRunRequest,
   stepTaskId,
   TaskId,
@@ -53,6 +54,13 @@ describe('parseRunRequest', () => {
     );
   });
 
+  it(`refuses input nested more than ${MAX_INPUT_DEPTH} levels deep`, () => {
+    const deep = JSON.parse(`${'['.repeat(MAX_INPUT_DEPTH)}${']'.repeat(MAX_INPUT_DEPTH)}`);
+    expect(issueOf(playerTurn, { input: { text: 'hi', deep }, sessionId: 's' })).toBe(
+      `invalid input: must not nest objects and arrays more than ${MAX_INPUT_DEPTH} levels deep`,
+    );
+  });
+
   it('requires a session for a workflow that needs one', () => {
     expect(issueOf(playerTurn, { input: { text: 'hi' } })).toBe(
       "invalid sessionId: required by workflow 'player-turn'",
@@ -91,9 +99,20 @@ describe('parseRunRequest', () => {
 describe('stepTaskId', () => {
   it('is a task id of the queue, the same for the same run and step, different otherwise', () => {
     const id = stepTaskId('cap.world.update', 'workflow~run-1', 'world');
-    expect(TaskId.parse(id)).toEqual({ queue: 'cap.world.update', uuid: expect.any(String) });
+    expect(TaskId.parse(id)).toEqual({
+      queue: 'cap.world.update',
+      uuid: expect.any(String),
+      shard: 0,
+    });
     expect(stepTaskId('cap.world.update', 'workflow~run-1', 'world')).toBe(id);
     expect(stepTaskId('cap.world.update', 'workflow~run-2', 'world')).not.toBe(id);
     expect(stepTaskId('cap.world.update', 'workflow~run-1', 'narrate')).not.toBe(id);
+  });
+
+  it("is on its run's shard, so that a run and its steps share one cluster slot", () => {
+    const run = TaskId.create('workflow', 2);
+    const id = stepTaskId('cap.world.update', run, 'world');
+    expect(TaskId.parse(id)).toMatchObject({ queue: 'cap.world.update', shard: 2 });
+    expect(id).toMatch(/^cap\.world\.update~2~/);
   });
 });

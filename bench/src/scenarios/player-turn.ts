@@ -4,6 +4,7 @@ import { AgentRuntime } from '@tta/agent-sdk';
 import { builtInAgents, loadSafetyLexicon, type BuiltInAgentType } from '@tta/agents';
 import {
   AgentRegistry,
+  closeRedis,
   CapabilityCatalog,
   createLogger,
   createRedisConnection,
@@ -15,6 +16,49 @@ import {
   WorkflowEngine,
   WorkflowRuns,
 } from '@tta/core';
+import { deletePrefix, uniquePrefix } from '../bench-keys';
+import { barChart } from '../charts/bar-chart';
+import { fmt, info, type Scenario } from '../scenario';
+import { summarize } from '../stats';
+
+/**
+ * Player-turn latency: `player-turn` workflow runs at a fixed rate, from start to the run's
+ * completion event.
+ */
+export const playerTurnScenario: Scenario = {
+  id: 'player-turn',
+  title: 'Player-turn workflow latency',
+  async run(context) {
+    const { turnRate: rate, turnSeconds: seconds } = context.settings;
+    const latencies = await measurePlayerTurns({
+      redisUrl: context.redisUrl,
+      rate,
+      seconds,
+      sessions: 50,
+    });
+    const s = summarize(latencies);
+    context.log(`  ${s.count} turns at ${rate}/s: p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms`);
+    return {
+      data: { rate, seconds, sessions: 50, ...s },
+      rows: [
+        info('turns', `${fmt(s.count)} at ${rate}/s over 50 sessions`),
+        info('p50', `${fmt(s.p50)} ms`),
+        info('p99', `${fmt(s.p99)} ms`),
+        info('max', `${fmt(s.max)} ms`),
+      ],
+      charts: [
+        barChart({
+          name: 'player-turn',
+          title: `Player-turn workflow latency at ${rate} turns/s`,
+          unit: 'ms',
+          categories: ['p50', 'p90', 'p99', 'max'],
+          series: [{ name: 'player turn', values: [s.p50, s.p90, s.p99, s.max] }],
+        }),
+      ],
+      method: `\`player-turn\` runs (input-processor: parse and safety screen, then world-builder, then narrative-generator, rule-based) started with \`WorkflowRuns.start\` at ${rate} per second for ${seconds} s, spread over 50 sessions (turns of one session run in order); the three built-in agents and the workflow engine run in the bench process. Latency is from the start call to the run's \`completed\` event (BullMQ \`QueueEvents\`).`,
+    };
+  },
+};
 
 /** Options of {@link measurePlayerTurns}. */
 export interface PlayerTurnOptions {
@@ -35,12 +79,12 @@ const TEXTS = ['look around', 'go north', 'take the lantern', 'talk to Mira', 'r
  * process, on the same Redis. Returns every latency in milliseconds.
  */
 export async function measurePlayerTurns(options: PlayerTurnOptions): Promise<number[]> {
-  const names = new QueueNames(`{bench-turns-${process.pid}-${Date.now()}}`);
+  const names = new QueueNames(uniquePrefix('turns'));
   const config = loadConfig({ overrides: { redis: { prefix: names.prefix } } });
   const logger = createLogger({ level: 'error' });
   const redis = createRedisConnection({ url: options.redisUrl, role: 'worker' });
   const producer = createRedisConnection({ url: options.redisUrl, role: 'producer' });
-  const eventsRedis = redis.duplicate();
+  const eventsRedis = createRedisConnection({ url: options.redisUrl, role: 'worker' });
   const catalog = new CapabilityCatalog(config.capabilities);
   const router = new TaskRouter(catalog, { names });
   const workflows = loadWorkflows({
@@ -79,9 +123,8 @@ export async function measurePlayerTurns(options: PlayerTurnOptions): Promise<nu
     await engine.close();
     await Promise.all(agents.map((a) => a.stop()));
     await runs.close();
-    const keys = await redis.keys(`${names.prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    for (const connection of [eventsRedis, producer, redis]) await connection.quit();
+    await deletePrefix(redis, names.prefix);
+    for (const connection of [eventsRedis, producer, redis]) await closeRedis(connection);
   }
 }
 

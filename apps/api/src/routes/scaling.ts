@@ -1,0 +1,25 @@
+import { ScalingStore, type QueueNames, type RedisClient } from '@tta/core';
+import { Router } from 'express';
+import { withRedis } from '../with-redis';
+
+/** Options of {@link scalingRoutes}. */
+export interface ScalingRoutesOptions {
+  /** The producer connection the autoscaler's published state is read on. */
+  redis: RedisClient;
+  /** Queue and key names of the deployment. */
+  names: QueueNames;
+}
+
+/**
+ * `GET /v1/scaling`: what the leading supervisor's autoscaler published: min, max, desired and
+ * actual replicas and the last decision per agent type, and its newest decisions. Empty while
+ * no autoscaler has run.
+ */
+export function scalingRoutes(options: ScalingRoutesOptions): Router {
+  const store = new ScalingStore(options.redis, { names: options.names });
+  const router = Router();
+  router.get('/v1/scaling', async (_req, res) => {
+    res.json(await withRedis(options.redis, () => store.read()));
+  });
+  return router;
+}
