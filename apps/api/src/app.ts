@@ -40,6 +40,7 @@ import { metricsRoutes } from './routes/metrics';
 import { openApiRoutes } from './routes/openapi';
 import { policyRoutes } from './routes/policy';
 import { routingRoutes } from './routes/routing';
+import { isAdminPath } from './route-scopes';
 import { scalingRoutes } from './routes/scaling';
 import { taskCancellationRoutes } from './routes/task-cancellation';
 import { taskEventRoutes } from './routes/task-events';
@@ -114,8 +115,8 @@ export function createApp(deps: ApiAppDeps): express.Application {
   app.use(healthRoutes(deps));
   app.use(metricsRoutes({ metrics: deps.apiMetrics.metrics }));
   app.use(openApiRoutes());
-  app.use(adminLoginRoutes({ auth: deps.auth }));
-  app.use(adminRoutes(deps));
+  app.use(adminOnly(adminLoginRoutes({ auth: deps.auth })));
+  app.use(adminOnly(adminRoutes(deps)));
   app.use(jsonBody({ limitBytes: deps.bodyLimitBytes ?? 1_048_576 }));
   registerV1Routes(app, deps);
   app.use((req) => {
@@ -123,6 +124,17 @@ export function createApp(deps: ApiAppDeps): express.Application {
   });
   app.use(errorHandler({ logger: deps.logger }));
   return app;
+}
+
+/**
+ * Runs `handler` (the admin routers) for admin paths only: every other request skips their
+ * routes with one string test instead of express matching each of them.
+ */
+function adminOnly(handler: express.RequestHandler): express.RequestHandler {
+  return (req, res, next) => {
+    if (isAdminPath(req.path)) handler(req, res, next);
+    else next();
+  };
 }
 
 /** Mounts every v1 route module on `app`. */
