@@ -1,13 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import {
-  DelayedError,
-  UnrecoverableError,
-  WaitingError,
-  Worker,
-  type Job,
-  type RateLimiterOptions,
-} from 'bullmq';
+import { Worker, type RateLimiterOptions } from 'bullmq';
 import {
   agentQueues,
   closeAll,
@@ -32,6 +25,7 @@ import { CancelListener } from './cancel-listener';
 import { createConcurrencyTuner, type ConcurrencyTuner } from './concurrency-tuner';
 import type { ResolvedAgentDefinition } from './define-agent';
 import { DrainListener } from './drain-listener';
+import { executeInSessionOrder } from './session-ordered-execution';
 import { QueueRateLimits } from './queue-rate-limits';
 import { TaskExecutor } from './task-executor';
 import { TaskMetrics } from './task-metrics';
@@ -278,7 +272,8 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       queue,
       // Two parameters: BullMQ then makes no abort controller per job (the executor makes one
       // only for a handler that reads `ctx.signal`).
-      (job, token) => this.process(job, token),
+      (job, token) =>
+        executeInSessionOrder(job, token, { gate: this.gate, tasks: this.tasks, log: this.log }),
       {
         connection: this.options.connection,
         prefix,
@@ -327,39 +322,6 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       if (index >= 0) this.workers.splice(index, 1);
     }
     this.emit('rate-limit-changed', old.name, this.rateLimits.limiterOf(old.name));
-  }
-
-  // Tasks that run in session order wait for their turn (parked as delayed jobs meanwhile) and
-  // hand the turn on when they end for good.
-  private async process(
-    job: Job<TaskJobData, TaskJobResult>,
-    token?: string,
-  ): Promise<TaskJobResult> {
-    if (!SessionGate.applies(job)) return this.tasks.execute(job, token);
-    if (!(await this.gate.enter(job, token))) {
-      throw new DelayedError('waiting for an earlier task of its session');
-    }
-    try {
-      const result = await this.tasks.execute(job, token);
-      await this.leaveSession(job);
-      return result;
-    } catch (err) {
-      const final =
-        err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (final && !(err instanceof WaitingError)) await this.leaveSession(job);
-      throw err;
-    }
-  }
-
-  private async leaveSession(job: Job<TaskJobData, TaskJobResult>): Promise<void> {
-    try {
-      await this.gate.leave(job);
-    } catch (err) {
-      this.log.warn('session order: could not hand the turn on', {
-        taskId: job.id,
-        error: toError(err).message,
-      });
-    }
   }
 
   private async heartbeat(status?: AgentStatus): Promise<void> {

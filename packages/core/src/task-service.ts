@@ -17,6 +17,7 @@ import {
   type TaskView,
 } from './task';
 import { TaskId } from './task-id';
+import { taskViewOf } from './task-view';
 import type { TaskRouter } from './task-router';
 import type { SessionBudget } from './session-budget';
 import { SessionOrder } from './session-order';
@@ -147,13 +148,13 @@ export class TaskService {
         Job.fromId<TaskJobData, TaskJobResult>(queue, id),
         this.tombstonesOf(shard).read(id),
       ]);
-      if (tombstone) return cancelledView(tombstone, job && toView(job, queueName, state));
+      if (tombstone) return cancelledView(tombstone, job && taskViewOf(job, queueName, state));
       if (!job) {
         const dead = await this.options.deadLetters?.find(id);
         if (dead) return deadLetterView(dead);
         throw new NotFoundError('task', id);
       }
-      return toView(job, queueName, state);
+      return taskViewOf(job, queueName, state);
     } catch (err) {
       throw this.redisError(err);
     }
@@ -356,47 +357,4 @@ export class TaskService {
 
 function accepted(p: PreparedTask): EnqueuedTask {
   return { id: p.id, status: 'queued', capability: p.data.capability, queue: p.queue };
-}
-
-function toView(job: Job<TaskJobData, TaskJobResult>, queue: string, state: string): TaskView {
-  const result = job.returnvalue as TaskJobResult | null | undefined;
-  const view: TaskView = {
-    id: String(job.id),
-    status: statusOf(state),
-    capability: job.data.capability,
-    queue,
-    input: job.data.input,
-    attempts: job.attemptsMade,
-    timings: { enqueuedAt: job.data.enqueuedAt ?? job.timestamp },
-  };
-  if (job.data.sessionId !== undefined) view.sessionId = job.data.sessionId;
-  const agentId = result?.agentId ?? job.processedBy;
-  if (agentId) view.agentId = agentId;
-  if (job.progress !== undefined && job.progress !== 0) view.progress = job.progress;
-  if (job.processedOn) view.timings.startedAt = result?.startedAt ?? job.processedOn;
-  if (job.finishedOn) view.timings.finishedAt = result?.finishedAt ?? job.finishedOn;
-  if (view.timings.startedAt)
-    view.timings.waitMs = view.timings.startedAt - view.timings.enqueuedAt;
-  if (view.timings.startedAt && view.timings.finishedAt) {
-    view.timings.runMs = view.timings.finishedAt - view.timings.startedAt;
-  }
-  if (view.status === 'completed' && result) {
-    view.result = result.output;
-    if (result.usage) view.usage = result.usage;
-  }
-  if (view.status === 'failed') view.error = { message: job.failedReason };
-  return view;
-}
-
-function statusOf(state: string): TaskView['status'] {
-  switch (state) {
-    case 'active':
-      return 'active';
-    case 'completed':
-      return 'completed';
-    case 'failed':
-      return 'failed';
-    default:
-      return 'queued';
-  }
 }
