@@ -2,7 +2,7 @@ import type { MetricsRegistry, QueueNames, RedisClient } from '@tta/core';
 import type { ResolvedAgentDefinition } from '@tta/agent-sdk';
 import { createInputProcessor } from './input-processor';
 import { createNarrativeGenerator } from './narrative-generator';
-import type { SafetyLexicon } from './safety/safety-lexicon';
+import type { SafetyLexicon } from './safety/lexicon/screen-lexicon';
 import { createWorldBuilder } from './world-builder';
 
 /** What the built-in agents need from the process that runs them. */

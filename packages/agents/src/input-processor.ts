@@ -9,13 +9,22 @@ import {
 import { defineAgent, type ResolvedAgentDefinition } from '@tta/agent-sdk';
 import { classifyWithLlm } from './input/classify-with-llm';
 import { parseInput } from './input/parse-input';
-import type { SafetyLexicon } from './safety/safety-lexicon';
-import { screenText } from './safety/screen-text';
+import type { RiskClassifier } from './safety/classifier/risk-classifier';
+import type { SafetyLexicon } from './safety/lexicon/screen-lexicon';
+import { withSecondOpinion } from './safety/llm-second-opinion';
+import { SafetyScreen } from './safety/safety-screen';
 
 /** Options of {@link createInputProcessor}. */
 export interface InputProcessorOptions {
-  /** The safety lexicon `safety.screen` matches against (see `loadSafetyLexicon`). */
+  /** The safety lexicon the screen's rules read (see `loadSafetyLexicon`). */
   lexicon: SafetyLexicon;
+  /** The screen's on-device classifier. Default: the committed model (`RiskClassifier.load()`). */
+  classifier?: RiskClassifier;
+  /**
+   * Longest wait for the LLM's second opinion on a screen, in ms, when a real LLM provider is
+   * configured; past it the on-device screen's result stands. Default: 1500.
+   */
+  secondOpinionTimeoutMs?: number;
   /** Jobs run at once per process. Default: 32. */
   concurrency?: number;
   /**
@@ -31,10 +40,12 @@ const CAPABILITIES = ['input.parse', 'safety.screen'] as const satisfies BuiltIn
  * The `input-processor` agent: `input.parse` normalises the player's text and classifies its
  * intent (by rules; with a real LLM provider configured, by the LLM, keeping the rules' intent
  * when its answer is not a valid one or the call fails); `safety.screen` screens it for crisis
- * and concern signals, always by the lexicon's rules: a crisis decision is never left to an LLM.
+ * and concern signals with the layered {@link SafetyScreen} (rules, fiction frame, on-device
+ * classifier); with a real LLM provider, the LLM's second opinion may raise it, never lower it.
  */
 export function createInputProcessor(options: InputProcessorOptions): ResolvedAgentDefinition {
-  const { lexicon } = options;
+  const screen = new SafetyScreen({ lexicon: options.lexicon, classifier: options.classifier });
+  const secondOpinion = { timeoutMs: options.secondOpinionTimeoutMs ?? 1500 };
   const safety = new SafetyMetrics(options.metrics);
   return defineAgent({
     type: 'input-processor',
@@ -60,15 +71,18 @@ export function createInputProcessor(options: InputProcessorOptions): ResolvedAg
             task.input,
             'input',
           );
-          const screen = screenText(input.text, lexicon);
-          if (task.workflowRunId === undefined) safety.screened(screen.level);
-          if (screen.level !== 'safe') {
-            ctx.log.info('safety screen matched', {
-              level: screen.level,
-              categories: screen.categories,
+          let result = screen.screen(input.text);
+          if (ctx.llm.enabled)
+            result = await withSecondOpinion(ctx, input.text, result, secondOpinion);
+          if (task.workflowRunId === undefined) safety.screened(result.level);
+          if (result.level !== 'safe') {
+            ctx.log.info('safety screen flagged', {
+              level: result.level,
+              categories: result.categories,
+              layers: result.layers,
             });
           }
-          return screen;
+          return result;
         }
         default:
           throw new UnknownCapabilityError(task.capability, CAPABILITIES);

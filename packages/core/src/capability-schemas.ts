@@ -55,7 +55,35 @@ export const SAFETY_CATEGORIES = [
   'eating_disorder',
   'panic_attack',
   'severe_depression',
+  'distress',
 ] as const;
+
+/** Levels of the Columbia Suicide Severity Rating Scale a screen reports, mildest first. */
+export const CSSRS_LEVELS = [
+  'wish_dead',
+  'active_ideation',
+  'method',
+  'intent',
+  'plan',
+  'preparatory',
+  'attempt',
+] as const;
+
+/** A C-SSRS level. */
+export type CssrsLevel = (typeof CSSRS_LEVELS)[number];
+
+/** Layers of the safety screen, in the order they run. */
+export const SCREEN_LAYERS = [
+  'normalize',
+  'patterns',
+  'denial',
+  'fiction',
+  'classifier',
+  'llm',
+] as const;
+
+/** A layer of the safety screen. */
+export type ScreenLayer = (typeof SCREEN_LAYERS)[number];
 
 /** Tones of a narrative passage. */
 export const NARRATIVE_TONES = ['calm', 'gentle', 'warm', 'reassuring', 'encouraging'] as const;
@@ -100,13 +128,14 @@ export const builtInCapabilitySchemas = {
     output: z.object({
       level: z.enum(SAFETY_LEVELS),
       categories: z.array(z.enum(SAFETY_CATEGORIES)),
-      matches: z.array(
-        z.object({
-          category: z.enum(SAFETY_CATEGORIES),
-          phrase: z.string(),
-          level: z.enum(SAFETY_LEVELS),
-        }),
-      ),
+      /** The highest Columbia Suicide Severity Rating Scale level recognised. */
+      cssrs: z.enum(CSSRS_LEVELS).optional(),
+      /** 0..1: how strongly the text reads as risk. */
+      score: z.number().min(0).max(1),
+      /** Layers of the screen that found a signal or changed the outcome. */
+      layers: z.array(z.enum(SCREEN_LAYERS)),
+      /** The screen's rules version and classifier model id. */
+      version: z.string(),
     }),
     requiresSession: false,
   },

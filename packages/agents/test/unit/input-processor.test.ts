@@ -30,7 +30,7 @@ describe('input-processor', () => {
     });
   });
 
-  test('safety.screen answers the level, categories and matches', async () => {
+  test('safety.screen answers the level, categories, C-SSRS level, layers and version', async () => {
     const output = await agent.handler(
       agentTask('safety.screen', { text: "I don't want to live anymore" }),
       createTaskContext(),
@@ -38,7 +38,10 @@ describe('input-processor', () => {
     expect(builtInCapabilitySchemas['safety.screen'].output.parse(output)).toEqual({
       level: 'crisis',
       categories: ['suicidal_ideation'],
-      matches: [{ category: 'suicidal_ideation', phrase: "don't want to live", level: 'crisis' }],
+      cssrs: 'wish_dead',
+      score: expect.any(Number) as number,
+      layers: expect.arrayContaining(['patterns']) as string[],
+      version: expect.stringMatching(/^2\.0\.0\+[0-9a-f]{12}$/) as string,
     });
   });
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, SAFETY_CATEGORIES } from '@tta/core';
-import { loadSafetyLexicon, screenText } from '@tta/agents';
+import { ConfigError } from '@tta/core';
+import { CONCEPT_NAMES, loadSafetyLexicon } from '@tta/agents';
 
 const REAL_FILE = path.resolve(__dirname, '../../../../config/safety-lexicon.json');
 
@@ -13,7 +13,7 @@ describe('loadSafetyLexicon', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function realContents(): Record<string, unknown> & { categories: Record<string, unknown> } {
+  function realContents(): Record<string, unknown> & { concepts: Record<string, unknown> } {
     return JSON.parse(readFileSync(REAL_FILE, 'utf8')) as ReturnType<typeof realContents>;
   }
 
@@ -33,14 +33,14 @@ describe('loadSafetyLexicon', () => {
     throw new Error(`${file} loaded without an error`);
   }
 
-  test('loads the project lexicon, which has crisis phrases in every category', () => {
-    const contents = realContents();
-    for (const category of SAFETY_CATEGORIES) {
-      const entry = contents.categories[category] as { crisis: string[]; concern: string[] };
-      expect(entry.crisis.length).toBeGreaterThan(0);
-      expect(entry.concern.length).toBeGreaterThan(0);
+  test('loads the project lexicon, with every concept the rules read', () => {
+    const lexicon = loadSafetyLexicon(REAL_FILE);
+    for (const name of CONCEPT_NAMES) {
+      const concept = lexicon.concepts[name];
+      expect(concept.words.size + concept.phrases.size).toBeGreaterThan(0);
     }
-    expect(screenText('I want to kill myself', loadSafetyLexicon(REAL_FILE)).level).toBe('crisis');
+    expect(lexicon.slang.get('kms')).toBe('kill myself');
+    expect(lexicon.vocabulary.has('suicidal')).toBe(true);
   });
 
   test('names the file when it cannot be read', () => {
@@ -52,51 +52,42 @@ describe('loadSafetyLexicon', () => {
   });
 
   test('names the file when it is not JSON', () => {
-    const file = write('broken.json', '{ "version": 1, ');
+    const file = write('broken.json', '{ "version": 2, ');
     expect(errorOf(file).message).toMatch(new RegExp(`${file}.*not JSON`));
   });
 
-  test('names the file and the missing category', () => {
+  test('names the file and the missing concept', () => {
     const contents = realContents();
-    delete contents.categories.eating_disorder;
-    const file = write('no-category.json', contents);
+    delete contents.concepts.meansStrong;
+    const file = write('no-concept.json', contents);
     const { message } = errorOf(file);
     expect(message).toContain(file);
-    expect(message).toContain('categories.eating_disorder');
+    expect(message).toContain('concepts.meansStrong');
   });
 
-  test('names a field of the wrong type', () => {
+  test('names a field of the wrong type and an empty entry by its index', () => {
     const contents = realContents();
-    contents.categories.self_harm = { crisis: 'cut myself', concern: [] };
+    contents.concepts.symptom = 'numb';
     expect(errorOf(write('wrong-type.json', contents)).message).toContain(
-      'invalid categories.self_harm.crisis',
+      'invalid concepts.symptom',
+    );
+    const again = realContents();
+    again.concepts.laughter = ['lol', '  '];
+    expect(errorOf(write('empty-entry.json', again)).message).toContain(
+      'invalid concepts.laughter.1: must not be empty',
     );
   });
 
-  test('names an empty phrase by its index', () => {
-    const contents = realContents();
-    contents.categories.panic_attack = { crisis: ['panic attack'], concern: ['ok', '  '] };
-    expect(errorOf(write('empty-phrase.json', contents)).message).toContain(
-      'invalid categories.panic_attack.concern.1: must not be empty',
-    );
-  });
-
-  test('names unknown fields and categories', () => {
+  test('names unknown fields and concepts, and a wrong version', () => {
     const extra = { ...realContents(), extra: true };
     expect(errorOf(write('extra.json', extra)).message).toContain('unknown field(s): extra');
     const contents = realContents();
-    contents.categories.gambling = { crisis: [], concern: [] };
-    expect(errorOf(write('extra-category.json', contents)).message).toContain(
-      'invalid categories: unknown field(s): gambling',
+    contents.concepts.gambling = ['bet'];
+    expect(errorOf(write('extra-concept.json', contents)).message).toContain(
+      'invalid concepts: unknown field(s): gambling',
     );
-  });
-
-  test('names a wrong version and a missing negation list', () => {
-    expect(errorOf(write('v2.json', { ...realContents(), version: 2 })).message).toContain(
+    expect(errorOf(write('v1.json', { ...realContents(), version: 1 })).message).toContain(
       'invalid version',
     );
-    expect(
-      errorOf(write('no-negations.json', { ...realContents(), negations: [] })).message,
-    ).toContain('invalid negations: must name at least one negation');
   });
 });

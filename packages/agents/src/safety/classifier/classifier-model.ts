@@ -1,0 +1,71 @@
+import { ConfigError } from '@tta/core';
+import { z } from 'zod';
+
+const MAX_BUCKETS = 2 ** 24;
+
+const probability = z.number().min(0, 'must be at least 0').max(1, 'must be at most 1');
+
+const weightEntry = z.tuple([
+  z.number().int('must be an integer').nonnegative('must not be negative'),
+  z.number().finite(),
+]);
+
+const logisticHead = z
+  .object({
+    /** Intercept of the logistic regression. */
+    bias: z.number().finite(),
+    /** `[bucket, weight]` of every bucket whose weight is not zero. */
+    weights: z.array(weightEntry),
+  })
+  .strict();
+
+/** The shape of a safety classifier model file, as the trainer writes it. */
+export const classifierModelSchema = z
+  .object({
+    /** Format version of the file: 1. */
+    version: z.literal(1),
+    /** Short content hash written by the trainer: 12 lowercase hex digits. */
+    id: z.string().regex(/^[0-9a-f]{12}$/, 'must be 12 lowercase hex digits'),
+    /** Number of hash buckets of the features (see `extractFeatures`). */
+    buckets: z.number().int().min(1).max(MAX_BUCKETS),
+    /** What the model was trained on; free-form beyond the row count. */
+    createdFrom: z.looseObject({ trainRows: z.number().int().nonnegative() }),
+    /** Probabilities at and above which a text counts as crisis, and as flagged. */
+    thresholds: z.object({ crisis: probability, flag: probability }).strict(),
+    /** Crisis against everything else. */
+    crisis: logisticHead,
+    /** Crisis or concern against safe. */
+    flag: logisticHead,
+  })
+  .strict()
+  .superRefine((model, ctx) => {
+    for (const head of ['crisis', 'flag'] as const) {
+      model[head].weights.forEach(([bucket], i) => {
+        if (bucket < model.buckets) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: [head, 'weights', i, 0],
+          message: `bucket ${bucket} is not below buckets (${model.buckets})`,
+        });
+      });
+    }
+  });
+
+/** The contents of a safety classifier model file. */
+export type ClassifierModel = z.infer<typeof classifierModelSchema>;
+
+/**
+ * Validates a model file's contents. Throws a `ConfigError` whose message names `source` (the
+ * file) and the first offending field.
+ */
+export function parseClassifierModel(value: unknown, source: string): ClassifierModel {
+  const parsed = classifierModelSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') || '(root)';
+  const reason =
+    issue?.code === 'unrecognized_keys'
+      ? `unknown field(s): ${issue.keys.join(', ')}`
+      : (issue?.message ?? 'invalid');
+  throw new ConfigError(`safety classifier ${source}: invalid ${field}: ${reason}`, parsed.error);
+}

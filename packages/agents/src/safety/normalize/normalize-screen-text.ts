@@ -1,0 +1,154 @@
+import type { SafetyLexicon } from '../lexicon/screen-lexicon';
+
+/** Look-alike letters of other scripts that spell English words ("ѕuicide" with a Cyrillic s). */
+const HOMOGLYPHS: Readonly<Record<string, string>> = {
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  ɡ: 'g',
+  ο: 'o',
+  α: 'a',
+  ε: 'e',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+};
+const HOMOGLYPH_PATTERN = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'g');
+const LEET: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+  '+': 't',
+};
+const INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
+const APOSTROPHES = /[\u2018\u2019\u201b\u02bc\u0060\u00b4]/g;
+const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u00ab\u00bb]/g;
+/** Numbers with a unit or an ordinal ("3am", "20mg", "2nd") are not leetspeak. */
+const NUMBER_WITH_UNIT = /^\d+(?:am|pm|mg|ml|g|kg|lbs?|h|hrs?|mins?|s|x|st|nd|rd|th|k|yo|yrs?)$/;
+/** Tokens: runs of word characters (with leetspeak symbols inside), or one other character. */
+const TOKEN = /[a-z0-9'@$|+]+(?:[!][a-z0-9'@$|+]+)*|\s+|[^a-z0-9'@$|+\s]/g;
+/** Three or more single letters separated by spaces, dots or dashes: "k m s", "s.u.i.c.i.d.e". */
+const SPLIT_LETTERS = /\b[a-z](?:[ .\-_*][a-z]){2,}\b/g;
+
+function deLeet(word: string): string {
+  if (!/[a-z]/.test(word) || !/[0-9@$!|+]/.test(word) || NUMBER_WITH_UNIT.test(word)) return word;
+  // A trailing "!" or "+" is punctuation, not a letter.
+  const core = word.replace(/[!+]+$/, '');
+  return core.replace(/[0-9@$!|+]/g, (c) => LEET[c] ?? c) + word.slice(core.length);
+}
+
+/** "diiiie" → "die", "sooooo" → "soo": stretched letters back to a word the lexicon knows. */
+function unstretch(word: string, known: ReadonlySet<string>): string {
+  if (!/(.)\1\1/.test(word)) return word;
+  const two = word.replace(/(.)\1{2,}/g, '$1$1');
+  if (known.has(two)) return two;
+  const one = word.replace(/(.)\1{2,}/g, '$1');
+  return known.has(one) ? one : two;
+}
+
+function rewriteWord(word: string, lexicon: SafetyLexicon): string {
+  const plain = unstretch(deLeet(word), lexicon.vocabulary);
+  const bare = plain.replace(/^'+|'+$/g, '');
+  return lexicon.slang.get(bare) ?? lexicon.typos.get(bare) ?? bare;
+}
+
+/** Joins two neighbouring words that spell a risk word together ("sui cide", "my self"). */
+function joinSplitWords(words: string[], lexicon: SafetyLexicon): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i] ?? '';
+    const next = words[i + 1];
+    const joined = next === undefined ? '' : word + next;
+    if (
+      next !== undefined &&
+      joined.length >= 6 &&
+      /^[a-z]+$/.test(joined) &&
+      (lexicon.fuzzy.includes(joined) || lexicon.typos.has(joined) || lexicon.slang.has(joined))
+    ) {
+      out.push(rewriteWord(joined, lexicon));
+      i += 1;
+    } else {
+      out.push(word);
+    }
+  }
+  return out;
+}
+
+/**
+ * Prepares the player's text for the screen, in one linear pass: Unicode NFKC, lowercase,
+ * look-alike letters, invisible characters, apostrophes and quotes unified, leetspeak
+ * ("k1ll" → "kill"), stretched letters, letters split apart ("k m s"), slang and txt-speak
+ * ("unalive", "wanna", "2nite") and known misspellings replaced by the plain words.
+ * Punctuation is kept (clauses and quotes are read from it); words are separated by spaces.
+ */
+export function normalizeScreenText(text: string, lexicon: SafetyLexicon): string {
+  const prepared = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(INVISIBLE, '')
+    .replace(HOMOGLYPH_PATTERN, (c) => HOMOGLYPHS[c] ?? c)
+    .replace(APOSTROPHES, "'")
+    .replace(DOUBLE_QUOTES, '"')
+    .replace(/[\r\n]+/g, ' . ')
+    .replace(SPLIT_LETTERS, (run) => {
+      const joined = run.replace(/[ .\-_*]/g, '');
+      return lexicon.vocabulary.has(joined) ||
+        lexicon.slang.has(joined) ||
+        lexicon.typos.has(joined)
+        ? joined
+        : run;
+    });
+  const pieces: string[] = [];
+  let words: string[] = [];
+  const flush = () => {
+    if (words.length > 0) pieces.push(joinSplitWords(words, lexicon).join(' '));
+    words = [];
+  };
+  for (const token of prepared.match(TOKEN) ?? []) {
+    if (/^\s/.test(token)) continue;
+    if (/^[a-z0-9'@$|+!]+$/.test(token) && /[a-z0-9]/.test(token)) {
+      // A single quote at a word's edge is a quotation mark ("'by the time'"), not an apostrophe.
+      const opens = token.startsWith("'");
+      const closes = token.endsWith("'") && !/s'$/.test(token);
+      if (opens) {
+        flush();
+        pieces.push("'");
+      }
+      words.push(rewriteWord(token.replace(/^'+|'+$/g, ''), lexicon));
+      if (closes && token.length > 1) {
+        flush();
+        pieces.push("'");
+      }
+    } else {
+      flush();
+      pieces.push(token);
+    }
+  }
+  flush();
+  return pieces.join(' ').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,375 @@
+import type { DocumentQuery, Span } from './document-query';
+import type { CssrsLevel, ScreenSignal } from './screen-signal';
+
+const FUTURE = new Set([
+  'going',
+  'gonna',
+  'will',
+  'decided',
+  'plan',
+  'planning',
+  'intend',
+  'ready',
+  'tonight',
+  'tomorrow',
+  'finally',
+  'soon',
+]);
+const DENIAL_SKIP = new Set([
+  'am',
+  'be',
+  'do',
+  'does',
+  'would',
+  'will',
+  'really',
+  'actually',
+  'honestly',
+  'ever',
+  'going',
+  'to',
+  'want',
+  'i',
+  'gonna',
+  'wanna',
+  'planning',
+  'thinking',
+  'of',
+  'about',
+  'feeling',
+  'feel',
+  'that',
+]);
+const DOUBLE_NEGATION_LEAD = new Set(['cannot', 'can', 'could', 'nt', 'not', 'never', 'no']);
+
+function suicidal(rule: string, span: Span, cssrs: CssrsLevel): ScreenSignal {
+  return { level: 'crisis', category: 'suicidal_ideation', cssrs, rule, ...span };
+}
+
+/**
+ * An explicit denial just before `start` ("i'm not suicidal", "i would never kill myself",
+ * "i don't want to die"); "can't not" and other double negations are not denials.
+ */
+export function deniedBefore(q: DocumentQuery, start: number): boolean {
+  for (let i = start - 1; i >= Math.max(0, start - 5); i -= 1) {
+    const token = q.tokens[i];
+    if (token === undefined || token.sentence !== q.tokens[start]?.sentence) return false;
+    if (token.word === 'not' || token.word === 'never' || token.lemma === 'not') {
+      const lead = q.tokens[i - 1];
+      const lead2 = q.tokens[i - 2];
+      if (lead !== undefined && DOUBLE_NEGATION_LEAD.has(lead.word) && lead.word !== 'i')
+        return false;
+      if (lead?.word === 'do' && lead2 !== undefined && DOUBLE_NEGATION_LEAD.has(lead2.word))
+        return false;
+      return true;
+    }
+    if (!DENIAL_SKIP.has(token.word) && !DENIAL_SKIP.has(token.lemma)) return false;
+  }
+  return false;
+}
+
+const THIRD_PERSON = new Set([
+  'he',
+  'she',
+  'they',
+  'his',
+  'her',
+  'their',
+  'him',
+  'them',
+  'herself',
+  'himself',
+  'themselves',
+  'themself',
+]);
+const FIRST = new Set(['i', 'me', 'my', 'myself', 'im']);
+
+/**
+ * Who a predicate at `start` is about when it is not the player: `undefined` for the player,
+ * `'world'` for a character or text of the story, `'other'` for another real person.
+ */
+function thirdParty(q: DocumentQuery, start: number, end: number): 'world' | 'other' | undefined {
+  if (q.has('selfPhrase')) return undefined;
+  const clause = q.tokens[start]?.clause;
+  let third = false;
+  for (let i = end - 1; i >= Math.max(0, start - 6); i -= 1) {
+    const token = q.tokens[i];
+    if (token === undefined || (i < start && token.clause !== clause)) break;
+    if (FIRST.has(token.word)) return undefined;
+    if (THIRD_PERSON.has(token.word)) third = true;
+    if (
+      i < start &&
+      (q.at(i, 'worldEntity') > 0 || q.at(i, 'aggressor') > 0) &&
+      token.pos !== 'VERB'
+    )
+      third = true;
+  }
+  if (!third) return undefined;
+  const range = q.sentenceRange(q.tokens[start]?.sentence ?? -1);
+  if (
+    q.has('worldEntity', range.start, range.end) ||
+    q.has('textObject', range.start, range.end) ||
+    q.has('gameMechanic', range.start, range.end)
+  )
+    return 'world';
+  return 'other';
+}
+
+/** Pushes a suicidal signal, as a concern when it is about another real person, not at all for a character. */
+function pushFor(q: DocumentQuery, out: ScreenSignal[], signal: ScreenSignal): void {
+  const who = thirdParty(q, signal.start, signal.end);
+  if (who === 'world') return;
+  out.push(
+    who === 'other' ? { ...signal, level: 'concern', rule: `${signal.rule}-other` } : signal,
+  );
+}
+
+/** Raises the C-SSRS level to intent when a future or decision marker leads the clause. */
+function withIntent(q: DocumentQuery, span: Span, base: CssrsLevel): CssrsLevel {
+  for (let i = span.start - 1; i >= Math.max(0, span.start - 5); i -= 1) {
+    const token = q.tokens[i];
+    if (token === undefined || token.clause !== q.tokens[span.start]?.clause) break;
+    if (FUTURE.has(token.word) || FUTURE.has(token.lemma)) return 'intent';
+  }
+  return base;
+}
+
+/** "i want to die", "wish i was dead", "ready to not wake up": a wish to be dead. */
+function deathWish(q: DocumentQuery, out: ScreenSignal[]): void {
+  for (const desire of q.all('desire')) {
+    const target =
+      q.after(desire.end, 'deathPhrase', 8, { sameClause: true }) ??
+      q.after(desire.end, 'deathWord', 6, { sameClause: true });
+    if (target === undefined || q.otherNoun(desire.end, target.start)) continue;
+    if (q.tokens[target.start]?.word === 'dying' && q.tokens[target.start + 1]?.word === 'to')
+      continue;
+    // "i'd rather die than sit through that": hyperbole, checked in by concern only.
+    const than = q.tokens[target.end]?.word === 'than' && q.tokens[desire.start]?.word === 'rather';
+    const span = { start: desire.start, end: target.end };
+    if (deniedBefore(q, desire.start)) {
+      out.push({ ...suicidal('death-wish', span, 'wish_dead'), level: 'concern', denied: true });
+    } else if (than) {
+      out.push({ ...suicidal('rather-die-than', span, 'wish_dead'), level: 'concern' });
+    } else {
+      const base =
+        q.at(target.start, 'deathPhrase') > 0 && q.tokens[target.start]?.lemma === 'kill'
+          ? 'active_ideation'
+          : 'wish_dead';
+      pushFor(q, out, suicidal('death-wish', span, withIntent(q, span, base)));
+    }
+  }
+}
+
+/** "don't want to live", "no longer wish to wake up", "can't see myself alive next year". */
+function negatedLife(q: DocumentQuery, out: ScreenSignal[]): void {
+  q.tokens.forEach((token, i) => {
+    if (q.at(i, 'negator') === 0) return;
+    const desire = q.after(i + 1, 'desire', 4, { sameClause: true, fillersOnly: true });
+    const from = desire?.end ?? i + 1;
+    const life = q.after(from, 'lifePhrase', desire === undefined ? 1 : 4, {
+      sameClause: true,
+      fillersOnly: true,
+    });
+    if (life === undefined) return;
+    if (desire === undefined && !['want', 'wish'].some((w) => q.tokens[i - 1]?.word === w)) {
+      // "no longer live", "never wake up" need a wish nearby: "i'd like to never wake up".
+      if (q.before(i, 'desire', 4) === undefined) return;
+    }
+    out.push(suicidal('negated-life', { start: i, end: life.end }, 'wish_dead'));
+  });
+}
+
+/** "there's no point in me being here", "nothing to live for", "why am i still alive". */
+function noPoint(q: DocumentQuery, out: ScreenSignal[]): void {
+  for (const span of q.all('noPoint')) {
+    const words = q.tokens
+      .slice(span.start, span.end)
+      .map((t) => t.word)
+      .join(' ');
+    if (/live|living|stay|alive/.test(words)) {
+      out.push(suicidal('no-reason-to-live', span, 'wish_dead'));
+      continue;
+    }
+    const object = q.after(span.end, 'lifeObject', 5, { sameClause: true });
+    if (object === undefined) continue;
+    const objectWords = q.tokens
+      .slice(object.start, object.end)
+      .map((t) => t.word)
+      .join(' ');
+    if (/^(trying|anymore|being|stay|me)$/.test(objectWords)) continue;
+    out.push(suicidal('no-point-living', { start: span.start, end: object.end }, 'wish_dead'));
+  }
+}
+
+/** "everyone would be better off without me", "they'd be happier if i was gone". */
+function betterOffWithout(q: DocumentQuery, out: ScreenSignal[]): void {
+  for (const span of q.all('betterOff')) {
+    const gone = q.after(span.end, 'withoutMe', 6);
+    if (gone === undefined) continue;
+    const goneWords = q.tokens.slice(gone.start, gone.end).map((t) => t.word);
+    if (goneWords.length === 1 && !q.firstPerson(Math.max(0, span.start - 6), gone.end)) continue;
+    out.push(suicidal('better-off-without-me', { start: span.start, end: gone.end }, 'wish_dead'));
+  }
+}
+
+/** "kill myself", "end my life", "hang herself", "off myself": an act against oneself. */
+function selfKilling(q: DocumentQuery, out: ScreenSignal[]): void {
+  for (const verb of q.all('selfKillVerb')) {
+    const target = q.after(verb.end, 'reflexive', 3, { sameClause: true, fillersOnly: true });
+    if (target === undefined) continue;
+    const targetWord = q.tokens[target.start]?.word;
+    if (targetWord === 'me' || targetWord === 'yourself' || targetWord === 'self') continue;
+    const verbLemma = q.tokens[verb.start]?.lemma ?? '';
+    // "cut my wrists" is self-harm's rule; "take my life" needs "life".
+    if (['cut', 'burn', 'starve', 'bleed'].includes(verbLemma)) continue;
+    const span = { start: verb.start, end: target.end };
+    if (deniedBefore(q, verb.start)) {
+      out.push({
+        ...suicidal('self-killing', span, 'active_ideation'),
+        level: 'concern',
+        denied: true,
+      });
+      continue;
+    }
+    pushFor(q, out, suicidal('self-killing', span, withIntent(q, span, 'active_ideation')));
+  }
+}
+
+const SUICIDE_MEDIA = new Set([
+  'squad',
+  'mission',
+  'run',
+  'bomber',
+  'bombers',
+  'king',
+  'doors',
+  'jump',
+  'attack',
+  'pact',
+]);
+
+/** "suicide", "suicidal", "unalive": the word itself, unless it names someone else's act. */
+function suicideWords(q: DocumentQuery, out: ScreenSignal[]): void {
+  for (const span of q.all('suicideWord')) {
+    const next = q.tokens[span.end]?.word ?? '';
+    if (SUICIDE_MEDIA.has(next) && q.inSentence(span.start, 'gameMechanic')) continue;
+    const clauseStart = q.clauseRange(span.start).start;
+    // "her husband's suicide", "my friend's suicide": someone else's act.
+    const possessor = q.tokens
+      .slice(Math.max(clauseStart, span.start - 3), span.start)
+      .some((t) => ['his', 'her', 'their', "'s", 'its'].includes(t.word));
+    if (possessor && !q.firstPerson(span.start, span.end)) {
+      out.push({
+        level: 'concern',
+        category: 'suicidal_ideation',
+        rule: 'suicide-of-another',
+        ...span,
+      });
+      continue;
+    }
+    if (deniedBefore(q, span.start)) {
+      out.push({
+        ...suicidal('suicide-word', span, 'active_ideation'),
+        level: 'concern',
+        denied: true,
+      });
+      continue;
+    }
+    out.push(suicidal('suicide-word', span, withIntent(q, span, 'active_ideation')));
+  }
+}
+
+/** "i keep thinking about dying", "looked up how to end it": thoughts and research. */
+function thoughtsOfDeath(q: DocumentQuery, out: ScreenSignal[]): void {
+  for (const think of q.all('thinkVerb')) {
+    const target =
+      q.after(think.end, 'deathPhrase', 5, { sameClause: true }) ??
+      q.after(think.end, 'deathWord', 4, { sameClause: true });
+    if (target === undefined || q.otherNoun(think.end, target.start)) continue;
+    const span = { start: think.start, end: target.end };
+    if (deniedBefore(q, think.start)) {
+      out.push({
+        ...suicidal('thoughts-of-death', span, 'active_ideation'),
+        level: 'concern',
+        denied: true,
+      });
+      continue;
+    }
+    out.push(suicidal('thoughts-of-death', span, 'active_ideation'));
+  }
+}
+
+/** "tried to kill myself", "my last attempt", "woke up in hospital after the pills". */
+function attempts(q: DocumentQuery, out: ScreenSignal[]): void {
+  for (const span of q.all('attemptWord')) {
+    const range = q.sentenceRange(q.tokens[span.start]?.sentence ?? -1);
+    const related =
+      q.has('suicideWord', range.start, range.end) ||
+      q.has('deathPhrase', range.start, range.end) ||
+      q.has('meansStrong', range.start, range.end) ||
+      (q.has('selfKillVerb', range.start, range.end) && q.has('reflexive', range.start, range.end));
+    if (!related || !q.firstPerson(range.start, range.end)) continue;
+    const word = q.tokens[span.start]?.word ?? '';
+    if (
+      ['try', 'trying', 'tried', 'attempt', 'almost', 'nearly'].includes(word) &&
+      !q.has('suicideWord', range.start, range.end) &&
+      !q.has('deathPhrase', range.start, range.end) &&
+      !q.has('meansStrong', range.start, range.end)
+    )
+      continue;
+    out.push(suicidal('attempt', { start: range.start, end: range.end }, 'attempt'));
+  }
+}
+
+const INTENT_ACT =
+  /\b(going to|will|about to|decided to|ready to|want to|time to|gonna|finally|actually|already) (actually |finally |really |just )?(do it|doing it|go through with it|end things|end it|finish it|did it|done it)\b/;
+const INTENT_CUE =
+  /\b(tonight|soon|this time|decided|decision|talk me out|stop me|for real|actually|finally|time|help|goodbye|ready|sure|tomorrow|weekend|no one|nobody|not joke|not joking|mind|after|already|waiting|pills|rope)\b/;
+const CARELESS_LIFE =
+  /\b(not care|do not mind|would not mind|will not mind|wouldnt mind|hope|pray) (if|whether|that)? ?(i|this|it)? ?(do not |never |dont )?(wake up|live|die|make it|survive|wake|am gone|end|ends|stop breathing|just stop|over)\b/;
+const METHOD_ACT =
+  /\b(jump(ing|ed)? (off|from|in front)|step(ping)? (in front|off)|walk(ing)? into the (sea|ocean|river|lake|traffic)|driv(e|ing) (my car |the car )?(into|off)|crash(ing)? (my|the) car|(swallow|swallowing|take|taking|took|down|downing) (all|every|the whole|the lot|the rest|everything|way more)|hang(ing)? myself|under (a|the) (train|bus|truck|lorry)|in front of (a|the) (train|bus|truck|lorry|car)|slit(ting)? my|overdose|od on|drown(ing)? myself|gas myself|long swim)\b/;
+
+function sentenceWords(q: DocumentQuery, start: number): { text: string; range: Span } {
+  const range = q.sentenceRange(q.tokens[start]?.sentence ?? -1);
+  return {
+    text: q.tokens
+      .slice(range.start, range.end)
+      .map((t) => t.word)
+      .join(' '),
+    range,
+  };
+}
+
+/** Whole-sentence shapes: "going to do it tonight", "hope i don't wake up", "thinking about jumping off". */
+function sentenceShapes(q: DocumentQuery, out: ScreenSignal[]): void {
+  const all = q.tokens.map((t) => t.word).join(' ');
+  const intentCue = INTENT_CUE.test(all);
+  for (let s = 0; s < q.sentenceCount; s += 1) {
+    const range = q.sentenceRange(s);
+    if (range.end <= range.start) continue;
+    const { text } = sentenceWords(q, range.start);
+    if (INTENT_ACT.test(text) && intentCue) out.push(suicidal('intent-to-act', range, 'intent'));
+    if (CARELESS_LIFE.test(text)) out.push(suicidal('careless-of-life', range, 'wish_dead'));
+    const method = METHOD_ACT.exec(text);
+    if (
+      method !== null &&
+      (q.firstPerson(range.start, range.end) || !q.has('worldEntity', range.start, range.end))
+    ) {
+      pushFor(q, out, suicidal('method-act', range, q.has('timeMarker') ? 'plan' : 'method'));
+    }
+  }
+}
+
+/** Suicidal ideation and behaviour said in words: wishes, thoughts, acts, attempts. */
+export function suicidePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
+  sentenceShapes(q, out);
+  deathWish(q, out);
+  negatedLife(q, out);
+  noPoint(q, out);
+  betterOffWithout(q, out);
+  selfKilling(q, out);
+  suicideWords(q, out);
+  thoughtsOfDeath(q, out);
+  attempts(q, out);
+}

@@ -1,0 +1,188 @@
+import {
+  SAFETY_CATEGORIES,
+  type ScreenLayer,
+  type SafetyCategory,
+  type SafetyLevel,
+} from '@tta/core';
+import { RiskClassifier } from './classifier/risk-classifier';
+import { findFictionFrame, isFramed } from './fiction-frame';
+import type { SafetyLexicon } from './lexicon/screen-lexicon';
+import { ScreenAnalyzer } from './nlp/screen-document';
+import { normalizeScreenText } from './normalize/normalize-screen-text';
+import { DocumentQuery } from './patterns/document-query';
+import {
+  concernPatterns,
+  medicalPatterns,
+  panicPatterns,
+  selfHarmPatterns,
+  violencePatterns,
+} from './patterns/harm-patterns';
+import { farewellPatterns, meansPatterns } from './patterns/means-patterns';
+import { CSSRS_LEVELS, type CssrsLevel, type ScreenSignal } from './patterns/screen-signal';
+import { suicidePatterns } from './patterns/suicide-patterns';
+
+/** Version of the screen's rules; the result's `version` adds the classifier model's id. */
+export const SCREEN_RULES_VERSION = '2.0.0';
+
+/** What the screen makes of the player's text. Never the player's words. */
+export interface SafetyScreenResult {
+  /** `crisis` ends the turn with the supportive response; `concern` continues with a check-in. */
+  level: SafetyLevel;
+  /** Categories of the signals at the result's level and above, in `SAFETY_CATEGORIES` order. */
+  categories: SafetyCategory[];
+  /** The highest C-SSRS level recognised, when the text is about suicide. */
+  cssrs?: CssrsLevel;
+  /** 0..1: how strongly the text reads as risk (the highest of the rules' and classifier's). */
+  score: number;
+  /** Layers that changed the outcome or found a signal. */
+  layers: ScreenLayer[];
+  /** The rules' version and the classifier model's id: `2.0.0+<model id>`. */
+  version: string;
+}
+
+/** Options of {@link SafetyScreen}. */
+export interface SafetyScreenOptions {
+  /** The lexicon the rules read (see `loadSafetyLexicon`). */
+  lexicon: SafetyLexicon;
+  /**
+   * The on-device classifier, combined with the rules by maximum. Default: the committed model
+   * (`RiskClassifier.load()`); `null` screens by the rules alone (training uses this).
+   */
+  classifier?: RiskClassifier | null;
+}
+
+const RANK: Readonly<Record<SafetyLevel, number>> = { safe: 0, concern: 1, crisis: 2 };
+const SIGNAL_SCORE: Readonly<Record<'crisis' | 'concern', number>> = { crisis: 0.95, concern: 0.6 };
+const RULE_SETS = [
+  suicidePatterns,
+  meansPatterns,
+  farewellPatterns,
+  selfHarmPatterns,
+  medicalPatterns,
+  panicPatterns,
+  violencePatterns,
+  concernPatterns,
+];
+
+/** The rules' findings on one text, before the classifier. */
+interface RuleFindings {
+  query: DocumentQuery;
+  kept: ScreenSignal[];
+  framed: boolean;
+  denied: boolean;
+  normalized: boolean;
+  /** The words the classifier reads: the text without what the fiction frame covers. */
+  unframedText: string;
+}
+
+/**
+ * The layered crisis screen of `safety.screen`. Each layer may only raise the level, but for
+ * the fiction frame, which lowers on positive evidence only, and explicit denials ("I'm not
+ * suicidal"), which lower a crisis signal to a concern:
+ * 1. normalisation (Unicode, leetspeak, stretched and split letters, slang, typos, lemmas);
+ * 2. patterns over the structure the Columbia scale describes (wishes, thoughts, means with
+ *    time, preparation and attempts; self-harm; medical emergencies; panic; violence);
+ * 3. the fiction frame (in-game text, characters, commands, game mechanics);
+ * 4. an on-device classifier trained in the repository, combined by maximum.
+ * Pure and synchronous; linear in the text's length.
+ */
+export class SafetyScreen {
+  private readonly lexicon: SafetyLexicon;
+  private readonly analyzer: ScreenAnalyzer;
+  private readonly classifier: RiskClassifier | null;
+  /** `2.0.0+<model id>`, or `2.0.0` without a classifier. */
+  readonly version: string;
+
+  constructor(options: SafetyScreenOptions) {
+    this.lexicon = options.lexicon;
+    this.analyzer = new ScreenAnalyzer(options.lexicon);
+    this.classifier = options.classifier === undefined ? RiskClassifier.load() : options.classifier;
+    this.version =
+      this.classifier === null
+        ? SCREEN_RULES_VERSION
+        : `${SCREEN_RULES_VERSION}+${this.classifier.id}`;
+  }
+
+  /** Screens the player's text. */
+  screen(text: string): SafetyScreenResult {
+    const findings = this.applyRules(text);
+    let level: SafetyLevel = 'safe';
+    let score = 0;
+    for (const signal of findings.kept) {
+      if (RANK[signal.level] > RANK[level]) level = signal.level;
+      score = Math.max(score, SIGNAL_SCORE[signal.level]);
+    }
+    const layers: ScreenLayer[] = [];
+    if (findings.normalized) layers.push('normalize');
+    if (findings.kept.length > 0) layers.push('patterns');
+    if (findings.denied) layers.push('denial');
+    if (findings.framed) layers.push('fiction');
+    const categories = new Set<SafetyCategory>();
+    if (this.classifier !== null && findings.unframedText !== '') {
+      const risk = this.classifier.score(findings.unframedText);
+      const own: SafetyLevel =
+        risk.crisis >= this.classifier.thresholds.crisis
+          ? 'crisis'
+          : risk.flag >= this.classifier.thresholds.flag
+            ? 'concern'
+            : 'safe';
+      score = Math.max(
+        score,
+        own === 'crisis' ? risk.crisis : own === 'concern' ? Math.max(risk.flag, risk.crisis) : 0,
+      );
+      if (RANK[own] > RANK[level]) {
+        level = own;
+        layers.push('classifier');
+        categories.add(own === 'crisis' ? 'suicidal_ideation' : 'distress');
+      }
+    }
+    for (const signal of findings.kept) if (signal.level === level) categories.add(signal.category);
+    const cssrs = highestCssrs(findings.kept, level);
+    return {
+      level,
+      categories: SAFETY_CATEGORIES.filter((c) => categories.has(c)),
+      ...(cssrs === undefined ? {} : { cssrs }),
+      score: Math.round(score * 1000) / 1000,
+      layers,
+      version: this.version,
+    };
+  }
+
+  /** The words of the text as the classifier reads them (the trainer uses this too). */
+  classifierText(text: string): string {
+    return this.applyRules(text).unframedText;
+  }
+
+  private applyRules(text: string): RuleFindings {
+    const normalizedText = normalizeScreenText(text, this.lexicon);
+    const doc = this.analyzer.analyze(normalizedText);
+    const query = new DocumentQuery(doc);
+    const signals: ScreenSignal[] = [];
+    for (const rules of RULE_SETS) rules(query, signals);
+    const frame = findFictionFrame(query);
+    const kept = signals.filter((signal) => !isFramed(frame, query, signal));
+    const unframed = query.tokens
+      .filter((token, i) => !frame.sentences.has(token.sentence) && !frame.quoted(i))
+      .map((token) => token.word);
+    return {
+      query,
+      kept,
+      framed: kept.length < signals.length || unframed.length < query.tokens.length,
+      denied: kept.some((signal) => signal.denied === true),
+      normalized: doc.corrected || normalizedText !== text.toLowerCase().trim(),
+      unframedText: unframed.join(' '),
+    };
+  }
+}
+
+function highestCssrs(
+  signals: readonly ScreenSignal[],
+  level: SafetyLevel,
+): CssrsLevel | undefined {
+  let best = -1;
+  for (const signal of signals) {
+    if (signal.cssrs === undefined || signal.level !== level) continue;
+    best = Math.max(best, CSSRS_LEVELS.indexOf(signal.cssrs));
+  }
+  return best < 0 ? undefined : CSSRS_LEVELS[best];
+}

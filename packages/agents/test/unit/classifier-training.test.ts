@@ -1,0 +1,127 @@
+import type { SafetyLevel } from '@tta/core';
+import { RiskClassifier } from '@tta/agents';
+import { buildClassifierModel } from '../../../../bench/src/safety/classifier-model-file';
+import {
+  DEFAULT_TRAINING_SETTINGS,
+  trainClassifier,
+  type TrainingSettings,
+} from '../../../../bench/src/safety/classifier-training';
+import type { CorpusRow } from '../../../../bench/src/safety/corpus';
+import {
+  floorSignificant,
+  stratifiedFolds,
+  thresholdForRecall,
+} from '../../../../bench/src/safety/cross-validation';
+
+const TEXTS: Record<SafetyLevel, string[]> = {
+  crisis: [
+    'i want to die tonight',
+    'i am going to kill myself',
+    'i wish i was dead',
+    'i have the pills ready to end it',
+    'nobody would miss me if i died',
+    'i want to end my life',
+    'i cut myself again and it was deep',
+    'tonight i will end it all',
+  ],
+  concern: [
+    'i feel so sad lately',
+    'everything feels heavy and grey',
+    'i have been lonely for weeks',
+    'i cannot sleep and i worry all the time',
+    'i feel worthless most days',
+    'my chest is tight with stress',
+  ],
+  safe: [
+    'take the stone',
+    'kill the goblin with my sword',
+    'go north to the lake',
+    'talk to the librarian',
+    'open the wooden door',
+    'look at the old map',
+    'attack the troll',
+    'pick up the lantern',
+  ],
+};
+
+const ROWS: CorpusRow[] = Object.entries(TEXTS).flatMap(([expect, texts]) =>
+  texts.map((text, i) => ({
+    expect: expect as SafetyLevel,
+    category: expect,
+    style: 'direct',
+    text,
+    file: `train/${expect}.csv`,
+    line: i + 2,
+  })),
+);
+
+/** The texts above are plain enough: lowercase words are what the classifier reads. */
+const normalize = (text: string): string => text.toLowerCase();
+
+const SETTINGS: TrainingSettings = {
+  ...DEFAULT_TRAINING_SETTINGS,
+  folds: 3,
+  buckets: 2 ** 14,
+  // No false-alarm budget: the thresholds follow the recall target alone.
+  maxSafeFalseAlarm: { crisis: 1, flag: 1 },
+  logistic: { ...DEFAULT_TRAINING_SETTINGS.logistic, iterations: 100 },
+};
+
+describe('trainClassifier', () => {
+  test('gives a byte-identical model for the same rows, which the runtime loads', () => {
+    const first = JSON.stringify(
+      buildClassifierModel(trainClassifier(ROWS, normalize, SETTINGS), ROWS, SETTINGS),
+    );
+    const second = JSON.stringify(
+      buildClassifierModel(trainClassifier(ROWS, normalize, SETTINGS), ROWS, SETTINGS),
+    );
+    expect(second).toBe(first);
+    const model = JSON.parse(first) as { createdFrom: Record<string, unknown> };
+    expect(model.createdFrom.trainRows).toBe(ROWS.length);
+    const classifier = RiskClassifier.fromModel(model);
+    const crisis = classifier.score('i want to die tonight');
+    const play = classifier.score('open the wooden door');
+    expect(crisis.crisis).toBeGreaterThan(play.crisis);
+    expect(crisis.flag).toBeGreaterThan(play.flag);
+  });
+
+  test('picks thresholds that keep the target recall out of fold', () => {
+    const result = trainClassifier(ROWS, normalize, { ...SETTINGS, targetRecall: 0.9 });
+    expect(result.crisis.report.positives).toBe(TEXTS.crisis.length);
+    expect(result.flag.report.positives).toBe(TEXTS.crisis.length + TEXTS.concern.length);
+    expect(result.crisis.report.recall).toBeGreaterThanOrEqual(0.9);
+    expect(result.flag.report.recall).toBeGreaterThanOrEqual(0.9);
+  });
+
+  test('refuses a corpus with too few rows of a class', () => {
+    const safeOnly = ROWS.filter((row) => row.expect === 'safe');
+    expect(() => trainClassifier(safeOnly, normalize, SETTINGS)).toThrow(
+      'crisis head: need at least 3',
+    );
+  });
+});
+
+describe('cross-validation helpers', () => {
+  test('the threshold is the highest that keeps the recall', () => {
+    const scores = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05];
+    expect(thresholdForRecall(scores, 0.9)).toBe(0.1);
+    expect(thresholdForRecall(scores, 0.5)).toBe(0.5);
+    expect(thresholdForRecall(scores, 0.99)).toBe(0.05);
+    expect(thresholdForRecall([], 0.99)).toBeNaN();
+  });
+
+  test('rounding a threshold down never raises it', () => {
+    expect(floorSignificant(0.123456789, 6)).toBe(0.123456);
+    expect(floorSignificant(0.3, 6)).toBeLessThanOrEqual(0.3);
+  });
+
+  test('folds are stratified and the same for the same seed', () => {
+    const groups = [...Array(10).fill('a'), ...Array(5).fill('b')] as string[];
+    const folds = stratifiedFolds(groups, 5, 1);
+    expect([...folds]).toEqual([...stratifiedFolds(groups, 5, 1)]);
+    for (let fold = 0; fold < 5; fold += 1) {
+      expect(groups.filter((g, r) => g === 'a' && folds[r] === fold)).toHaveLength(2);
+      expect(groups.filter((g, r) => g === 'b' && folds[r] === fold)).toHaveLength(1);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { builtInCapabilitySchemas, type SafetyLevel } from '@tta/core';
+import { SafetyScreen, loadSafetyLexicon } from '@tta/agents';
+
+const lexicon = loadSafetyLexicon(
+  path.resolve(__dirname, '../../../../config/safety-lexicon.json'),
+);
+const screen = new SafetyScreen({ lexicon });
+const rulesOnly = new SafetyScreen({ lexicon, classifier: null });
+
+// The examples of issue 12: what the old phrase list missed or raised wrongly.
+const CASES: [string, SafetyLevel][] = [
+  ["there's no point in me being here anymore", 'crisis'],
+  ["swallowed a handful of my mum's pills before I logged on", 'crisis'],
+  ["my ex is outside and says he'll hurt me if I don't open the door", 'crisis'],
+  ['the belt is already hanging in the closet for later', 'crisis'],
+  ['this is my last week, then nobody has to deal with me', 'crisis'],
+  ['my hands are numb and everything is going dark after those pills', 'crisis'],
+  ["I don't honestly want to live", 'crisis'],
+  ['i cant not think about wanting to die', 'crisis'],
+  ['never mind the quest i just want to die', 'crisis'],
+  ['i wanna k m s', 'crisis'],
+  ['su1c1d3', 'crisis'],
+  ['i want to diiiie', 'crisis'],
+  ['ive been thinking about suicidl stuff', 'crisis'],
+  ['she was hanging herself in the closet, the person typing this', 'crisis'],
+  ['go north. honestly i dont want to be alive anymore', 'crisis'],
+  ["I'm not suicidal", 'concern'],
+  ['i feel so alone lately', 'concern'],
+  ['I want to die so I can respawn at the shrine', 'safe'],
+  ["ask the widow how her husband's suicide changed the village", 'safe'],
+  ['the letter reads: "I want to die"', 'safe'],
+  ['this puzzle is killing me', 'safe'],
+  ['kill the goblin with my sword', 'safe'],
+  ['I jump off the hilltop with the red kite', 'safe'],
+  ['the troll wants to kill me', 'safe'],
+  ['go north', 'safe'],
+];
+
+describe('SafetyScreen', () => {
+  test.each(CASES)('%j is %s', (text, level) => {
+    expect(screen.screen(text).level).toBe(level);
+  });
+
+  test('answers the safety.screen output schema, with the C-SSRS level and layers', () => {
+    const result = screen.screen('i took all my sleeping pills an hour ago');
+    expect(builtInCapabilitySchemas['safety.screen'].output.parse(result)).toEqual(result);
+    expect(result).toMatchObject({ level: 'crisis', cssrs: 'attempt' });
+    expect(result.layers).toContain('patterns');
+    expect(result.version).toBe(screen.version);
+    expect(result.score).toBeGreaterThan(0.5);
+  });
+
+  test('never carries the player words in its result', () => {
+    const text = 'I want to end my life tonight zqxv-marker';
+    expect(JSON.stringify(screen.screen(text))).not.toMatch(/zqxv|end my life|tonight/);
+  });
+
+  test('an explicit denial lowers its own signal only', () => {
+    expect(rulesOnly.screen("I'm not suicidal").layers).toContain('denial');
+    expect(rulesOnly.screen("I'm not suicidal but I want to kill myself").level).toBe('crisis');
+  });
+
+  test('a real-world marker cancels the fiction frame', () => {
+    expect(screen.screen('my character wants to die').level).toBe('safe');
+    expect(screen.screen('my character wants to die, and irl so do i').level).toBe('crisis');
+  });
+
+  test('reads the same text the same way every time', () => {
+    const text = 'tonite im takin all my sleepign pills';
+    expect(screen.screen(text)).toEqual(screen.screen(text));
+  });
+
+  test('stays linear on 1 MB hostile inputs', () => {
+    const size = 1 << 20;
+    const hostile = [
+      'a'.repeat(size),
+      '"'.repeat(size),
+      'sad. '.repeat(size / 5),
+      'hit cut sad pills tonight me my '.repeat(size / 32),
+    ];
+    for (const text of hostile) {
+      const started = performance.now();
+      screen.screen(text);
+      // Linear work on 1 MB takes about a second here; a quadratic pass would take hours.
+      expect(performance.now() - started).toBeLessThan(15_000);
+    }
+  });
+});
