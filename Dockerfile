@@ -48,6 +48,7 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no
 COPY --from=build /app/packages/core/dist packages/core/dist
 COPY --from=build /app/packages/agent-sdk/dist packages/agent-sdk/dist
 COPY --from=build /app/packages/agents/dist packages/agents/dist
+COPY --from=build /app/packages/agents/models packages/agents/models
 COPY --from=build /app/packages/client/dist packages/client/dist
 COPY --from=build /app/apps/api/dist apps/api/dist
 COPY --from=build /app/apps/worker/dist apps/worker/dist
