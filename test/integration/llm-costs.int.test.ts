@@ -136,8 +136,8 @@ describe('LLM usage from a task to GET /v1/costs', () => {
   });
 });
 
-// A player turn with a real provider configured: input.parse and narrative.generate ask the
-// LLM, and the run's usage is the sum of theirs.
+// A player turn with a real provider configured: safety.screen (second opinion), input.parse
+// and narrative.generate ask the LLM, and the run's usage is the sum of theirs.
 describe('a player turn with an LLM provider', () => {
   let server: ChatCompletionsServer;
   let h: WorkflowHarness;
@@ -145,14 +145,21 @@ describe('a player turn with an LLM provider', () => {
     'You walk north to the still lake.\n\nYou could sit by the water, or look around.';
 
   beforeAll(async () => {
-    server = await startChatCompletionsServer((req) =>
-      req.body.messages?.[0]?.content.includes('You classify')
+    server = await startChatCompletionsServer((req) => {
+      const system = req.body.messages?.[0]?.content ?? '';
+      if (system.includes('safety reviewer')) {
+        return chatCompletion('{"level":"safe","categories":[],"cssrs":null}', {
+          prompt: 300,
+          completion: 10,
+        });
+      }
+      return system.includes('You classify')
         ? chatCompletion('{"verb":"move","destination":"north","confidence":0.9}', {
             prompt: 200,
             completion: 20,
           })
-        : chatCompletion(PASSAGE, { prompt: 600, completion: 40 }),
-    );
+        : chatCompletion(PASSAGE, { prompt: 600, completion: 40 });
+    });
     const llm = new LlmGateway({
       provider: new OpenAiCompatibleProvider({
         baseUrl: server.baseUrl,
@@ -189,13 +196,18 @@ describe('a player turn with an LLM provider', () => {
       outputTokens: 40,
       costUsd: 0.00076,
     });
-    expect(run.steps.safety?.usage).toBeUndefined();
+    expect(run.steps.safety?.usage).toEqual({
+      inputTokens: 300,
+      outputTokens: 10,
+      costUsd: 0.00034,
+    });
+    expect(run.result?.safety).toMatchObject({ level: 'safe' });
     expect(run.steps.world?.usage).toBeUndefined();
     expect(run.usage).toEqual({
-      inputTokens: 800,
-      outputTokens: 60,
-      costUsd: expect.closeTo(0.00104, 12),
+      inputTokens: 1100,
+      outputTokens: 70,
+      costUsd: expect.closeTo(0.00138, 12),
     });
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(3);
   });
 });

@@ -3,7 +3,7 @@ import type { ScreenSignal } from './patterns/screen-signal';
 
 /** Game mechanics that tie a death to play ("so i can respawn", "my character"); not "the game". */
 const STRONG_MECHANIC =
-  /\b(respawn\w*|checkpoints?|save point|savepoint|save file|reload\w*|load my save|load the save|last save|game over|extra li(fe|ves)|lives left|life left|one life|hp|health bar|health points|hit points|health potion|low health|xp|level up|in game|in the game|ingame|in this game|my (character|avatar|hero|char|toon|mage|knight|rogue|warrior|party)|the character|this character|npcs?|permadeath|perma death|hardcore mode|spawn point|you died|death screen|die in (this|the) game|can (i|you) die|if (i|you) die|when (i|you) die in|boss fight|side quest|playthrough|speedrun|new game|the shrine|mana|d20|dice)\b/;
+  /\b(respawn\w*|checkpoints?|save point|savepoint|save file|reload\w*|load my save|load the save|last save|game over|extra li(fe|ves)|lives left|life left|one life|hp|health bar|health points|hit points|health potion|low health|xp|level up|in game|in the game|ingame|in this game|my (character|avatar|hero|char|toon|mage|knight|rogue|warrior|party)|the character|this character|npcs?|permadeath|perma death|hardcore mode|spawn point|you died|death screen|die in (this|the) game|can (i|you) die|if (i|you) die|when (i|you) die in|boss fight|side quest|playthrough|speedrun|new game|the shrine|mana|d20|dice|totem|in (hardcore|survival|creative|minecraft|fortnite|roblox|skyrim|the sims|game|a game|the story|story mode))\b/;
 const FIRST_PERSON_HARD = new Set(['i', 'me', 'myself', "i'm", 'im']);
 const SELF_WRITING = new Set([
   'write',
@@ -35,6 +35,8 @@ export interface FictionFrame {
   readonly overridden: boolean;
   /** Sentences read as play. */
   readonly sentences: ReadonlySet<number>;
+  /** Whether the whole message is about play (game mechanics, other games, the story's world). */
+  readonly gameContext: boolean;
   /** Whether token `i` is in-game text read aloud or quoted. */
   quoted(i: number): boolean;
 }
@@ -58,14 +60,15 @@ function sentenceText(q: DocumentQuery, range: Span): string {
 /** A command to the game naming something of its world: "stab the troll", "jump into the lake". */
 function isGameCommand(q: DocumentQuery, range: Span): boolean {
   const first = q.tokens[range.start];
-  if (first === undefined || first.pos !== 'VERB' || FIRST_PERSON_HARD.has(first.word))
-    return false;
-  for (let i = range.start; i < range.end; i += 1) {
+  // An imperative: a verb in its base form first ("stab", not "stabbed"), and no "i" or "me".
+  if (first === undefined || first.pos !== 'VERB' || first.word !== first.lemma) return false;
+  // "tie the rope to the tree so i can climb down": the command's own clause has no "i".
+  const clause = q.clauseRange(range.start);
+  for (let i = clause.start; i < clause.end; i += 1) {
     if (FIRST_PERSON_HARD.has(q.tokens[i]?.word ?? '')) return false;
   }
-  return (
-    q.has('worldEntity', range.start, range.end) || q.has('gameMechanic', range.start, range.end)
-  );
+  if (IDEATION.test(sentenceText(q, range))) return false;
+  return namesPlayEntity(q, range) || STRONG_MECHANIC.test(sentenceText(q, range));
 }
 
 /** Someone of the story acts or is spoken of, and the player is not in the sentence. */
@@ -123,11 +126,15 @@ const MEANS_LIKE = new Set([
   'stone',
 ]);
 const IDEATION =
-  /\b(die|died|dying|dead|death|suicid\w*|kill myself|killing myself|end my life|end it|wake up|alive|live|living|exist|goodbye|pills|overdose|hurt myself|cut myself|for real|real life)\b/;
+  /\b(die|died|dying|dead|death|suicid\w*|(kill|hang|hurt|cut|end|off|drown|shoot|stab|burn|poison|starve)\w* (myself|herself|himself|themselves|my life|it all)|end my life|end it|wake up|alive|live|living|exist|goodbye|pills|overdose|for real|real life|self harm)\b/;
 
 /** The player acting in the world ("i jump off the hilltop with the kite", "throw myself at the troll"). */
 function isPlayAction(q: DocumentQuery, range: Span): boolean {
-  if (IDEATION.test(sentenceText(q, range))) return false;
+  return !IDEATION.test(sentenceText(q, range)) && namesPlayEntity(q, range);
+}
+
+/** Whether `range` names something of the world that is not also a means in real life. */
+function namesPlayEntity(q: DocumentQuery, range: Span): boolean {
   for (let i = range.start; i < range.end; i += 1) {
     const length = q.at(i, 'worldEntity');
     if (length === 0) continue;
@@ -138,6 +145,19 @@ function isPlayAction(q: DocumentQuery, range: Span): boolean {
     if (!MEANS_LIKE.has(name) && !MEANS_LIKE.has(q.tokens[i]?.lemma ?? '')) return true;
   }
   return false;
+}
+
+/** A message about play: a game mechanic, or two mentions of games and their worlds. */
+function isGameTalk(q: DocumentQuery): boolean {
+  const all = { start: 0, end: q.tokens.length };
+  if (STRONG_MECHANIC.test(sentenceText(q, all))) return true;
+  let mentions = 0;
+  const entities = new Set<string>();
+  for (let i = 0; i < q.tokens.length && mentions < 2; i += 1) {
+    if (q.at(i, 'gameMechanic') > 0) mentions += 1;
+    if (namesPlayEntity(q, { start: i, end: i + 1 })) entities.add(q.tokens[i]?.lemma ?? '');
+  }
+  return mentions >= 2 || (mentions === 1 && entities.size > 0) || entities.size >= 2;
 }
 
 /** Whether the quote starting at `i` is read from the world, not the player's own words. */
@@ -179,6 +199,7 @@ export function findFictionFrame(q: DocumentQuery): FictionFrame {
   return {
     overridden,
     sentences,
+    gameContext: !overridden && isGameTalk(q),
     quoted: (i) => {
       if (overridden || q.tokens[i]?.quoted !== true) return false;
       const start = q.quoteStart(i);
@@ -191,16 +212,29 @@ export function findFictionFrame(q: DocumentQuery): FictionFrame {
   };
 }
 
+/** Rules that read acts and events, which a game is full of, rather than the player's wishes. */
+const ACTION_RULES =
+  /^(violence|means|method-act|ingestion|self-harm|medical|panic|attempt|farewell)/;
+
 /** Whether the fiction frame covers a signal: its first token is in a framed sentence or quote. */
 export function isFramed(frame: FictionFrame, q: DocumentQuery, signal: ScreenSignal): boolean {
   if (frame.overridden) return false;
+  // In talk about play, acts (fights, falls, poisons, wounds) are the game's; wishes to die are not.
+  if (frame.gameContext && ACTION_RULES.test(signal.rule)) {
+    const range = q.sentenceRange(q.tokens[signal.start]?.sentence ?? -1);
+    if (
+      q.has('worldEntity', range.start, range.end) ||
+      q.has('gameMechanic', range.start, range.end)
+    )
+      return true;
+  }
   const first = q.tokens[signal.start];
   if (first === undefined) return false;
-  let quoted = true;
-  for (let i = signal.start; i < Math.max(signal.end, signal.start + 1); i += 1) {
-    if (!frame.quoted(i)) quoted = false;
-  }
-  if (quoted) return true;
+  // Read aloud: most of the signal's words are in-game text ("the poem goes: let me sleep ...").
+  const end = Math.max(signal.end, signal.start + 1);
+  let quoted = 0;
+  for (let i = signal.start; i < end; i += 1) if (frame.quoted(i)) quoted += 1;
+  if (quoted * 2 >= end - signal.start && quoted > 0) return true;
   const last = q.tokens[Math.max(signal.start, signal.end - 1)];
   return (
     frame.sentences.has(first.sentence) &&

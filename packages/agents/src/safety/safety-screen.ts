@@ -5,7 +5,7 @@ import {
   type SafetyLevel,
 } from '@tta/core';
 import { RiskClassifier } from './classifier/risk-classifier';
-import { findFictionFrame, isFramed } from './fiction-frame';
+import { findFictionFrame, isFramed, type FictionFrame } from './fiction-frame';
 import type { SafetyLexicon } from './lexicon/screen-lexicon';
 import { ScreenAnalyzer } from './nlp/screen-document';
 import { normalizeScreenText } from './normalize/normalize-screen-text';
@@ -17,6 +17,7 @@ import {
   selfHarmPatterns,
   violencePatterns,
 } from './patterns/harm-patterns';
+import { indirectPatterns } from './patterns/indirect-patterns';
 import { farewellPatterns, meansPatterns } from './patterns/means-patterns';
 import { CSSRS_LEVELS, type CssrsLevel, type ScreenSignal } from './patterns/screen-signal';
 import { suicidePatterns } from './patterns/suicide-patterns';
@@ -61,6 +62,7 @@ const RULE_SETS = [
   medicalPatterns,
   panicPatterns,
   violencePatterns,
+  indirectPatterns,
   concernPatterns,
 ];
 
@@ -164,6 +166,7 @@ export class SafetyScreen {
     const unframed = query.tokens
       .filter((token, i) => !frame.sentences.has(token.sentence) && !frame.quoted(i))
       .map((token) => token.word);
+    if (unframed.length > 0) unframed.push(...structureWords(query, frame, kept));
     return {
       query,
       kept,
@@ -173,6 +176,37 @@ export class SafetyScreen {
       unframedText: unframed.join(' '),
     };
   }
+}
+
+/**
+ * What the rules saw, as words for the classifier: the concepts of the unframed text
+ * (`#c:meansStrong`), the pairs that share a sentence (`#p:meansStrong+timeMarker`), the rules
+ * that fired (`#r:means-plan`) and whether the player speaks of themselves (`#self`). The
+ * classifier learns which structures mean risk, beyond the words of its training rows.
+ */
+function structureWords(
+  query: DocumentQuery,
+  frame: FictionFrame,
+  kept: readonly ScreenSignal[],
+): string[] {
+  const words = new Set<string>();
+  for (let s = 0; s < query.sentenceCount; s += 1) {
+    if (frame.sentences.has(s)) continue;
+    const range = query.sentenceRange(s);
+    const concepts = new Set<string>();
+    for (let i = range.start; i < range.end; i += 1) {
+      if (frame.quoted(i)) continue;
+      for (const concept of query.doc.conceptsAt(i)) concepts.add(concept);
+    }
+    const sorted = [...concepts].sort();
+    sorted.forEach((a, k) => {
+      words.add(`#c:${a}`);
+      for (const b of sorted.slice(k + 1)) words.add(`#p:${a}+${b}`);
+    });
+    if (query.firstPerson(range.start, range.end)) words.add('#self');
+  }
+  for (const signal of kept) words.add(`#r:${signal.rule}:${signal.level}`);
+  return [...words];
 }
 
 function highestCssrs(

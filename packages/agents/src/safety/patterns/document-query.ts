@@ -294,7 +294,8 @@ export class DocumentQuery {
       const token = this.tokens[i];
       if (token === undefined) continue;
       if (this.doc.at(i, 'worldEntity') > 0 && token.pos !== 'VERB') return true;
-      if (OTHER_PEOPLE.has(token.word)) return true;
+      // With "the person typing this" in the message, "they" and "she" are the player.
+      if (OTHER_PEOPLE.has(token.word) && !this.has('selfPhrase')) return true;
     }
     return false;
   }

@@ -222,7 +222,7 @@ export function selfHarmPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
 }
 
 const STRONG_SYMPTOM =
-  /\b(numb|dizzy|faint|fainted|fainting|pass out|passed out|passing out|black out|blacked out|blacking out|going dark|gone dark|getting dark|vision|blurry|cannot breathe|can not breathe|hard to breathe|trouble breathing|chest pain|chest hurts|chest is tight|heart racing|heart is racing|heart pounding|heart beating|heart skipping|heart skips|heart fluttering|heartbeat|palpitations|irregular|blood|seizure|shaking|cannot stay awake|can not stay awake|cannot keep my eyes open|cannot feel|can not feel|tingling|collapse|collapsed|lips|fading|slipping|room spinning|spinning|cannot move|can not move|cannot see|can not see|ringing|unconscious|hallucinating|woozy|cold sweat|confused|drowsy|sleepy|throwing up|vomiting|cannot stop throwing up|can not stop throwing up|cramps|weak|cannot stand|can not stand|legs gave|went black|racing|pounding|heart|pulse|twitch|twitching|stars|barely stand|cramping|cannot get air|can not get air|nodding off|keep passing)\b/;
+  /\b(numb|dizzy|faint|fainted|fainting|pass out|passed out|passing out|black out|blacked out|blacking out|going dark|gone dark|getting dark|vision|blurry|cannot breathe|can not breathe|hard to breathe|trouble breathing|chest pain|chest hurts|chest is tight|heart racing|heart is racing|heart pounding|heart beating|heart skipping|heart skips|heart fluttering|heartbeat|palpitations|irregular|vomiting blood|throwing up blood|coughing up blood|coughing blood|blood in|seizure|shaking|cannot stay awake|can not stay awake|cannot keep my eyes open|cannot feel|can not feel|tingling|collapse|collapsed|lips|fading|slipping|room spinning|spinning|cannot move|can not move|cannot see|can not see|ringing|unconscious|hallucinating|woozy|cold sweat|confused|drowsy|sleepy|throwing up|vomiting|cannot stop throwing up|can not stop throwing up|cramps|weak|cannot stand|can not stand|legs gave|went black|racing|pounding|heart racing|heart pounding|heart is|my heart|pulse|twitch|twitching|stars|barely stand|cramping|cannot get air|can not get air|nodding off|keep passing)\b/;
 
 /** Eating-disorder and substance emergencies: a strong symptom with its cause in the message. */
 export function medicalPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
@@ -264,19 +264,29 @@ export function panicPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
 function isAngerIdiom(q: DocumentQuery, verb: Span, range: Span): boolean {
   const lemma = q.tokens[verb.start]?.lemma;
   if (lemma !== 'kill' && lemma !== 'murder') return false;
-  const next = q.tokens[verb.end]?.word;
-  const after = q.tokens[verb.end + 1]?.word;
-  if (next !== 'me' || !['if', 'when', 'for', 'because', 'after'].includes(after ?? ''))
+  const text = words(q, range);
+  // "going to murder me when she sees", "will kill us if we lose", "nearly killed me".
+  const figure =
+    /\b(going to|gonna|will|would|is going to|absolutely|literally|totally|nearly|almost|so) (\w+ )?(kill|murder|killed|murdered)(ing)? (me|us|them|him|her)\b/.test(
+      text,
+    ) ||
+    /\b(kill|murder)\w* (me|us|them|him|her) (if|when|for|because|after|lol|haha)\b/.test(text);
+  if (/\b(shoot|kill|end) me now\b|\bjust (shoot|kill) me\b/.test(text)) return true;
+  if (!figure && !/\b(lol|lmao|haha|hahaha|jk|figuratively|joking|kidding)\b/.test(text))
     return false;
   for (let i = range.start; i < range.end; i += 1) {
     const t = q.tokens[i];
+    if (t === undefined) continue;
     if (
-      t !== undefined &&
-      (REPORTED_THREAT.has(t.word) || (PHYSICAL.has(t.word) && t.lemma !== 'kill'))
-    )
+      REPORTED_THREAT.has(t.word) ||
+      (PHYSICAL.has(t.word) && t.lemma !== 'kill' && t.lemma !== 'murder')
+    ) {
       return false;
+    }
   }
-  return true;
+  return !/\b(knife|gun|weapon|hiding|locked|drunk|scared|afraid|terrified|outside|door|help)\b/.test(
+    words(q, { start: 0, end: q.tokens.length }),
+  );
 }
 
 const VICTIM_THIRD = new Set(['him', 'her', 'them', 'their', 'his']);
@@ -299,7 +309,15 @@ export function violencePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
       if (q.at(i, 'victim') > 0 || (thirdPersonSelf && VICTIM_THIRD.has(t.word))) victim = true;
     }
     if (!aggressor || !victim) continue;
-    const verbWord = q.tokens[verb.start]?.word ?? '';
+    const verbToken = q.tokens[verb.start];
+    if (
+      verb.end - verb.start === 1 &&
+      verbToken !== undefined &&
+      verbToken.pos !== 'VERB' &&
+      verbToken.pos !== 'AUX'
+    )
+      continue;
+    const verbWord = verbToken?.word ?? '';
     const verbLemma = q.tokens[verb.start]?.lemma ?? '';
     const physicalVerb = PHYSICAL.has(verbWord) || PHYSICAL.has(verbLemma);
     if (!physicalVerb && !(q.has('realRelation') && q.has('imminence'))) continue;

@@ -97,12 +97,28 @@ const FIXATION = new Set([
   'keep',
 ]);
 
+/** Ordinary use of medicine ("two paracetamol for a headache", "my allergy pill"). */
+const BENIGN_MEDICINE =
+  /\b(for (a|my|the) (headache|migraine|cold|flu|fever|back|knee|tooth|toothache|period|cramps|allergies|allergy|hay fever|throat|cough|pain|sore)|vitamins?|allergy|allergies|antihistamine|as prescribed|my (daily|morning|evening|usual|normal|regular) (meds|pills|tablets|medication|dose)|prescription (was )?ready|pharmacy|pharmacist|doctor (said|told|gave)|dentist|check ?up|(one|two|a couple of) (paracetamol|ibuprofen|aspirin|advil|tylenol|pills?|tablets?))\b/;
+const RISK_DESPITE_MEDICINE =
+  /\b(die|dead|death|end it|kill myself|on purpose|not wake|never wake|all of|whole|every|too many|overdose|goodbye|suicid\w*)\b/;
+
 function sentenceOf(q: DocumentQuery, i: number): Span {
   return q.sentenceRange(q.tokens[i]?.sentence ?? -1);
 }
 
+/** "at 3am", "2 pm", "11:30": a time of day. */
+function hasClockTime(q: DocumentQuery): boolean {
+  return q.tokens.some(
+    (t, i) =>
+      /^\d{1,2}(:\d\d)?(am|pm)$/.test(t.word) ||
+      (/^\d{1,2}(:\d\d)?$/.test(t.word) && ['am', 'pm'].includes(q.tokens[i + 1]?.word ?? '')),
+  );
+}
+
 function hasPreparing(q: DocumentQuery, range: Span): boolean {
   for (let i = range.start; i < range.end; i += 1) {
+    if (q.tokens[i]?.word === 'ready' && q.tokens[i + 1]?.word === 'to') continue;
     const t = q.tokens[i];
     if (t !== undefined && (PREPARING.has(t.word) || PREPARING.has(t.lemma))) return true;
   }
@@ -140,7 +156,7 @@ function meansLevel(
   if (q.has('symptom', range.start, range.end) && self) return 'attempt';
   if (q.has('attemptWord', range.start, range.end) && self) return 'attempt';
   if (q.has('farewell', message.start, message.end)) return 'preparatory';
-  const time = q.has('timeMarker', message.start, message.end);
+  const time = q.has('timeMarker', message.start, message.end) || hasClockTime(q);
   if (hasPreparing(q, range) && (self || time)) return 'preparatory';
   if (time && (self || q.has('planWord', range.start, range.end))) {
     if (
@@ -184,6 +200,11 @@ export function meansPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
         );
       if (!fall || (!self && !q.has('timeMarker', range.start, range.end))) continue;
     }
+    const text = q.tokens
+      .slice(range.start, range.end)
+      .map((t) => t.word)
+      .join(' ');
+    if (BENIGN_MEDICINE.test(text) && !RISK_DESPITE_MEDICINE.test(text)) continue;
     const cssrs = meansLevel(q, range, message, self);
     if (cssrs === undefined) continue;
     seen.add(range.start);
@@ -201,6 +222,33 @@ export function meansPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
 const STRONG_FAREWELL =
   /\b(goodbye note|goodbye letter|suicide note|gave away|giving away|give away|given away|rehome|affairs in order|things in order|last message|final message|last words|this is goodbye|bye forever|goodbye forever|not be around|not be here|never see me|never hear from me|not hear from me|nobody has to deal with me|no one has to deal with me|nobody will have to|no one will have to|be rid of me|be free of me|get rid of me|made a will|wrote my will|made my will|said my goodbyes|saying my goodbyes|say my goodbyes|letters to my|letter to my|note to my|notes for|letters for|note for|letter for|wrote notes|wrote letters|writing letters|writing notes|wrote a note|wrote a letter|written a note|written letters|deleted all|deleting my|deleted my|last day|final day|last week|final week|last night on|see you on the other side|after i am gone|when i am gone|once i am gone|if i do not make it|one less)\b/;
 
+const FOUND_OR_READ = new Set([
+  'read',
+  'find',
+  'found',
+  'discover',
+  'discovered',
+  'open',
+  'opened',
+  'examine',
+  'examined',
+  'look',
+  'saw',
+  'see',
+]);
+
+/** "i found and read the suicide note in the lighthouse": a text of the story, found. */
+function readOrFound(q: DocumentQuery, at: number): boolean {
+  const range = q.sentenceRange(q.tokens[at]?.sentence ?? -1);
+  for (let i = range.start; i < at; i += 1) {
+    const t = q.tokens[i];
+    if (t !== undefined && (FOUND_OR_READ.has(t.word) || FOUND_OR_READ.has(t.lemma))) return true;
+  }
+  return false;
+}
+
+const OTHERS_BEFORE = new Set(["'s", 's', 'his', 'her', 'their', 'its']);
+
 /** Farewells and preparatory acts without a named means, with the player as the one leaving. */
 export function farewellPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const spans = q.all('farewell');
@@ -215,7 +263,13 @@ export function farewellPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
     (q.has('planWord') ? 1 : 0);
   const self = q.firstPerson(0, q.tokens.length) || !q.has('worldEntity');
   if (!self) return;
-  const first = spans[0] ?? { start: 0, end: 0 };
+  // "the dying knight's last words": someone else's farewell.
+  const own = spans.filter(
+    (span) =>
+      !OTHERS_BEFORE.has(q.tokens[span.start - 1]?.word ?? '') && !readOrFound(q, span.start),
+  );
+  if (own.length === 0) return;
+  const first = own[0] ?? { start: 0, end: 0 };
   if (strong || cues >= 3) {
     out.push({
       level: 'crisis',

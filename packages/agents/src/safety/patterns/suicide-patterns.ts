@@ -83,6 +83,7 @@ const THIRD_PERSON = new Set([
   'themself',
 ]);
 const FIRST = new Set(['i', 'me', 'my', 'myself', 'im']);
+const THIRD_REFLEXIVE = new Set(['herself', 'himself', 'themselves', 'themself', 'his', 'their']);
 
 /**
  * Who a predicate at `start` is about when it is not the player: `undefined` for the player,
@@ -90,19 +91,24 @@ const FIRST = new Set(['i', 'me', 'my', 'myself', 'im']);
  */
 function thirdParty(q: DocumentQuery, start: number, end: number): 'world' | 'other' | undefined {
   if (q.has('selfPhrase')) return undefined;
-  const clause = q.tokens[start]?.clause;
   let third = false;
-  for (let i = end - 1; i >= Math.max(0, start - 6); i -= 1) {
+  // "killed herself", "took his own life": the act's own words name someone else.
+  for (let i = start; i < end; i += 1) {
+    const word = q.tokens[i]?.word ?? '';
+    if (THIRD_REFLEXIVE.has(word)) third = true;
+    if (FIRST.has(word) && i > start) return undefined;
+  }
+  // Else the subject: the nearest pronoun or noun before the predicate, in its clause.
+  const clause = q.tokens[start]?.clause;
+  for (let i = start - 1; !third && i >= Math.max(0, start - 6); i -= 1) {
     const token = q.tokens[i];
-    if (token === undefined || (i < start && token.clause !== clause)) break;
+    if (token === undefined || token.clause !== clause) break;
     if (FIRST.has(token.word)) return undefined;
     if (THIRD_PERSON.has(token.word)) third = true;
-    if (
-      i < start &&
-      (q.at(i, 'worldEntity') > 0 || q.at(i, 'aggressor') > 0) &&
-      token.pos !== 'VERB'
-    )
-      third = true;
+    else if (token.pos === 'NOUN' || token.pos === 'PROPN') {
+      third = q.at(i, 'worldEntity') > 0 || q.at(i, 'aggressor') > 0 || q.at(i, 'realRelation') > 0;
+      break;
+    }
   }
   if (!third) return undefined;
   const range = q.sentenceRange(q.tokens[start]?.sentence ?? -1);
@@ -144,12 +150,23 @@ function deathWish(q: DocumentQuery, out: ScreenSignal[]): void {
     if (q.tokens[target.start]?.word === 'dying' && q.tokens[target.start + 1]?.word === 'to')
       continue;
     // "i'd rather die than sit through that": hyperbole, checked in by concern only.
-    const than = q.tokens[target.end]?.word === 'than' && q.tokens[desire.start]?.word === 'rather';
+    const than = ['than', 'then'].includes(q.tokens[target.end]?.word ?? '');
+    // "i like how the game handles death": "like" is a wish only as "would like".
+    if (
+      q.tokens[desire.start]?.word === 'like' &&
+      !['would', 'd'].includes(q.tokens[desire.start - 1]?.word ?? '')
+    )
+      continue;
     const span = { start: desire.start, end: target.end };
     if (deniedBefore(q, desire.start)) {
       out.push({ ...suicidal('death-wish', span, 'wish_dead'), level: 'concern', denied: true });
     } else if (than) {
-      out.push({ ...suicidal('rather-die-than', span, 'wish_dead'), level: 'concern' });
+      // "rather die than sing karaoke" is a figure of speech; "than go back to him" is not.
+      const rest = q.tokens
+        .slice(target.end, target.end + 8)
+        .map((t) => t.word)
+        .join(' ');
+      if (GRAVE_ALTERNATIVE.test(rest)) out.push(suicidal('rather-die-than', span, 'wish_dead'));
     } else {
       const base =
         q.at(target.start, 'deathPhrase') > 0 && q.tokens[target.start]?.lemma === 'kill'
@@ -248,17 +265,50 @@ const SUICIDE_MEDIA = new Set([
   'pact',
 ]);
 
+const GRAVE_ALTERNATIVE =
+  /\b(live|living|alive|go back|home|him|her|this life|keep going|go on|another day|wake up|alone|face|be me|exist|this pain|feel like this|stay)\b/;
+const FOUND_VERBS = new Set([
+  'read',
+  'find',
+  'found',
+  'discover',
+  'open',
+  'pick',
+  'examine',
+  'look',
+  'see',
+  'saw',
+]);
+
+function readsFound(q: DocumentQuery, at: number): boolean {
+  const range = q.sentenceRange(q.tokens[at]?.sentence ?? -1);
+  for (let i = range.start; i < at; i += 1) {
+    const t = q.tokens[i];
+    if (t !== undefined && (FOUND_VERBS.has(t.word) || FOUND_VERBS.has(t.lemma))) return true;
+  }
+  return false;
+}
+
 /** "suicide", "suicidal", "unalive": the word itself, unless it names someone else's act. */
 function suicideWords(q: DocumentQuery, out: ScreenSignal[]): void {
   for (const span of q.all('suicideWord')) {
     const next = q.tokens[span.end]?.word ?? '';
     if (SUICIDE_MEDIA.has(next) && q.inSentence(span.start, 'gameMechanic')) continue;
+    // "read the suicide note in the lighthouse": a text of the story, not one the player wrote.
+    if ((next === 'note' || next === 'letter') && readsFound(q, span.start)) continue;
     const clauseStart = q.clauseRange(span.start).start;
     // "her husband's suicide", "my friend's suicide": someone else's act.
     const possessor = q.tokens
       .slice(Math.max(clauseStart, span.start - 3), span.start)
       .some((t) => ['his', 'her', 'their', "'s", 'its'].includes(t.word));
     if (possessor && !q.firstPerson(span.start, span.end)) {
+      const range = q.sentenceRange(q.tokens[span.start]?.sentence ?? -1);
+      // "the lighthouse keeper's suicide": the story's; "my friend's suicide": grief.
+      if (
+        q.has('worldEntity', range.start, range.end) &&
+        !q.has('realRelation', range.start, range.end)
+      )
+        continue;
       out.push({
         level: 'concern',
         category: 'suicidal_ideation',
@@ -325,6 +375,14 @@ const INTENT_ACT =
   /\b(going to|will|about to|decided to|ready to|want to|time to|gonna|finally|actually|already) (actually |finally |really |just )?(do it|doing it|go through with it|end things|end it|finish it|did it|done it)\b/;
 const INTENT_CUE =
   /\b(tonight|soon|this time|decided|decision|talk me out|stop me|for real|actually|finally|time|help|goodbye|ready|sure|tomorrow|weekend|no one|nobody|not joke|not joking|mind|after|already|waiting|pills|rope)\b/;
+const WANT_KILLED =
+  /\b(want|wanting|wanna|wish|wishing|need|pray|praying|hope|hoping)\w* (someone |somebody |something |god |you |it |a truck |a car |a bus )?(to |would |could |will )?(kill|end|take|unalive|finish) me\b/;
+const FUTURE_DEATH =
+  /\b(i am|i will|i|im) (going to|gonna|about to) (die|be dead|be gone|not be here|not be around)\b/;
+const FUTURE_DEATH_CUE =
+  /\b(tonight|today|tomorrow|soon|this week|weekend|by|anyway|planned|decided|ready|goodbye|happy|glad|finally|when|after|before|pills|rope|bridge)\b/;
+const FINE_IF_GONE =
+  /\b(be|feel|am|is) (fine|okay|ok|happy|glad|relieved|grateful|at peace|alright) (if|when) (i|it) (just )?((did|do|does) not|never|stop|stopped|died|die|was gone|were gone|disappeared|got hit|get hit)\b/;
 const CARELESS_LIFE =
   /\b(not care|do not mind|would not mind|will not mind|wouldnt mind|hope|pray) (if|whether|that)? ?(i|this|it)? ?(do not |never |dont )?(wake up|live|die|make it|survive|wake|am gone|end|ends|stop breathing|just stop|over)\b/;
 const METHOD_ACT =
@@ -350,6 +408,14 @@ function sentenceShapes(q: DocumentQuery, out: ScreenSignal[]): void {
     if (range.end <= range.start) continue;
     const { text } = sentenceWords(q, range.start);
     if (INTENT_ACT.test(text) && intentCue) out.push(suicidal('intent-to-act', range, 'intent'));
+    if (WANT_KILLED.test(text) && !q.has('worldEntity', range.start, range.end)) {
+      pushFor(q, out, suicidal('wish-killed', range, 'wish_dead'));
+    }
+    if (FUTURE_DEATH.test(text) && !/\bdie (of|from|laughing)\b/.test(text)) {
+      const signal = suicidal('future-death', range, 'intent');
+      pushFor(q, out, FUTURE_DEATH_CUE.test(all) ? signal : { ...signal, level: 'concern' });
+    }
+    if (FINE_IF_GONE.test(text)) out.push(suicidal('fine-if-gone', range, 'wish_dead'));
     if (CARELESS_LIFE.test(text)) out.push(suicidal('careless-of-life', range, 'wish_dead'));
     const method = METHOD_ACT.exec(text);
     if (
