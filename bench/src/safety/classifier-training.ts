@@ -42,9 +42,9 @@ export const DEFAULT_TRAINING_SETTINGS: Readonly<TrainingSettings> = Object.free
   seed: 20_240_601,
   folds: 5,
   targetRecall: 0.99,
-  maxSafeFalseAlarm: Object.freeze({ crisis: 0.004, flag: 0.008 }),
+  maxSafeFalseAlarm: Object.freeze({ crisis: 0.01, flag: 0.02 }),
   buckets: DEFAULT_FEATURE_BUCKETS,
-  logistic: Object.freeze({ l2: 1e-4, iterations: 300, positiveBoost: 2 }),
+  logistic: Object.freeze({ l2: 1e-5, iterations: 800, positiveBoost: 2 }),
 });
 
 /** The two heads of the classifier. */

@@ -37,6 +37,11 @@ export interface FictionFrame {
   readonly sentences: ReadonlySet<number>;
   /** Whether the whole message is about play (game mechanics, other games, the story's world). */
   readonly gameContext: boolean;
+  /**
+   * Whether the message talks about games themselves (bosses, levels, respawns, other games),
+   * not only commands to this one: then acts anywhere in it are the game's.
+   */
+  readonly gameTalk: boolean;
   /** Whether token `i` is in-game text read aloud or quoted. */
   quoted(i: number): boolean;
 }
@@ -147,6 +152,16 @@ function namesPlayEntity(q: DocumentQuery, range: Span): boolean {
   return false;
 }
 
+/** Talk about games: a strong game mechanic, or three words of games (boss, level, tries...). */
+function isMetaGameTalk(q: DocumentQuery): boolean {
+  if (STRONG_MECHANIC.test(sentenceText(q, { start: 0, end: q.tokens.length }))) return true;
+  let mentions = 0;
+  for (let i = 0; i < q.tokens.length && mentions < 3; i += 1) {
+    if (q.at(i, 'gameMechanic') > 0) mentions += 1;
+  }
+  return mentions >= 3;
+}
+
 /** A message about play: a game mechanic, or two mentions of games and their worlds. */
 function isGameTalk(q: DocumentQuery): boolean {
   const all = { start: 0, end: q.tokens.length };
@@ -165,9 +180,17 @@ function quoteFromWorld(q: DocumentQuery, i: number): boolean {
   const range = q.sentenceRange(q.tokens[i]?.sentence ?? -1);
   const start = Math.max(range.start, q.quoteStart(i));
   const lead = q.tokens.slice(Math.max(range.start, start - 8), start);
-  const firstPerson = lead.some((t) => FIRST_PERSON_HARD.has(t.word) || t.word === 'my');
-  const selfWriting = lead.some((t) => SELF_WRITING.has(t.word) || SELF_WRITING.has(t.lemma));
-  if (firstPerson && selfWriting && !lead.some((t) => t.lemma === 'read')) return false;
+  // "write: ...", "i wrote: ...", "i told him ...": the player's own words, unless read.
+  const reads = lead.some((t) => t.lemma === 'read');
+  const writing = lead.findIndex((t) => SELF_WRITING.has(t.word) || SELF_WRITING.has(t.lemma));
+  if (writing >= 0 && !reads) {
+    const speaker = lead.slice(0, writing);
+    const byCharacter = speaker.some(
+      (t, k) => q.at(start - lead.length + k, 'worldEntity') > 0 && !FIRST_PERSON_HARD.has(t.word),
+    );
+    if (!byCharacter) return false;
+  }
+  if (lead.some((t) => FIRST_PERSON_HARD.has(t.word)) && !reads && writing >= 0) return false;
   return q.has('textObject') || q.has('readVerb') || q.has('worldEntity');
 }
 
@@ -200,6 +223,7 @@ export function findFictionFrame(q: DocumentQuery): FictionFrame {
     overridden,
     sentences,
     gameContext: !overridden && isGameTalk(q),
+    gameTalk: !overridden && isMetaGameTalk(q),
     quoted: (i) => {
       if (overridden || q.tokens[i]?.quoted !== true) return false;
       const start = q.quoteStart(i);
@@ -222,6 +246,7 @@ export function isFramed(frame: FictionFrame, q: DocumentQuery, signal: ScreenSi
   // In talk about play, acts (fights, falls, poisons, wounds) are the game's; wishes to die are not.
   if (frame.gameContext && ACTION_RULES.test(signal.rule)) {
     const range = q.sentenceRange(q.tokens[signal.start]?.sentence ?? -1);
+    if (frame.gameTalk) return true;
     if (
       q.has('worldEntity', range.start, range.end) ||
       q.has('gameMechanic', range.start, range.end)

@@ -163,14 +163,25 @@ export class SafetyScreen {
     for (const rules of RULE_SETS) rules(query, signals);
     const frame = findFictionFrame(query);
     const kept = signals.filter((signal) => !isFramed(frame, query, signal));
+    // The classifier reads neither what the frame covers nor what the player explicitly denied.
+    const denied = new Set<number>();
+    for (const signal of kept) {
+      if (signal.denied !== true) continue;
+      for (let i = Math.max(0, signal.start - 4); i < signal.end; i += 1) denied.add(i);
+    }
     const unframed = query.tokens
-      .filter((token, i) => !frame.sentences.has(token.sentence) && !frame.quoted(i))
+      .filter(
+        (token, i) => !frame.sentences.has(token.sentence) && !frame.quoted(i) && !denied.has(i),
+      )
       .map((token) => token.word);
     if (unframed.length > 0) unframed.push(...structureWords(query, frame, kept));
     return {
       query,
       kept,
-      framed: kept.length < signals.length || unframed.length < query.tokens.length,
+      framed:
+        kept.length < signals.length ||
+        frame.sentences.size > 0 ||
+        query.tokens.some((_, k) => frame.quoted(k)),
       denied: kept.some((signal) => signal.denied === true),
       normalized: doc.corrected || normalizedText !== text.toLowerCase().trim(),
       unframedText: unframed.join(' '),

@@ -248,6 +248,13 @@ export function panicPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const signs = text.replace(/\bdying (to|for|of|laughing)\b/g, '').match(PANIC_STRONG) ?? [];
   if (signs.length === 0) return;
   if (q.has('laughter') && !/panic/.test(text)) return;
+  // "can't breathe underwater", "can't breathe with this cold", "stop breathing from laughing".
+  if (
+    /\b(underwater|under water|with this cold|blocked nose|nose is blocked|from laughing|laughing|when she is hungry|when he is hungry|roasted)\b/.test(
+      text,
+    )
+  )
+    return;
   const span = q.all('panicCore')[0] ?? { start: 0, end: q.tokens.length };
   const pastOnly =
     /\b(had|was|used to|last year|years ago|yesterday|last week)\b/.test(text) &&
@@ -289,6 +296,12 @@ function isAngerIdiom(q: DocumentQuery, verb: Span, range: Span): boolean {
   );
 }
 
+/** Signs that danger is near now, strong enough alone: "outside", "hiding", "a knife". */
+const STRONG_IMMINENCE =
+  /\b(outside|at the door|door handle|coming home|coming back|coming up|coming for|on (his|her|their) way|banging|pounding|kicking|hiding|locked|trapped|knife|gun|weapon|bat|belt|drunk|scared|terrified|afraid|help me|police|escape|cannot leave|can not leave|will not let me|won t let me|blood|bleeding|bruises?|black eye)\b/;
+/** Games and figures of speech that borrow violent verbs. */
+const NOT_VIOLENCE =
+  /\b(beat|beats|beating|beaten|killed|kills|destroyed|destroys|smashed|crushed|murdered) (me|us|him|her|them|my) (at|in) (chess|fifa|cards|games?|mario|the game|tennis|football|scrabble|monopoly|poker|pool|darts|a race|the race)\b|\bbeat (my|his|her) (high )?(score|record|time)\b|\b(pushed|pushes|dragged|drags|forced|forces|talked) (me|us) (to|into) (sign|go|try|join|come|watch|do|a|the|this)\b|\bfollow\w* (me|her|him|us) (on|back on) (insta|instagram|twitter|tiktok|x|facebook|snap|snapchat|youtube|twitch|spotify|social)\b|\bthrew (my|her|his) (phone|bag|clothes|keys) (in|into|on) the\b/;
 const VICTIM_THIRD = new Set(['him', 'her', 'them', 'their', 'his']);
 
 /** Danger from another person: an aggressor, a violent act or threat against the player. */
@@ -320,7 +333,9 @@ export function violencePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
     const verbWord = verbToken?.word ?? '';
     const verbLemma = q.tokens[verb.start]?.lemma ?? '';
     const physicalVerb = PHYSICAL.has(verbWord) || PHYSICAL.has(verbLemma);
-    if (!physicalVerb && !(q.has('realRelation') && q.has('imminence'))) continue;
+    if (!physicalVerb && !(q.has('realRelation') && STRONG_IMMINENCE.test(messageText))) continue;
+    // "beat me at chess", "pushed me to sign up", "following me on insta": not violence.
+    if (NOT_VIOLENCE.test(words(q, range))) continue;
     // "the troll wants to kill me": a character of the story, unless a real person is named.
     if (
       q.has('worldEntity', range.start, range.end) &&
@@ -341,7 +356,9 @@ export function violencePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
     const physical =
       PHYSICAL.has(q.tokens[verb.start]?.word ?? '') ||
       PHYSICAL.has(q.tokens[verb.start]?.lemma ?? '');
-    const imminent = q.has('imminence', message.start, message.end);
+    const imminent =
+      STRONG_IMMINENCE.test(messageText) ||
+      (q.has('realRelation') && q.has('imminence', message.start, message.end) && physicalVerb);
     const pastOnly =
       /\b(used to|when i was|as a kid|as a child|years ago|growing up)\b/.test(messageText) &&
       !/\b(now|still|again|tonight|today|outside)\b/.test(messageText);

@@ -10,6 +10,8 @@ interface Shape {
   cssrs?: CssrsLevel;
   /** Whether the sentence must speak of the player ("i", "my", "the person typing"). */
   needsSelf: boolean;
+  /** Whether the message must also name death, a means or a farewell ("i've decided" alone is not). */
+  needsRisk?: boolean;
 }
 
 // Bounded gaps only (`(\w+ ){0,4}`), so every pattern runs in linear time on a sentence.
@@ -47,6 +49,21 @@ const SHAPES: readonly Shape[] = [
     needsSelf: false,
   },
   {
+    rule: 'how-long-to-die',
+    pattern:
+      /\bhow (long|many|much|high|deep|far|quick|quickly|fast) (\w+ ){0,6}(bleed out|bleed to death|die|drown|kill (you|me|myself|someone)|overdose|od|be lethal|be fatal|is lethal|is fatal|pass out and|stop breathing|hang|to jump|fall to|survive a fall|would it take)\b/,
+    category: 'suicidal_ideation',
+    cssrs: 'method',
+    needsSelf: false,
+  },
+  {
+    rule: 'self-harm-with',
+    pattern:
+      /\b(burn|burned|burnt|burning|cut|cutting|sliced|slicing|scratched|scratching|carved|carving)\w* (my|her|his|their) (arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|hand|hands|stomach|hip|hips) (\w+ ){0,2}with (a|my|the|his|her)? ?(real |hot |kitchen )?(lighter|blade|razor|knife|scissors|cigarette|iron|match|matches|glass|pencil sharpener|sharpener|compass)\b/,
+    category: 'self_harm',
+    needsSelf: true,
+  },
+  {
     rule: 'at-the-edge',
     pattern:
       /\b(stand\w*|stood|sit\w*|sat|lean\w*|look\w* down|stare\w* down) (\w+ ){0,4}(edge|ledge|railing|platform edge|edge of the platform|top of the|over the side|side of the bridge|middle of the bridge)\b/,
@@ -61,6 +78,7 @@ const SHAPES: readonly Shape[] = [
     category: 'suicidal_ideation',
     cssrs: 'intent',
     needsSelf: false,
+    needsRisk: true,
   },
   {
     rule: 'self-harm-said',
@@ -73,6 +91,17 @@ const SHAPES: readonly Shape[] = [
 
 const DANGER_ACT =
   /\b(locked (me|us|the door|her|him|them)|lock (me|us) in|will not let (me|us|her|him|them) (out|leave|go)|will not let (me|us|her|him|them) (out|leave|go)|took (my|her|his|their) (phone|keys|car keys|passport|charger|money|cards|id)|taken (my|her|his|their) (phone|keys|passport)|following (me|us|her|him|them)|followed (me|us|her|him|them)|waiting (outside|at my|at her|at his|by|for me|for her|for him)|outside (my|her|his|their|the) (door|house|flat|window|room|work|school)|(at|trying|tried|banging on|kicking|pounding on) (my|the|her|his) (door|window|door handle)|coming (up the stairs|home|back|over|round|for me|for her|for him|after me)|on (his|her|their) way|hiding (from|in|behind|under)|finish what (he|she|they) started|never leave alive|see you soon|knows where (i|she|he|they) live|has (my|her|his) (new )?address|with (a|the|his|her) (knife|gun|bat|belt|hammer|machete|weapon|crowbar|bottle)|(knife|gun|bat|belt|hammer|machete|weapon|crowbar) (\w+ ){0,3}(shouting|screaming|coming|outside|waiting|door)|burn (my|her|his|the) (flat|house|place) down|jump (me|her|him) |get (me|her|him) (after|at|when|tomorrow|tonight))/;
+
+function riskInMessage(q: DocumentQuery): boolean {
+  return (
+    q.has('deathWord') ||
+    q.has('deathPhrase') ||
+    q.has('suicideWord') ||
+    q.has('meansStrong') ||
+    q.has('farewell') ||
+    q.has('emotion')
+  );
+}
 
 /** Danger from a person, said through what they do: locked in, followed, a weapon, at the door. */
 function dangerShapes(q: DocumentQuery, out: ScreenSignal[], range: Span, text: string): void {
@@ -99,6 +128,7 @@ export function indirectPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
     const self = q.firstPerson(range.start, range.end) || q.has('selfPhrase');
     for (const shape of SHAPES) {
       if (shape.needsSelf && !self) continue;
+      if (shape.needsRisk === true && !riskInMessage(q)) continue;
       if (!shape.pattern.test(text)) continue;
       out.push({
         level: 'crisis',

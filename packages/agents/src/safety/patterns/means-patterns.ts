@@ -99,7 +99,13 @@ const FIXATION = new Set([
 
 /** Ordinary use of medicine ("two paracetamol for a headache", "my allergy pill"). */
 const BENIGN_MEDICINE =
-  /\b(for (a|my|the) (headache|migraine|cold|flu|fever|back|knee|tooth|toothache|period|cramps|allergies|allergy|hay fever|throat|cough|pain|sore)|vitamins?|allergy|allergies|antihistamine|as prescribed|my (daily|morning|evening|usual|normal|regular) (meds|pills|tablets|medication|dose)|prescription (was )?ready|pharmacy|pharmacist|doctor (said|told|gave)|dentist|check ?up|(one|two|a couple of) (paracetamol|ibuprofen|aspirin|advil|tylenol|pills?|tablets?))\b/;
+  /\b(max|maximum|safe dose|per day|a day|in a day|recommended|for (a|my|the) (headache|migraine|cold|flu|fever|back|knee|tooth|toothache|period|cramps|allergies|allergy|hay fever|throat|cough|pain|sore)|vitamins?|allergy|allergies|antihistamine|as prescribed|my (daily|morning|evening|usual|normal|regular) (meds|pills|tablets|medication|dose)|prescription (was )?ready|pharmacy|pharmacist|doctor (said|told|gave)|dentist|check ?up|(one|two|a couple of) (paracetamol|ibuprofen|aspirin|advil|tylenol|pills?|tablets?))\b/;
+/** Things one "takes all of" that are not swallowed: items, photos, days off. */
+const NOT_INGESTIBLE =
+  /\b(items?|loot|coins|gold|gems|cards|photos|pictures|holidays|days off|notes|screenshots|quests?|classes|courses|shifts|credit|blame|advice|the hint|hints)\b/;
+/** Coffee, water and vitamins: drinks and pills of an ordinary day. */
+const BENIGN_DRINK =
+  /\b(coffee|coffe|espresso|tea|water|juice|energy drink|red bull|monster|soda|coke zero|smoothie|milkshake|vitamins?)\b/;
 const RISK_DESPITE_MEDICINE =
   /\b(die|dead|death|end it|kill myself|on purpose|not wake|never wake|all of|whole|every|too many|overdose|goodbye|suicid\w*)\b/;
 
@@ -220,7 +226,7 @@ export function meansPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
 
 /** Strong farewells ("wrote letters to my family", "gave away my cat", "this is goodbye"). */
 const STRONG_FAREWELL =
-  /\b(goodbye note|goodbye letter|suicide note|gave away|giving away|give away|given away|rehome|affairs in order|things in order|last message|final message|last words|this is goodbye|bye forever|goodbye forever|not be around|not be here|never see me|never hear from me|not hear from me|nobody has to deal with me|no one has to deal with me|nobody will have to|no one will have to|be rid of me|be free of me|get rid of me|made a will|wrote my will|made my will|said my goodbyes|saying my goodbyes|say my goodbyes|letters to my|letter to my|note to my|notes for|letters for|note for|letter for|wrote notes|wrote letters|writing letters|writing notes|wrote a note|wrote a letter|written a note|written letters|deleted all|deleting my|deleted my|last day|final day|last week|final week|last night on|see you on the other side|after i am gone|when i am gone|once i am gone|if i do not make it|one less)\b/;
+  /\b(goodbye note|goodbye letter|suicide note|gave away|giving away|give away|given away|rehome|affairs in order|things in order|last message|final message|last words|this is goodbye|bye forever|goodbye forever|not be around|not be here|never see me|never hear from me|not hear from me|nobody has to deal with me|no one has to deal with me|nobody will have to|no one will have to|be rid of me|be free of me|get rid of me|made a will|wrote my will|made my will|said my goodbyes|saying my goodbyes|say my goodbyes|letters to my|letter to my|note to my|notes for|letters for|note for|letter for|wrote notes|wrote letters|writing letters|writing notes|wrote a note|wrote a letter|written a note|written letters|deleted all|deleting my|deleted my|my last day|this is my last|final day|my last week|final week|see you on the other side|after i am gone|when i am gone|once i am gone|if i do not make it|one less)\b/;
 
 const FOUND_OR_READ = new Set([
   'read',
@@ -247,6 +253,8 @@ function readOrFound(q: DocumentQuery, at: number): boolean {
   return false;
 }
 
+const BENIGN_LEAVING =
+  /\b(move|moving|moved|emigrat\w*|relocat\w*|detox|airport|flight|abroad|canada|australia|uni|university|college|new job|last week at|last day at|this job|my job|xmas|christmas|birthday|wedding|skiing|holiday|vacation|trip|travel|travelling|traveling|decluttering|declutter|clearing out|spring clean|marie kondo|charity shop|for when i am back|when i get back|when i come back|break up|breaking up|end it with|ending it with|session|for tonight|for today|off to)\b/;
 const OTHERS_BEFORE = new Set(["'s", 's', 'his', 'her', 'their', 'its']);
 
 /** Farewells and preparatory acts without a named means, with the player as the one leaving. */
@@ -254,6 +262,14 @@ export function farewellPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const spans = q.all('farewell');
   if (spans.length === 0) return;
   const text = q.tokens.map((t) => t.word).join(' ');
+  // "giving my stuff away for the move", "goodbye at the airport": leaving, not dying.
+  if (
+    BENIGN_LEAVING.test(text) &&
+    !q.has('deathWord') &&
+    !q.has('suicideWord') &&
+    !q.has('meansStrong')
+  )
+    return;
   const strong = STRONG_FAREWELL.test(text);
   const cues =
     spans.length +
@@ -297,6 +313,9 @@ function ingestionPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
       .map((t) => t.word)
       .join(' ');
     const taken = PAST_INGEST.test(text);
+    if (BENIGN_MEDICINE.test(text) && !RISK_DESPITE_MEDICINE.test(text)) continue;
+    if (BENIGN_DRINK.test(text) && !q.has('meansStrong', range.start, range.end)) continue;
+    if (NOT_INGESTIBLE.test(text) && !q.has('meansStrong', range.start, range.end)) continue;
     if (!taken && !(q.has('ingest', range.start, range.end) && ON_PURPOSE.test(text))) continue;
     if (!q.firstPerson(range.start, range.end) && q.has('worldEntity', range.start, range.end))
       continue;

@@ -83,6 +83,65 @@ const THIRD_PERSON = new Set([
   'themself',
 ]);
 const FIRST = new Set(['i', 'me', 'my', 'myself', 'im']);
+/** Nouns for people: a predicate after one of them is about someone else. */
+const PERSON_NOUNS = new Set([
+  'poet',
+  'man',
+  'woman',
+  'guy',
+  'girl',
+  'boy',
+  'kid',
+  'child',
+  'person',
+  'people',
+  'friend',
+  'character',
+  'hero',
+  'heroine',
+  'villain',
+  'keeper',
+  'sailor',
+  'soldier',
+  'widow',
+  'king',
+  'queen',
+  'prince',
+  'princess',
+  'knight',
+  'captain',
+  'lady',
+  'lord',
+  'stranger',
+  'author',
+  'writer',
+  'singer',
+  'actor',
+  'actress',
+  'celebrity',
+  'teacher',
+  'student',
+  'neighbour',
+  'neighbor',
+  'uncle',
+  'aunt',
+  'cousin',
+  'brother',
+  'sister',
+  'mother',
+  'father',
+  'mum',
+  'mom',
+  'dad',
+  'son',
+  'daughter',
+  'wife',
+  'husband',
+  'grandma',
+  'grandpa',
+  'nan',
+  'gran',
+]);
 const THIRD_REFLEXIVE = new Set(['herself', 'himself', 'themselves', 'themself', 'his', 'their']);
 
 /**
@@ -106,7 +165,12 @@ function thirdParty(q: DocumentQuery, start: number, end: number): 'world' | 'ot
     if (FIRST.has(token.word)) return undefined;
     if (THIRD_PERSON.has(token.word)) third = true;
     else if (token.pos === 'NOUN' || token.pos === 'PROPN') {
-      third = q.at(i, 'worldEntity') > 0 || q.at(i, 'aggressor') > 0 || q.at(i, 'realRelation') > 0;
+      third =
+        PERSON_NOUNS.has(token.lemma) ||
+        token.pos === 'PROPN' ||
+        q.at(i, 'worldEntity') > 0 ||
+        q.at(i, 'aggressor') > 0 ||
+        q.at(i, 'realRelation') > 0;
       break;
     }
   }
@@ -325,7 +389,7 @@ function suicideWords(q: DocumentQuery, out: ScreenSignal[]): void {
       });
       continue;
     }
-    out.push(suicidal('suicide-word', span, withIntent(q, span, 'active_ideation')));
+    pushFor(q, out, suicidal('suicide-word', span, withIntent(q, span, 'active_ideation')));
   }
 }
 
@@ -386,7 +450,7 @@ const FINE_IF_GONE =
 const CARELESS_LIFE =
   /\b(not care|do not mind|would not mind|will not mind|wouldnt mind|hope|pray) (if|whether|that)? ?(i|this|it)? ?(do not |never |dont )?(wake up|live|die|make it|survive|wake|am gone|end|ends|stop breathing|just stop|over)\b/;
 const METHOD_ACT =
-  /\b(jump(ing|ed)? (off|from|in front)|step(ping)? (in front|off)|walk(ing)? into the (sea|ocean|river|lake|traffic)|driv(e|ing) (my car |the car )?(into|off)|crash(ing)? (my|the) car|(swallow|swallowing|take|taking|took|down|downing) (all|every|the whole|the lot|the rest|everything|way more)|hang(ing)? myself|under (a|the) (train|bus|truck|lorry)|in front of (a|the) (train|bus|truck|lorry|car)|slit(ting)? my|overdose|od on|drown(ing)? myself|gas myself|long swim)\b/;
+  /\b(jump(ing|ed)? (off|from|in front)|step(ping)? (in front|off)|walk(ing)? into the (sea|ocean|river|lake|traffic)|driv(e|ing) (my car |the car )?(into|off)|crash(ing)? (my|the) car|(swallow|swallowing|take|taking|took|down|downing) (all|every|the whole|the lot|the rest|everything|way more) (\w+ ){0,2}(pills?|tablets?|meds|medication|of them|of it|sleeping|painkillers|paracetamol|tylenol|insulin|the lot|at once|in the (cabinet|cupboard|drawer|house|box|bottle))|swallowed the lot|hang(ing)? myself|under (a|the) (train|bus|truck|lorry)|in front of (a|the) (train|bus|truck|lorry|car)|slit(ting)? my|overdose|od on|drown(ing)? myself|gas myself|long swim)\b/;
 
 function sentenceWords(q: DocumentQuery, start: number): { text: string; range: Span } {
   const range = q.sentenceRange(q.tokens[start]?.sentence ?? -1);
