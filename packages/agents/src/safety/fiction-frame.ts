@@ -56,10 +56,7 @@ function hasRealWorldMarker(q: DocumentQuery): boolean {
 }
 
 function sentenceText(q: DocumentQuery, range: Span): string {
-  return q.tokens
-    .slice(range.start, range.end)
-    .map((t) => t.word)
-    .join(' ');
+  return q.text(range);
 }
 
 /** A command to the game naming something of its world: "stab the troll", "jump into the lake". */
@@ -143,10 +140,7 @@ function namesPlayEntity(q: DocumentQuery, range: Span): boolean {
   for (let i = range.start; i < range.end; i += 1) {
     const length = q.at(i, 'worldEntity');
     if (length === 0) continue;
-    const name = q.tokens
-      .slice(i, i + length)
-      .map((t) => t.word)
-      .join(' ');
+    const name = q.text({ start: i, end: i + length });
     if (!MEANS_LIKE.has(name) && !MEANS_LIKE.has(q.tokens[i]?.lemma ?? '')) return true;
   }
   return false;

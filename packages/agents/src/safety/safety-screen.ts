@@ -189,6 +189,39 @@ export class SafetyScreen {
   }
 }
 
+/** Most concepts of a sentence whose pairs are all read (a quadratic number of words). */
+const MAX_PAIRED = 16;
+/** Concepts whose co-occurrence in a long sentence the classifier reads (means with time, ...). */
+const PAIRED_CONCEPTS: ReadonlySet<string> = new Set([
+  'selfPhrase',
+  'desire',
+  'deathWord',
+  'deathPhrase',
+  'lifePhrase',
+  'noPoint',
+  'selfKillVerb',
+  'suicideWord',
+  'thinkVerb',
+  'meansStrong',
+  'meansPlace',
+  'timeMarker',
+  'planWord',
+  'farewell',
+  'attemptWord',
+  'symptom',
+  'edContext',
+  'substanceContext',
+  'panicCore',
+  'aggressor',
+  'violenceVerb',
+  'shVerb',
+  'shTarget',
+  'emotion',
+  'gameMechanic',
+  'worldEntity',
+  'realWorld',
+]);
+
 /**
  * What the rules saw, as words for the classifier: the concepts of the unframed text
  * (`#c:meansStrong`), the pairs that share a sentence (`#p:meansStrong+timeMarker`), the rules
@@ -210,9 +243,12 @@ function structureWords(
       for (const concept of query.doc.conceptsAt(i)) concepts.add(concept);
     }
     const sorted = [...concepts].sort();
-    sorted.forEach((a, k) => {
-      words.add(`#c:${a}`);
-      for (const b of sorted.slice(k + 1)) words.add(`#p:${a}+${b}`);
+    // Every pair in an ordinary sentence; in a long one only the pairs of risk concepts.
+    const paired =
+      sorted.length <= MAX_PAIRED ? sorted : sorted.filter((c) => PAIRED_CONCEPTS.has(c));
+    sorted.forEach((a) => words.add(`#c:${a}`));
+    paired.forEach((a, k) => {
+      for (let j = k + 1; j < paired.length; j += 1) words.add(`#p:${a}+${paired[j] ?? ''}`);
     });
     if (query.firstPerson(range.start, range.end)) words.add('#self');
   }

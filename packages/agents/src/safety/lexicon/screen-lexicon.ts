@@ -99,6 +99,8 @@ export interface Concept {
 /** A safety lexicon compiled for the screen. */
 export interface SafetyLexicon {
   readonly slang: ReadonlyMap<string, string>;
+  /** First words of the slang entries of several words ("catch" of "catch the bus"). */
+  readonly slangFirstWords: ReadonlySet<string>;
   readonly typos: ReadonlyMap<string, string>;
   readonly fuzzy: readonly string[];
   readonly concepts: Readonly<Record<ConceptName, Concept>>;
@@ -143,7 +145,10 @@ export function compileSafetyLexicon(file: SafetyLexiconFile): SafetyLexicon {
   }
   const fuzzy = file.fuzzy.map((w) => w.toLowerCase()).filter((w) => !w.includes(' '));
   fuzzy.forEach((w) => vocabulary.add(w));
-  return { slang, typos, fuzzy, concepts, vocabulary };
+  const slangFirstWords = new Set(
+    [...slang.keys()].filter((key) => key.includes(' ')).map((key) => key.split(' ')[0] ?? ''),
+  );
+  return { slang, slangFirstWords, typos, fuzzy, concepts, vocabulary };
 }
 
 /**

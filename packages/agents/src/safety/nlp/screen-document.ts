@@ -65,7 +65,7 @@ const READ_ALOUD = new Set(['say', 'read', 'go', 'write', 'state']);
  */
 const MAX_SENTENCE_WORDS = 120;
 /** How many out-of-vocabulary words an NLP instance may learn before it is replaced. */
-const MAX_LEARNED_WORDS = 50_000;
+const MAX_LEARNED_WORDS = 10_000;
 /** Longest text analysed word by word; beyond it the rest is read in further chunks. */
 const CHUNK_CHARS = 20_000;
 
@@ -109,6 +109,15 @@ function tokenColumn(nlp: WinkMethods, doc: WinkDocument, column: Column): (stri
 
 function readColumn(nlp: WinkMethods, text: string, column: Column): (string | number)[] {
   return tokenColumn(nlp, nlp.readDoc(text), column);
+}
+
+function addHit(found: ConceptHit[], concept: ConceptName, length: number): void {
+  for (const hit of found) {
+    if (hit.concept !== concept) continue;
+    if (length > hit.length) hit.length = length;
+    return;
+  }
+  found.push({ concept, length });
 }
 
 function tokenMatches(token: ScreenToken | undefined, word: string): boolean {
@@ -282,26 +291,35 @@ export class ScreenAnalyzer {
   }
 
   private findConcepts(tokens: readonly ScreenToken[]): ConceptHit[][] {
-    return tokens.map((token, i) => {
+    const hits: ConceptHit[][] = new Array<ConceptHit[]>(tokens.length);
+    for (let i = 0; i < tokens.length; i += 1) {
+      const token = tokens[i] as ScreenToken;
       const found: ConceptHit[] = [];
-      const add = (concept: ConceptName, length: number) => {
-        const seen = found.find((hit) => hit.concept === concept);
-        if (seen === undefined) found.push({ concept, length });
-        else if (length > seen.length) seen.length = length;
-      };
-      for (const key of token.word === token.lemma ? [token.word] : [token.word, token.lemma]) {
-        for (const concept of this.index.single.get(key) ?? []) add(concept, 1);
-        for (const { concept, words } of this.index.phrases.get(key) ?? []) {
-          const fits = words.every(
-            (w, k) =>
-              k === 0 ||
-              (tokenMatches(tokens[i + k], w) && tokens[i + k]?.sentence === token.sentence),
-          );
-          if (fits) add(concept, words.length);
-        }
+      this.collect(tokens, i, token.word, found);
+      if (token.lemma !== token.word) this.collect(tokens, i, token.lemma, found);
+      hits[i] = found;
+    }
+    return hits;
+  }
+
+  /** Adds to `found` the concepts whose entries start with `key` and match at token `i`. */
+  private collect(
+    tokens: readonly ScreenToken[],
+    i: number,
+    key: string,
+    found: ConceptHit[],
+  ): void {
+    for (const concept of this.index.single.get(key) ?? []) addHit(found, concept, 1);
+    const sentence = tokens[i]?.sentence;
+    for (const { concept, words } of this.index.phrases.get(key) ?? []) {
+      let fits = true;
+      for (let k = 1; k < words.length && fits; k += 1) {
+        const next = tokens[i + k];
+        fits =
+          next !== undefined && next.sentence === sentence && tokenMatches(next, words[k] ?? '');
       }
-      return found;
-    });
+      if (fits) addHit(found, concept, words.length);
+    }
   }
 
   private firstUnknownId(): number {

@@ -108,6 +108,7 @@ const SUFFIXES: Readonly<Record<string, string>> = {
 };
 
 function expandContraction(word: string): string {
+  if (!word.includes("'") && word !== 'cannot') return word;
   const irregular = IRREGULAR_NEGATIONS[word];
   if (irregular !== undefined) return irregular;
   if (word.endsWith("n't") && word.length > 3) return `${word.slice(0, -3)} not`;
@@ -140,20 +141,22 @@ function joinSplitWords(words: string[], lexicon: SafetyLexicon): string[] {
     const word = words[i] ?? '';
     const next = words[i + 1];
     // Slang of two or three words ("catch the bus", "sewer slide", "self delete").
-    const three = `${word} ${next ?? ''} ${words[i + 2] ?? ''}`;
-    const two = `${word} ${next ?? ''}`;
-    const phrase = lexicon.slang.get(three) ?? lexicon.slang.get(two);
-    if (phrase !== undefined) {
-      out.push(phrase);
-      i += lexicon.slang.has(three) ? 2 : 1;
-      continue;
+    if (next !== undefined && lexicon.slangFirstWords.has(word)) {
+      const three = `${word} ${next} ${words[i + 2] ?? ''}`;
+      const two = `${word} ${next}`;
+      const phrase = lexicon.slang.get(three) ?? lexicon.slang.get(two);
+      if (phrase !== undefined) {
+        out.push(phrase);
+        i += lexicon.slang.has(three) ? 2 : 1;
+        continue;
+      }
     }
     const joined = next === undefined ? '' : word + next;
     if (
       next !== undefined &&
       joined.length >= 6 &&
       /^[a-z]+$/.test(joined) &&
-      (lexicon.fuzzy.includes(joined) || lexicon.typos.has(joined) || lexicon.slang.has(joined))
+      (lexicon.vocabulary.has(joined) || lexicon.typos.has(joined) || lexicon.slang.has(joined))
     ) {
       out.push(rewriteWord(joined, lexicon));
       i += 1;

@@ -136,6 +136,7 @@ export class DocumentQuery {
   /** Index of the first token of the quote each quoted token is in; -1 outside quotes. */
   private readonly quoteStarts: Int32Array;
   private readonly anywhere = new Map<ConceptName, boolean>();
+  private readonly texts = new Map<number, string>();
 
   constructor(readonly doc: ScreenDocument) {
     const { tokens } = doc;
@@ -151,6 +152,20 @@ export class DocumentQuery {
         this.quoteStarts[i] = continues ? (this.quoteStarts[i - 1] ?? i) : i;
       }
     });
+  }
+
+  /** The words of `[start, end)` joined by spaces: what the sentence-shape rules read. Cached. */
+  text(range: Span): string {
+    const key = range.start * 1_000_003 + range.end;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = this.tokens
+        .slice(range.start, range.end)
+        .map((t) => t.word)
+        .join(' ');
+      this.texts.set(key, text);
+    }
+    return text;
   }
 
   /** First token of the quote token `i` is in, or -1. */

@@ -163,10 +163,7 @@ const REPORTED_THREAT = new Set([
 ]);
 
 function words(q: DocumentQuery, range: Span): string {
-  return q.tokens
-    .slice(range.start, range.end)
-    .map((t) => t.word)
-    .join(' ');
+  return q.text(range);
 }
 
 function sentenceOf(q: DocumentQuery, i: number): Span {

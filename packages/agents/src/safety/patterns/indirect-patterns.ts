@@ -121,10 +121,7 @@ export function indirectPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   for (let s = 0; s < q.sentenceCount; s += 1) {
     const range = q.sentenceRange(s);
     if (range.end <= range.start) continue;
-    const text = q.tokens
-      .slice(range.start, range.end)
-      .map((t) => t.word)
-      .join(' ');
+    const text = q.text(range);
     const self = q.firstPerson(range.start, range.end) || q.has('selfPhrase');
     for (const shape of SHAPES) {
       if (shape.needsSelf && !self) continue;

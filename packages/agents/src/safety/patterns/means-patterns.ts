@@ -199,17 +199,11 @@ export function meansPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
       // A place is a means only with a fall or an end: "how high is the bridge to jump".
       const fall =
         /\b(jump|jumping|jumped|fall|falling|drop|high|height|edge|off|over|survive|lean|leaning|step|stepping)\b/.test(
-          q.tokens
-            .slice(range.start, range.end)
-            .map((t) => t.word)
-            .join(' '),
+          q.text(range),
         );
       if (!fall || (!self && !q.has('timeMarker', range.start, range.end))) continue;
     }
-    const text = q.tokens
-      .slice(range.start, range.end)
-      .map((t) => t.word)
-      .join(' ');
+    const text = q.text(range);
     if (BENIGN_MEDICINE.test(text) && !RISK_DESPITE_MEDICINE.test(text)) continue;
     const cssrs = meansLevel(q, range, message, self);
     if (cssrs === undefined) continue;
@@ -261,7 +255,7 @@ const OTHERS_BEFORE = new Set(["'s", 's', 'his', 'her', 'their', 'its']);
 export function farewellPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const spans = q.all('farewell');
   if (spans.length === 0) return;
-  const text = q.tokens.map((t) => t.word).join(' ');
+  const text = q.text({ start: 0, end: q.tokens.length });
   // "giving my stuff away for the move", "goodbye at the airport": leaving, not dying.
   if (
     BENIGN_LEAVING.test(text) &&
@@ -308,10 +302,7 @@ const ON_PURPOSE =
 function ingestionPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   for (let s = 0; s < q.sentenceCount; s += 1) {
     const range = q.sentenceRange(s);
-    const text = q.tokens
-      .slice(range.start, range.end)
-      .map((t) => t.word)
-      .join(' ');
+    const text = q.text(range);
     const taken = PAST_INGEST.test(text);
     if (BENIGN_MEDICINE.test(text) && !RISK_DESPITE_MEDICINE.test(text)) continue;
     if (BENIGN_DRINK.test(text) && !q.has('meansStrong', range.start, range.end)) continue;

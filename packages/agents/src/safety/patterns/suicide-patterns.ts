@@ -263,20 +263,14 @@ function negatedLife(q: DocumentQuery, out: ScreenSignal[]): void {
 /** "there's no point in me being here", "nothing to live for", "why am i still alive". */
 function noPoint(q: DocumentQuery, out: ScreenSignal[]): void {
   for (const span of q.all('noPoint')) {
-    const words = q.tokens
-      .slice(span.start, span.end)
-      .map((t) => t.word)
-      .join(' ');
+    const words = q.text(span);
     if (/live|living|stay|alive/.test(words)) {
       out.push(suicidal('no-reason-to-live', span, 'wish_dead'));
       continue;
     }
     const object = q.after(span.end, 'lifeObject', 5, { sameClause: true });
     if (object === undefined) continue;
-    const objectWords = q.tokens
-      .slice(object.start, object.end)
-      .map((t) => t.word)
-      .join(' ');
+    const objectWords = q.text(object);
     if (/^(trying|anymore|being|stay|me)$/.test(objectWords)) continue;
     out.push(suicidal('no-point-living', { start: span.start, end: object.end }, 'wish_dead'));
   }
@@ -455,17 +449,14 @@ const METHOD_ACT =
 function sentenceWords(q: DocumentQuery, start: number): { text: string; range: Span } {
   const range = q.sentenceRange(q.tokens[start]?.sentence ?? -1);
   return {
-    text: q.tokens
-      .slice(range.start, range.end)
-      .map((t) => t.word)
-      .join(' '),
+    text: q.text(range),
     range,
   };
 }
 
 /** Whole-sentence shapes: "going to do it tonight", "hope i don't wake up", "thinking about jumping off". */
 function sentenceShapes(q: DocumentQuery, out: ScreenSignal[]): void {
-  const all = q.tokens.map((t) => t.word).join(' ');
+  const all = q.text({ start: 0, end: q.tokens.length });
   const intentCue = INTENT_CUE.test(all);
   for (let s = 0; s < q.sentenceCount; s += 1) {
     const range = q.sentenceRange(s);
