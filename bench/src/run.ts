@@ -24,6 +24,7 @@ import { failoverScenario } from './scenarios/failover';
 import { httpEnqueueScenario } from './scenarios/http-enqueue';
 import { memoryScenario } from './scenarios/memory';
 import { playerTurnScenario } from './scenarios/player-turn';
+import { safetyScreenScenario } from './scenarios/safety-screen';
 import { throughputScenario } from './scenarios/throughput';
 
 /** Every scenario, in the order a run takes them. */
@@ -34,6 +35,7 @@ const SCENARIOS: Scenario[] = [
   concurrencyScenario,
   failoverScenario,
   playerTurnScenario,
+  safetyScreenScenario,
   memoryScenario,
 ];
 

@@ -5,10 +5,12 @@ import { deletePrefix, uniquePrefix } from '../bench-keys';
 import { barChart } from '../charts/bar-chart';
 import { rssBytesOf, sleep, until } from '../node-child';
 import { JsonPoster, runOpenLoop } from '../open-loop';
-import { fmt, info, type Scenario, type ScenarioContext } from '../scenario';
+import { below, fmt, info, type Scenario, type ScenarioContext } from '../scenario';
 import { round } from '../stats';
 
 const SETTLE_MS = 3000;
+/** Resident size the input processor (NLP model and classifier loaded) must stay under. */
+const INPUT_PROCESSOR_MAX_MIB = 200;
 const AGENT_TYPES = ['input-processor', 'world-builder', 'narrative-generator'];
 const TEXTS = ['look around', 'go north', 'take the lantern', 'talk to Mira', 'rest by the lake'];
 
@@ -83,9 +85,21 @@ export const memoryScenario: Scenario = {
       }
       return {
         data: { turnRate: rate, seconds, turnsAccepted: peak.accepted, processes: memory },
-        rows: memory.map((m) =>
-          info(m.process, `idle ${fmt(m.idleMiB, 1)} MiB, under load ${fmt(m.loadPeakMiB, 1)} MiB`),
-        ),
+        rows: [
+          ...memory.map((m) =>
+            info(
+              m.process,
+              `idle ${fmt(m.idleMiB, 1)} MiB, under load ${fmt(m.loadPeakMiB, 1)} MiB`,
+            ),
+          ),
+          below(
+            'worker input-processor under load (safety screen loaded)',
+            memory.find((m) => m.process === 'worker input-processor')?.loadPeakMiB ?? Number.NaN,
+            INPUT_PROCESSOR_MAX_MIB,
+            1,
+            ' MiB',
+          ),
+        ],
         charts: [
           barChart({
             name: 'memory',

@@ -78,9 +78,52 @@ function isAboutCharacter(q: DocumentQuery, range: Span): boolean {
   if (q.firstPerson(range.start, range.end)) return false;
   if (q.has('selfPhrase', range.start, range.end)) return false;
   if (q.has('realRelation', range.start, range.end)) return false;
-  if (q.has('worldEntity', range.start, range.end) || q.has('gameMechanic', range.start, range.end))
-    return true;
+  if (namesCharacter(q, range) || q.has('gameMechanic', range.start, range.end)) return true;
   return q.has('textObject', range.start, range.end) && q.has('readVerb', range.start, range.end);
+}
+
+/** Items of the world: a sentence that lists them ("lantern, stone and a wish to be dead") is no character's. */
+const ITEMS = new Set([
+  'lantern',
+  'lamp',
+  'kite',
+  'red kite',
+  'feather',
+  'white feather',
+  'smooth stone',
+  'wildflower',
+  'seedling',
+  'seeds',
+  'packet of seeds',
+  'watering can',
+  'brass key',
+  'book of poems',
+  'blank journal',
+  'greenhouse',
+  'meadow',
+  'hilltop',
+  'lakeside',
+  'sword',
+  'dagger',
+  'potion',
+  'potions',
+  'vial',
+  'elixir',
+  'scroll',
+  'amulet',
+  'treasure chest',
+  'inventory',
+]);
+
+/** Whether `range` names someone of the story (a character, a creature), not only an item. */
+function namesCharacter(q: DocumentQuery, range: Span): boolean {
+  for (let i = range.start; i < range.end; i += 1) {
+    const length = q.at(i, 'worldEntity');
+    if (length === 0) continue;
+    if (!ITEMS.has(q.text({ start: i, end: i + length })) && !ITEMS.has(q.tokens[i]?.lemma ?? ''))
+      return true;
+  }
+  return false;
 }
 
 /** Words of the world that are also means in real life: they never make a sentence play. */

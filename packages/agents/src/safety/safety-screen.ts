@@ -240,7 +240,7 @@ function structureWords(
     const concepts = new Set<string>();
     for (let i = range.start; i < range.end; i += 1) {
       if (frame.quoted(i)) continue;
-      for (const concept of query.doc.conceptsAt(i)) concepts.add(concept);
+      for (const hit of query.doc.conceptsAt(i)) concepts.add(hit.concept);
     }
     const sorted = [...concepts].sort();
     // Every pair in an ordinary sentence; in a long one only the pairs of risk concepts.

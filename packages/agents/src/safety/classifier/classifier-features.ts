@@ -18,7 +18,7 @@ const WORD_START = 0x3c; // '<'
 const WORD_END = 0x3e; // '>'
 const STRUCTURE_MARK = 0x23; // '#'
 const MIN_CHAR_GRAM = 3;
-const MAX_CHAR_GRAM = 5;
+const MAX_CHAR_GRAM = 4;
 
 // Looked up once: a lookup of `Math` per call costs 25 times more in a vm context (jest).
 const { imul, log, min, sqrt } = Math;
@@ -92,7 +92,7 @@ class FeatureCounts {
     return { buckets: this.touched, values };
   }
 
-  /** Character 3- to 5-grams of `text[from, to)` padded as `<word>`. */
+  /** Character 3- and 4-grams of `text[from, to)` padded as `<word>`. */
   addCharGrams(text: string, from: number, to: number): void {
     const codes = FeatureCounts.padded;
     const length = to - from + 2;
@@ -170,7 +170,7 @@ export function extractFeatureVector(
 /**
  * The hashed features of an already normalised text (lowercase words separated by single
  * spaces): word unigrams, word bigrams with a boundary token at the start and the end
- * (`<s> i`, `myself </s>`), and the character 3- to 5-grams of each word padded as `<word>`
+ * (`<s> i`, `myself </s>`), and the character 3- and 4-grams of each word padded as `<word>`
  * (`<ki`, `kill`, `ill>`). Each feature string, prefixed by its kind, is hashed with FNV-1a
  * into `buckets` buckets; values are sublinear term frequencies, L2-normalised.
  *

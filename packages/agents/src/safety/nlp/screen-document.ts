@@ -20,7 +20,7 @@ export interface ScreenToken {
 }
 
 /** A concept found at a token: the concept and how many tokens the match spans. */
-interface ConceptHit {
+export interface ConceptHit {
   concept: ConceptName;
   length: number;
 }
@@ -30,13 +30,13 @@ export interface ScreenDocument {
   readonly tokens: readonly ScreenToken[];
   /** Length of the longest match of `concept` starting at token `i`; 0 when none. */
   at(i: number, concept: ConceptName): number;
-  /** The concepts found at token `i`. */
-  conceptsAt(i: number): readonly ConceptName[];
+  /** The concepts found at token `i`, with the length of each match. */
+  conceptsAt(i: number): readonly ConceptHit[];
   /** Whether fuzzy correction changed a word. */
   readonly corrected: boolean;
 }
 
-const SENTENCE_END = new Set(['.', '!', '?', ';', '…']);
+const SENTENCE_END = new Set(['.', '!', '?', ';', '…', '>', '|']);
 const CLAUSE_BREAK_PUNCT = new Set([',', ':', '(', ')', '-', '–', '—', '[', ']', '/']);
 const CLAUSE_BREAK_WORDS = new Set([
   'but',
@@ -66,6 +66,8 @@ const READ_ALOUD = new Set(['say', 'read', 'go', 'write', 'state']);
 const MAX_SENTENCE_WORDS = 120;
 /** How many out-of-vocabulary words an NLP instance may learn before it is replaced. */
 const MAX_LEARNED_WORDS = 10_000;
+/** Most corrections remembered before the cache starts again. */
+const MAX_CACHED_CORRECTIONS = 5_000;
 /** Longest text analysed word by word; beyond it the rest is read in further chunks. */
 const CHUNK_CHARS = 20_000;
 
@@ -134,6 +136,8 @@ export class ScreenAnalyzer {
   private nlp: WinkMethods;
   private readonly index: ConceptIndex;
   private readonly fuzzyLemmas = new Map<string, string>();
+  /** Corrections already made (`null`: none), since the same misspellings come back. */
+  private readonly corrections = new Map<string, string | null>();
   /** Lexicon words by first letter and length ("s7" → "suicide", ...), for fuzzy correction. */
   private readonly wordsByShape = new Map<string, string[]>();
   private vocabularySize: number;
@@ -169,7 +173,7 @@ export class ScreenAnalyzer {
       tokens,
       corrected,
       at: (i, concept) => hits[i]?.find((hit) => hit.concept === concept)?.length ?? 0,
-      conceptsAt: (i) => hits[i]?.map((hit) => hit.concept) ?? [],
+      conceptsAt: (i) => hits[i] ?? [],
     };
   }
 
@@ -267,6 +271,14 @@ export class ScreenAnalyzer {
    */
   private correct(word: string): string | undefined {
     if (word.length < 4 || !/^[a-z]+$/.test(word)) return undefined;
+    if (this.corrections.has(word)) return this.corrections.get(word) ?? undefined;
+    if (this.corrections.size >= MAX_CACHED_CORRECTIONS) this.corrections.clear();
+    const found = this.findCorrection(word);
+    this.corrections.set(word, found ?? null);
+    return found;
+  }
+
+  private findCorrection(word: string): string | undefined {
     const maxDistance = word.length >= 8 ? 2 : 1;
     const near = (target: string) =>
       target[0] === word[0] &&

@@ -53,7 +53,8 @@ const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u00ab\u00bb]/g;
 /** Numbers with a unit or an ordinal ("3am", "20mg", "2nd") are not leetspeak. */
 const NUMBER_WITH_UNIT = /^\d+(?:am|pm|mg|ml|g|kg|lbs?|h|hrs?|mins?|s|x|st|nd|rd|th|k|yo|yrs?)$/;
 /** Tokens: runs of word characters (with leetspeak symbols inside), or one other character. */
-const TOKEN = /[a-z0-9'@$|+]+(?:[!][a-z0-9'@$|+]+)*|\s+|[^a-z0-9'@$|+\s]/g;
+const TOKEN = /[a-z0-9'@$|+]+(?:[!][a-z0-9'@$|+]+)*|[^a-z0-9'@$|+\s]/g;
+const HAS_WORD_CHARACTER = /[a-z0-9]/;
 /** Three or more single letters separated by spaces, dots or dashes: "k m s", "s.u.i.c.i.d.e". */
 const SPLIT_LETTERS = /\b[a-z](?:[ .\-_*][a-z]){2,}\b/g;
 
@@ -120,9 +121,16 @@ function expandContraction(word: string): string {
   return word;
 }
 
+const PLAIN_WORD = /^[a-z]+$/;
+const TRIPLE = /(.)\1\1/;
+
 function rewriteWord(word: string, lexicon: SafetyLexicon): string {
-  const plain = unstretch(deLeet(word), lexicon.vocabulary);
-  const bare = plain.replace(/^'+|'+$/g, '');
+  // Most words are plain letters: no leetspeak, no quotes to strip.
+  const plainLetters = PLAIN_WORD.test(word);
+  const unleeted = plainLetters ? word : deLeet(word);
+  const plain =
+    word.length >= 3 && TRIPLE.test(unleeted) ? unstretch(unleeted, lexicon.vocabulary) : unleeted;
+  const bare = plainLetters || !plain.includes("'") ? plain : plain.replace(/^'+|'+$/g, '');
   const known = lexicon.slang.get(bare) ?? lexicon.typos.get(bare);
   if (known !== undefined) return known;
   const expanded = expandContraction(bare);
@@ -201,8 +209,7 @@ export function normalizeScreenText(text: string, lexicon: SafetyLexicon): strin
     words = [];
   };
   for (const token of prepared.match(TOKEN) ?? []) {
-    if (/^\s/.test(token)) continue;
-    if (/^[a-z0-9'@$|+!]+$/.test(token) && /[a-z0-9]/.test(token)) {
+    if (HAS_WORD_CHARACTER.test(token)) {
       // A single quote at a word's edge is a quotation mark ("'by the time'"), not an apostrophe.
       const opens = token.startsWith("'");
       const closes = token.endsWith("'") && !/s'$/.test(token);
@@ -210,7 +217,7 @@ export function normalizeScreenText(text: string, lexicon: SafetyLexicon): strin
         flush();
         pieces.push("'");
       }
-      words.push(rewriteWord(token.replace(/^'+|'+$/g, ''), lexicon));
+      words.push(rewriteWord(opens || closes ? token.replace(/^'+|'+$/g, '') : token, lexicon));
       if (closes && token.length > 1) {
         flush();
         pieces.push("'");
@@ -221,5 +228,5 @@ export function normalizeScreenText(text: string, lexicon: SafetyLexicon): strin
     }
   }
   flush();
-  return pieces.join(' ').replace(/\s+/g, ' ').trim();
+  return pieces.join(' ');
 }

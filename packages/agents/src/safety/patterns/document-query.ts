@@ -276,6 +276,18 @@ export class DocumentQuery {
 
   /** Whether the player speaks of themselves in `[start, end)` ("i", "me", "the person typing"). */
   firstPerson(start: number, end: number): boolean {
+    // "Bought the rope yesterday", "Gave everything away": a sentence that opens on a past
+    // verb has the player as its subject.
+    const opening = this.tokens[start];
+    if (
+      opening !== undefined &&
+      this.tokens[start - 1]?.sentence !== opening.sentence &&
+      opening.pos === 'VERB' &&
+      opening.word !== opening.lemma &&
+      /(ed|ght|ave|ook|ote|ung|ent|ew|old|ayed)$/.test(opening.word)
+    ) {
+      return true;
+    }
     for (let i = start; i < end; i += 1) {
       const token = this.tokens[i];
       if (token === undefined) continue;

@@ -200,10 +200,15 @@ export function selfHarmPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
       // "i'm going to cut", "cut again tonight": the verb alone, at the end of its clause.
       const next = q.tokens[verb.end];
       const ends = next === undefined || next.clause !== q.tokens[verb.start]?.clause;
+      const habit =
+        /\b(can not stop|cannot stop|keep|started|addicted to|urge to|want to|need to|going to)( \w+)? (cut|cutting)\b/.test(
+          text,
+        );
       found =
-        (ends || AFTER_CUT.has(next?.word ?? '')) &&
-        q.firstPerson(range.start, range.end) &&
-        !q.has('worldEntity', range.start, range.end);
+        habit ||
+        ((ends || AFTER_CUT.has(next?.word ?? '')) &&
+          q.firstPerson(range.start, range.end) &&
+          !q.has('worldEntity', range.start, range.end));
     }
     if (!found) continue;
     done.add(range.start);
@@ -236,6 +241,9 @@ export function medicalPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   }
 }
 
+/** Signs of panic severe enough alone. */
+const PANIC_SEVERE_ALONE =
+  /\b(hyperventilating|heart attack|about to die|going to die|think i am dying|feel like i am dying|walls (are )?closing in|lungs (will not|won t|do not) work|can not get (any )?air|cannot get (any )?air|can not get a breath|can not breathe (\w+ ){0,4}(floor|minutes|hour|hours|help|please|now))\b/;
 const PANIC_STRONG =
   /\b(cannot breathe|can not breathe|could not breathe|cannot catch my breath|can not catch my breath|hyperventilating|heart attack|going to die|i am dying|think i am dying|feel like i am dying|feels like i am dying|going to pass out|about to pass out|losing my mind|going crazy|losing control|panic attack|panicking|chest is tight|chest tight|tight chest|chest pain|cannot stop shaking|can not stop shaking|suffocating|walls closing|cannot calm down|can not calm down|going to faint|not real|unreal)\b/g;
 
@@ -243,7 +251,7 @@ const PANIC_STRONG =
 export function panicPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const text = words(q, { start: 0, end: q.tokens.length });
   const signs = text.replace(/\bdying (to|for|of|laughing)\b/g, '').match(PANIC_STRONG) ?? [];
-  if (signs.length === 0) return;
+  if (signs.length === 0 && !PANIC_SEVERE_ALONE.test(text)) return;
   if (q.has('laughter') && !/panic/.test(text)) return;
   // "can't breathe underwater", "can't breathe with this cold", "stop breathing from laughing".
   if (
@@ -256,7 +264,8 @@ export function panicPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const pastOnly =
     /\b(had|was|used to|last year|years ago|yesterday|last week)\b/.test(text) &&
     !/\b(now|right now|again|still|cannot|can not|help)\b/.test(text);
-  const intense = new Set(signs).size >= 2 || q.has('panicIntensity');
+  const intense =
+    new Set(signs).size >= 2 || q.has('panicIntensity') || PANIC_SEVERE_ALONE.test(text);
   if (intense && !pastOnly) {
     out.push({ level: 'crisis', category: 'panic_attack', rule: 'panic-severe', ...span });
   } else {

@@ -35,7 +35,7 @@ const SHAPES: readonly Shape[] = [
   {
     rule: 'death-euphemism',
     pattern:
-      /\b(log|logging|logged|check|checking|clock|clocking|sign|signing|tap|tapping|bow|bowing) (off|out) (\w+ ){0,2}(permanently|for good|forever|for ever|for real|of life|of this life)\b|\b(permanent|endless|eternal|forever|final|never ending|long long|very long) (nap|sleep|rest|curtain|exit|goodbye|vacation|holiday)\b|\b(quickest|easiest|fastest|painless|quiet|only|best) way out\b|\b(be|get|got|being) (deleted|erased|unalived)\b|\b(sleep|nap|rest|go to sleep) (\w+ ){0,5}(not come back|never come back|not wake|never wake|no morning|does not end|that does not end|forever)\b|\blet me (just )?(be gone|go|die|disappear|stop)\b|\b(make it|making it) official\b|\bready to go\b|\b(stop|stopped) (existing|taking up space|being a burden)\b/,
+      /\b(log|logging|logged|check|checking|clock|clocking|sign|signing|tap|tapping|bow|bowing) (off|out) (\w+ ){0,2}(permanently|for good|forever|for ever|for real|of life|of this life)\b|\b(permanent|endless|eternal|forever|final|never ending|long long|very long) (nap|sleep|rest|curtain|exit|goodbye|vacation|holiday)\b|\b(quickest|easiest|fastest|painless|quiet|only|best) way out\b|\b(be|get|got|being) (deleted|erased|unalived)\b|\b(sleep|nap|rest|go to sleep) (\w+ ){0,5}(not come back|never come back|not wake|never wake|no morning|does not end|that does not end|forever)\b|\blet me (just )?(be gone|go|die|disappear|stop)\b|\b(let me|letting me) not (wake up|live|be here)\b|\bnot let me wake up\b|\b(please|pray|praying|asking) (\w+ ){0,3}(take me|let me not|do not let me wake)\b|\b(make it|making it) official\b|\bready to go\b|\b(stop|stopped) (existing|taking up space|being a burden)\b/,
     category: 'suicidal_ideation',
     cssrs: 'wish_dead',
     needsSelf: true,
@@ -64,6 +64,13 @@ const SHAPES: readonly Shape[] = [
     needsSelf: true,
   },
   {
+    rule: 'self-harm-signs',
+    pattern:
+      /\blong sleeves (\w+ ){0,6}(again|reason|hide|heat|degrees|summer|barbecue|because|so nobody|so no one)\b|\b(hoodie|jumper|sleeves) in (\d+|thirty|the) (degree|degrees|heat)\b|\bwhat i did to (it|my arm|my arms|my wrist|my legs|myself)\b|\b(my )?(arm|arms|wrist|wrists|thigh|thighs|leg|legs|skin) (stings|sting|keeps bleeding|is bleeding|will not stop bleeding|won t stop bleeding|bled through)\b|\b(sharpener|razor) blade\b|\bthe (lighter|blade|razor) thing\b|\bold habit (came back|is back|again|returned)\b|\b(scratch|scratched|scratching|pick|picked|picking) (\w+ ){0,3}(till|until) (it|they|i) (bleed|bled|bleeds)\b|\b(punch|punched|punching|hit|hitting|bang|banged|banging) (the|a) wall (\w+ ){0,2}(till|until|so hard)\b|\bcut again\b|\b(into|on|against) (my|her|his) (wrist|wrists|arm|arms|skin|leg|legs|thigh|thighs|hand|hands) on purpose\b|\b(hit|hitting|smashed|smashing|hammered) (my|her|his) (arm|arms|hand|hands|leg|legs|head) (\w+ ){0,3}(until|till)\b|\bjust cut\b|\bi cut (again|tonight|today|last night|this morning)\b|\b(fresh|new) (cuts|ones|marks|scars)\b/,
+    category: 'self_harm',
+    needsSelf: false,
+  },
+  {
     rule: 'at-the-edge',
     pattern:
       /\b(stand\w*|stood|sit\w*|sat|lean\w*|look\w* down|stare\w* down) (\w+ ){0,4}(edge|ledge|railing|platform edge|edge of the platform|top of the|over the side|side of the bridge|middle of the bridge)\b/,
@@ -90,7 +97,7 @@ const SHAPES: readonly Shape[] = [
 ];
 
 const DANGER_ACT =
-  /\b(locked (me|us|the door|her|him|them)|lock (me|us) in|will not let (me|us|her|him|them) (out|leave|go)|will not let (me|us|her|him|them) (out|leave|go)|took (my|her|his|their) (phone|keys|car keys|passport|charger|money|cards|id)|taken (my|her|his|their) (phone|keys|passport)|following (me|us|her|him|them)|followed (me|us|her|him|them)|waiting (outside|at my|at her|at his|by|for me|for her|for him)|outside (my|her|his|their|the) (door|house|flat|window|room|work|school)|(at|trying|tried|banging on|kicking|pounding on) (my|the|her|his) (door|window|door handle)|coming (up the stairs|home|back|over|round|for me|for her|for him|after me)|on (his|her|their) way|hiding (from|in|behind|under)|finish what (he|she|they) started|never leave alive|see you soon|knows where (i|she|he|they) live|has (my|her|his) (new )?address|with (a|the|his|her) (knife|gun|bat|belt|hammer|machete|weapon|crowbar|bottle)|(knife|gun|bat|belt|hammer|machete|weapon|crowbar) (\w+ ){0,3}(shouting|screaming|coming|outside|waiting|door)|burn (my|her|his|the) (flat|house|place) down|jump (me|her|him) |get (me|her|him) (after|at|when|tomorrow|tonight))/;
+  /\b(trying to (get|break) in|(broke|breaking|break|got|getting|let himself|let herself|let themselves) in(to)? (\w+ ){0,2}(house|flat|home|room|garden|place)?|will not leave (my|the|her) (room|house|flat|place)|(is|are) outside (shouting|screaming|banging|waiting|again|now|right now)|locked (me|us|the door|her|him|them)|lock (me|us) in|will not let (me|us|her|him|them) (out|leave|go)|will not let (me|us|her|him|them) (out|leave|go)|took (my|her|his|their) (phone|keys|car keys|passport|charger|money|cards|id)|taken (my|her|his|their) (phone|keys|passport)|following (me|us|her|him|them)|followed (me|us|her|him|them)|waiting (outside|at my|at her|at his|by|for me|for her|for him)|outside (my|her|his|their|the) (door|house|flat|window|room|work|school)|(at|trying|tried|banging on|kicking|pounding on) (my|the|her|his) (door|window|door handle)|coming (up the stairs|home|back|over|round|for me|for her|for him|after me)|on (his|her|their) way|hiding (from|in|behind|under)|finish what (he|she|they) started|never leave alive|see you soon|knows where (i|she|he|they) live|has (my|her|his) (new )?address|with (a|the|his|her) (knife|gun|bat|belt|hammer|machete|weapon|crowbar|bottle)|(knife|gun|bat|belt|hammer|machete|weapon|crowbar) (\w+ ){0,3}(shouting|screaming|coming|outside|waiting|door)|burn (my|her|his|the) (flat|house|place) down|jump (me|her|him) |get (me|her|him) (after|at|when|tomorrow|tonight))/;
 
 function riskInMessage(q: DocumentQuery): boolean {
   return (
@@ -102,6 +109,9 @@ function riskInMessage(q: DocumentQuery): boolean {
     q.has('emotion')
   );
 }
+
+/** "reading about carbon monoxide", "googled paracetamol doses": research of a means. */
+const RESEARCH = /\b(research\w*|read\w*|look\w* up|googl\w*|search\w*|watch\w* videos)\b/;
 
 /** Danger from a person, said through what they do: locked in, followed, a weapon, at the door. */
 function dangerShapes(q: DocumentQuery, out: ScreenSignal[], range: Span, text: string): void {
@@ -136,5 +146,19 @@ export function indirectPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
       });
     }
     if (self) dangerShapes(q, out, range, text);
+    if (
+      (self || q.has('selfPhrase')) &&
+      RESEARCH.test(text) &&
+      q.has('meansStrong', range.start, range.end) &&
+      !q.has('worldEntity', range.start, range.end)
+    ) {
+      out.push({
+        level: 'crisis',
+        category: 'suicidal_ideation',
+        cssrs: 'method',
+        rule: 'research-means',
+        ...range,
+      });
+    }
   }
 }

@@ -220,7 +220,7 @@ export function meansPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
 
 /** Strong farewells ("wrote letters to my family", "gave away my cat", "this is goodbye"). */
 const STRONG_FAREWELL =
-  /\b(goodbye note|goodbye letter|suicide note|gave away|giving away|give away|given away|rehome|affairs in order|things in order|last message|final message|last words|this is goodbye|bye forever|goodbye forever|not be around|not be here|never see me|never hear from me|not hear from me|nobody has to deal with me|no one has to deal with me|nobody will have to|no one will have to|be rid of me|be free of me|get rid of me|made a will|wrote my will|made my will|said my goodbyes|saying my goodbyes|say my goodbyes|letters to my|letter to my|note to my|notes for|letters for|note for|letter for|wrote notes|wrote letters|writing letters|writing notes|wrote a note|wrote a letter|written a note|written letters|deleted all|deleting my|deleted my|my last day|this is my last|final day|my last week|final week|see you on the other side|after i am gone|when i am gone|once i am gone|if i do not make it|one less)\b/;
+  /\b(goodbye notes?|goodbye letters?|goodbye messages?|(gave|giving|give|given) (\w+ ){0,3}away|testament|said goodbye to everyone|say goodbye to everyone|goodbye to everyone|goodbye everyone|(it was|was) the last time|for the last time|last will|will (is )?signed|loose ends|who (takes|gets|will take|will get) my|who gets the (cat|dog)|rehomed|rehoming|not for a move|for after$|it is for after|nobody has to deal with it|suicide note|gave away|giving away|give away|given away|rehome|affairs in order|things in order|last message|final message|last words|this is goodbye|bye forever|goodbye forever|not be around|not be here|never see me|never hear from me|not hear from me|nobody has to deal with me|no one has to deal with me|nobody will have to|no one will have to|be rid of me|be free of me|get rid of me|made a will|wrote my will|made my will|said my goodbyes|saying my goodbyes|say my goodbyes|letters to my|letter to my|note to my|notes for|letters for|note for|letter for|wrote notes|wrote letters|writing letters|writing notes|wrote a note|wrote a letter|written a note|written letters|deleted all|deleting my|deleted my|my last day|this is my last|final day|my last week|final week|see you on the other side|after i am gone|when i am gone|once i am gone|if i do not make it|one less)\b/;
 
 const FOUND_OR_READ = new Set([
   'read',
@@ -253,9 +253,26 @@ const OTHERS_BEFORE = new Set(["'s", 's', 'his', 'her', 'their', 'its']);
 
 /** Farewells and preparatory acts without a named means, with the player as the one leaving. */
 export function farewellPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
-  const spans = q.all('farewell');
-  if (spans.length === 0) return;
   const text = q.text({ start: 0, end: q.tokens.length });
+  const spans = q.all('farewell');
+  if (spans.length === 0) {
+    // "GAVE EVERYTHING AWAY TODAY", "sent my sister my passwords for after": no farewell word, still one.
+    if (
+      STRONG_FAREWELL.test(text) &&
+      (q.firstPerson(0, q.tokens.length) || q.has('selfPhrase')) &&
+      !BENIGN_LEAVING.test(text)
+    ) {
+      out.push({
+        level: 'crisis',
+        category: 'suicidal_ideation',
+        cssrs: 'preparatory',
+        rule: 'farewell',
+        start: 0,
+        end: q.tokens.length,
+      });
+    }
+    return;
+  }
   // "giving my stuff away for the move", "goodbye at the airport": leaving, not dying.
   if (
     BENIGN_LEAVING.test(text) &&
@@ -270,7 +287,8 @@ export function farewellPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
     (q.has('timeMarker') ? 1 : 0) +
     (q.has('emotion') ? 1 : 0) +
     (q.has('deathWord') ? 1 : 0) +
-    (q.has('planWord') ? 1 : 0);
+    (q.has('planWord') ? 1 : 0) +
+    (q.has('realWorld') ? 1 : 0);
   const self = q.firstPerson(0, q.tokens.length) || !q.has('worldEntity');
   if (!self) return;
   // "the dying knight's last words": someone else's farewell.

@@ -408,7 +408,14 @@ function thoughtsOfDeath(q: DocumentQuery, out: ScreenSignal[]): void {
 }
 
 /** "tried to kill myself", "my last attempt", "woke up in hospital after the pills". */
+const STRONG_ATTEMPT =
+  /\b(stomach pumped|pumped my stomach|resuscitated|suicide attempt|my attempt|last attempt|first attempt|had a go at ending|tried to check out|(was|is|it) not an accident,? i meant it|took too much (\w+ ){0,4}(on purpose|i meant it))\b/;
+
 function attempts(q: DocumentQuery, out: ScreenSignal[]): void {
+  for (let s = 0; s < q.sentenceCount; s += 1) {
+    const range = q.sentenceRange(s);
+    if (STRONG_ATTEMPT.test(q.text(range))) pushFor(q, out, suicidal('attempt', range, 'attempt'));
+  }
   for (const span of q.all('attemptWord')) {
     const range = q.sentenceRange(q.tokens[span.start]?.sentence ?? -1);
     const related =
@@ -434,13 +441,15 @@ const INTENT_ACT =
 const INTENT_CUE =
   /\b(tonight|soon|this time|decided|decision|talk me out|stop me|for real|actually|finally|time|help|goodbye|ready|sure|tomorrow|weekend|no one|nobody|not joke|not joking|mind|after|already|waiting|pills|rope)\b/;
 const WANT_KILLED =
-  /\b(want|wanting|wanna|wish|wishing|need|pray|praying|hope|hoping)\w* (someone |somebody |something |god |you |it |a truck |a car |a bus )?(to |would |could |will )?(kill|end|take|unalive|finish) me\b/;
+  /\b(want|wanting|wanna|wish|wishing|need|pray|praying|hope|hoping)\w* (\w+ ){0,5}(to |would |could |will )?(just )?(kill|end|take|unalive|finish|blow out|put out) me( for good| already| now| away)?( \.| ,|$| for)|\b(hope|hoping|pray|praying|wish|wishing)\w* (\w+ ){0,4}(for |i get |i got |to get )(something |it is )?(terminal|fatal|cancer|incurable)\b/;
+const STILL_HERE =
+  /\b(oh no|damn|ugh|sadly|unfortunately|disappointed|annoyed|angry),? (that )?(i am |i am still |still )(here|alive|breathing)\b|\bwoke up again,? (unfortunately|sadly|damn)\b|\b(wish|wishing|should have been|rather it was|rather it were) (it was |it were |it had been )?me (in the ground|in that grave|in the grave|instead)\b/;
 const FUTURE_DEATH =
   /\b(i am|i will|i|im) (going to|gonna|about to) (die|be dead|be gone|not be here|not be around)\b/;
 const FUTURE_DEATH_CUE =
   /\b(tonight|today|tomorrow|soon|this week|weekend|by|anyway|planned|decided|ready|goodbye|happy|glad|finally|when|after|before|pills|rope|bridge)\b/;
 const FINE_IF_GONE =
-  /\b(be|feel|am|is) (fine|okay|ok|happy|glad|relieved|grateful|at peace|alright) (if|when) (i|it) (just )?((did|do|does) not|never|stop|stopped|died|die|was gone|were gone|disappeared|got hit|get hit)\b/;
+  /\b(be|feel|am|is) (fine|okay|ok|happy|glad|relieved|grateful|at peace|alright) (if|when) (i|it|my heart) (just )?((did|do|does) not|never|stop|stopped|died|die|was gone|were gone|disappeared|got hit|get hit)\b/;
 const CARELESS_LIFE =
   /\b(not care|do not mind|would not mind|will not mind|wouldnt mind|hope|pray) (if|whether|that)? ?(i|this|it)? ?(do not |never |dont )?(wake up|live|die|make it|survive|wake|am gone|end|ends|stop breathing|just stop|over)\b/;
 const METHOD_ACT =
@@ -470,6 +479,7 @@ function sentenceShapes(q: DocumentQuery, out: ScreenSignal[]): void {
       const signal = suicidal('future-death', range, 'intent');
       pushFor(q, out, FUTURE_DEATH_CUE.test(all) ? signal : { ...signal, level: 'concern' });
     }
+    if (STILL_HERE.test(text)) pushFor(q, out, suicidal('still-here', range, 'wish_dead'));
     if (FINE_IF_GONE.test(text)) out.push(suicidal('fine-if-gone', range, 'wish_dead'));
     if (CARELESS_LIFE.test(text)) out.push(suicidal('careless-of-life', range, 'wish_dead'));
     const method = METHOD_ACT.exec(text);
