@@ -75,6 +75,11 @@ interface RuleFindings {
   normalized: boolean;
   /** The words the classifier reads: the text without what the fiction frame covers. */
   unframedText: string;
+  /**
+   * Whether the classifier has enough to go on: a longer text, or a short one that names some
+   * risk (death, a means, a symptom, a feeling...). On "lean against the wall" it is noise.
+   */
+  classifierGrounded: boolean;
 }
 
 /**
@@ -120,7 +125,7 @@ export class SafetyScreen {
     if (findings.denied) layers.push('denial');
     if (findings.framed) layers.push('fiction');
     const categories = new Set<SafetyCategory>();
-    if (this.classifier !== null && findings.unframedText !== '') {
+    if (this.classifier !== null && findings.unframedText !== '' && findings.classifierGrounded) {
       const risk = this.classifier.score(findings.unframedText);
       const own: SafetyLevel =
         risk.crisis >= this.classifier.thresholds.crisis
@@ -174,7 +179,8 @@ export class SafetyScreen {
         (token, i) => !frame.sentences.has(token.sentence) && !frame.quoted(i) && !denied.has(i),
       )
       .map((token) => token.word);
-    if (unframed.length > 0) unframed.push(...structureWords(query, frame, kept));
+    const wordCount = unframed.length;
+    if (wordCount > 0) unframed.push(...structureWords(query, frame, kept));
     return {
       query,
       kept,
@@ -185,9 +191,35 @@ export class SafetyScreen {
       denied: kept.some((signal) => signal.denied === true),
       normalized: doc.corrected || normalizedText !== text.toLowerCase().trim(),
       unframedText: unframed.join(' '),
+      classifierGrounded:
+        wordCount >= MIN_UNGROUNDED_WORDS || GROUNDING_CONCEPTS.some((c) => query.has(c)),
     };
   }
 }
+
+/** Words from which the classifier reads a text even when it names no risk concept. */
+const MIN_UNGROUNDED_WORDS = 8;
+/** Concepts that let the classifier read a short text: it names some risk or distress. */
+const GROUNDING_CONCEPTS = [
+  'deathWord',
+  'deathPhrase',
+  'suicideWord',
+  'selfKillVerb',
+  'meansStrong',
+  'meansPlace',
+  'symptom',
+  'panicCore',
+  'emotion',
+  'shVerb',
+  'violenceVerb',
+  'farewell',
+  'noPoint',
+  'lifePhrase',
+  'attemptWord',
+  'edContext',
+  'substanceContext',
+  'realWorld',
+] as const;
 
 /** Most concepts of a sentence whose pairs are all read (a quadratic number of words). */
 const MAX_PAIRED = 16;

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '@tta/core';
-import { RiskClassifier, defaultModelPath, extractFeatures } from '@tta/agents';
+import {
+  RiskClassifier,
+  SafetyScreen,
+  defaultModelPath,
+  extractFeatures,
+  loadSafetyLexicon,
+} from '@tta/agents';
 import { fnv1a } from '../../src/safety/classifier/classifier-features';
 
 const BUCKETS = 4096;
@@ -105,8 +111,13 @@ describe('RiskClassifier', () => {
     expect(defaultModelPath()).toBe(path.resolve(__dirname, '../../models/safety-classifier.json'));
     const classifier = RiskClassifier.load();
     expect(classifier.id).toMatch(/^[0-9a-f]{12}$/);
-    const crisis = classifier.score('i wish i was dead');
-    const play = classifier.score('take the stone');
+    // The classifier reads what the screen hands it: words and the structure the rules saw.
+    const rules = new SafetyScreen({
+      lexicon: loadSafetyLexicon(path.resolve(__dirname, '../../../../config/safety-lexicon.json')),
+      classifier: null,
+    });
+    const crisis = classifier.score(rules.classifierText('I wish I was dead.'));
+    const play = classifier.score(rules.classifierText('take the stone'));
     expect(crisis.crisis).toBeGreaterThan(play.crisis);
     expect(crisis.flag).toBeGreaterThan(play.flag);
     expect(play.crisis).toBeLessThan(classifier.thresholds.crisis);

@@ -308,6 +308,34 @@ const STRONG_IMMINENCE =
 /** Games and figures of speech that borrow violent verbs. */
 const NOT_VIOLENCE =
   /\b(beat|beats|beating|beaten|killed|kills|destroyed|destroys|smashed|crushed|murdered) (me|us|him|her|them|my) (at|in) (chess|fifa|cards|games?|mario|the game|tennis|football|scrabble|monopoly|poker|pool|darts|a race|the race)\b|\bbeat (my|his|her) (high )?(score|record|time)\b|\b(pushed|pushes|dragged|drags|forced|forces|talked) (me|us) (to|into) (sign|go|try|join|come|watch|do|a|the|this)\b|\bfollow\w* (me|her|him|us) (on|back on) (insta|instagram|twitter|tiktok|x|facebook|snap|snapchat|youtube|twitch|spotify|social)\b|\bthrew (my|her|his) (phone|bag|clothes|keys) (in|into|on) the\b/;
+const VICTIM_OBJECTS =
+  /^(face|head|arm|arms|neck|throat|hair|body|wrist|wrists|ribs|nose|eye|eyes|leg|legs|back|stomach|jaw|lip|mouth|mum|mom|mother|dad|sister|brother|kids|kid|son|daughter|baby|children|dog|cat|room|door|bedroom|house|flat|phone|keys|car|passport|life|family)$/;
+
+/** Whether token `i` names the player (or their people, body or home) as the one harmed. */
+function isVictim(q: DocumentQuery, i: number): boolean {
+  const word = q.tokens[i]?.word ?? '';
+  if (word === 'me' || word === 'us' || word === 'myself') return true;
+  if (word !== 'my' && word !== 'our') return false;
+  for (let k = i + 1; k <= i + 2; k += 1)
+    if (VICTIM_OBJECTS.test(q.tokens[k]?.word ?? '')) return true;
+  return false;
+}
+
+/** Who does the act at `verb`: the nearest subject before it in its clause. */
+function subjectOf(q: DocumentQuery, verb: number): 'self' | 'other' | undefined {
+  const clause = q.tokens[verb]?.clause;
+  for (let i = verb - 1; i >= Math.max(0, verb - 6); i -= 1) {
+    const t = q.tokens[i];
+    if (t === undefined || t.clause !== clause) break;
+    if (t.word === 'i' || t.word === 'we') return 'self';
+    if (t.pos === 'PRON' || t.pos === 'NOUN' || t.pos === 'PROPN') {
+      if (t.word === 'me' || t.word === 'us' || t.word === 'my') continue;
+      return 'other';
+    }
+  }
+  return undefined;
+}
+
 const VICTIM_THIRD = new Set(['him', 'her', 'them', 'their', 'his']);
 
 /** Danger from another person: an aggressor, a violent act or threat against the player. */
@@ -325,7 +353,7 @@ export function violencePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
     for (let i = range.start; i < range.end; i += 1) {
       const t = q.tokens[i];
       if (t === undefined || i === verb.start) continue;
-      if (q.at(i, 'victim') > 0 || (thirdPersonSelf && VICTIM_THIRD.has(t.word))) victim = true;
+      if (isVictim(q, i) || (thirdPersonSelf && VICTIM_THIRD.has(t.word))) victim = true;
     }
     if (!aggressor || !victim) continue;
     const verbToken = q.tokens[verb.start];
@@ -354,9 +382,10 @@ export function violencePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
       !/\b(knife|gun|hit|hits|beat|beats|hurt|hurts|choke|chokes|threaten\w*)\b/.test(messageText)
     )
       continue;
+    // "i shoot the wolf", "i'm going to stab the traitor": the player's own act in play.
     const own =
-      q.tokens[verb.start - 1]?.word === 'i' &&
-      !/\b(i (was|got|am|get)|me)\b/.test(words(q, range));
+      subjectOf(q, verb.start) === 'self' &&
+      !/\b(i (was|got|am being|get|keep getting)|me)\b/.test(words(q, range));
     if (own || isAngerIdiom(q, verb, range)) continue;
     done.add(range.start);
     const physical =
