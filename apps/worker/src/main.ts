@@ -132,6 +132,8 @@ async function main(): Promise<void> {
     );
   });
   await runtime.start();
+  // A signal during start: the shutdown is under way, nothing more to start.
+  if (closing !== undefined) return;
   if (config.worker.diagnosticsPort >= 0) {
     diagnostics = await startDiagnosticsServer({
       port: config.worker.diagnosticsPort,

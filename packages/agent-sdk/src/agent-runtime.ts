@@ -177,10 +177,15 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
         }
       }
       await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+      if (this.stopping !== undefined) return;
       this.unwatchPolicy = this.options.policies?.onChange(() => this.applyRateLimits());
       this.applyRateLimits(); // a change while the workers were being created
+      // Stopped while starting (SIGTERM during start): the stop releases everything, and a
+      // heartbeat now would register the agent again after the stop deregistered it.
+      if (this.stopping !== undefined) return;
       await this.heartbeat('ready');
       await this.drains.start();
+      if (this.stopping !== undefined) return;
       this.heartbeatTimer = setInterval(() => {
         void this.heartbeat();
         void this.cancels.check();
@@ -192,6 +197,11 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
         concurrency: this.concurrency,
       });
     } catch (err) {
+      // A stop while starting closes what start() was waiting on: that is no failure of start.
+      if (this.stopping !== undefined) {
+        await this.stopping.catch(() => undefined);
+        return;
+      }
       this.setState('failed');
       await this.release();
       throw err;

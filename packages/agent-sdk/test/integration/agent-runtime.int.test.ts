@@ -178,6 +178,16 @@ describe('AgentRuntime', () => {
     expect(back.capabilities).toEqual(['echo.run']);
   });
 
+  it('stopped while it starts (a SIGTERM during start): start ends quietly, the agent is gone', async () => {
+    const rt = runtime(async () => 1);
+    const starting = rt.start();
+    // Stop at once and at a few points later in start(): each must end both calls cleanly.
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all([starting, rt.stop()]);
+    expect(rt.state).toBe('stopped');
+    expect(await registry.list({ type: 'echo' })).toEqual([]);
+  });
+
   it('refuses to start twice', async () => {
     const rt = runtime(async () => 1);
     await rt.start();
