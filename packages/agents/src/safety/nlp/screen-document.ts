@@ -1,5 +1,5 @@
-import winkNLP, { type WinkMethods } from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
+import type { default as WinkNlp, WinkMethods } from 'wink-nlp';
+import type { default as EnglishModel } from 'wink-eng-lite-web-model';
 import type { ConceptName, SafetyLexicon } from '../lexicon/screen-lexicon';
 import { withinEditDistance } from './edit-distance';
 
@@ -97,6 +97,19 @@ function buildIndex(lexicon: SafetyLexicon): ConceptIndex {
   return { single, phrases };
 }
 
+/**
+ * A wink-nlp instance with its English model and the POS pipe (lemmas need it). Loaded on first
+ * use, not at import: only a process that screens pays for the model (about 40 MiB), not every
+ * worker that imports `@tta/agents`.
+ */
+function createNlp(): WinkMethods {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily on purpose */
+  const winkNLP = require('wink-nlp') as typeof WinkNlp;
+  const model = require('wink-eng-lite-web-model') as typeof EnglishModel;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return winkNLP(model, ['pos']);
+}
+
 type Column = 'lemma' | 'pos' | 'uniqueId';
 type WinkDocument = ReturnType<WinkMethods['readDoc']>;
 
@@ -145,7 +158,7 @@ export class ScreenAnalyzer {
   private highestId = 0;
 
   constructor(private readonly lexicon: SafetyLexicon) {
-    this.nlp = winkNLP(model, ['pos']);
+    this.nlp = createNlp();
     this.vocabularySize = this.firstUnknownId();
     this.index = buildIndex(lexicon);
     for (const word of lexicon.vocabulary) {
@@ -342,7 +355,7 @@ export class ScreenAnalyzer {
   /** wink-nlp keeps every unknown word it meets: a fresh instance bounds the memory. */
   private renewIfGrown(): void {
     if (this.highestId - this.vocabularySize < MAX_LEARNED_WORDS) return;
-    this.nlp = winkNLP(model, ['pos']);
+    this.nlp = createNlp();
     this.vocabularySize = this.firstUnknownId();
     this.highestId = 0;
   }
