@@ -55,10 +55,6 @@ function hasRealWorldMarker(q: DocumentQuery): boolean {
   return false;
 }
 
-function sentenceText(q: DocumentQuery, range: Span): string {
-  return q.text(range);
-}
-
 /** A command to the game naming something of its world: "stab the troll", "jump into the lake". */
 function isGameCommand(q: DocumentQuery, range: Span): boolean {
   const first = q.tokens[range.start];
@@ -69,8 +65,8 @@ function isGameCommand(q: DocumentQuery, range: Span): boolean {
   for (let i = clause.start; i < clause.end; i += 1) {
     if (FIRST_PERSON_HARD.has(q.tokens[i]?.word ?? '')) return false;
   }
-  if (IDEATION.test(sentenceText(q, range))) return false;
-  return namesPlayEntity(q, range) || STRONG_MECHANIC.test(sentenceText(q, range));
+  if (IDEATION.test(q.text(range))) return false;
+  return namesPlayEntity(q, range) || STRONG_MECHANIC.test(q.text(range));
 }
 
 /** Someone of the story acts or is spoken of, and the player is not in the sentence. */
@@ -175,7 +171,7 @@ const IDEATION =
 
 /** The player acting in the world ("i jump off the hilltop with the kite", "throw myself at the troll"). */
 function isPlayAction(q: DocumentQuery, range: Span): boolean {
-  return !IDEATION.test(sentenceText(q, range)) && namesPlayEntity(q, range);
+  return !IDEATION.test(q.text(range)) && namesPlayEntity(q, range);
 }
 
 /** Whether `range` names something of the world that is not also a means in real life. */
@@ -191,7 +187,7 @@ function namesPlayEntity(q: DocumentQuery, range: Span): boolean {
 
 /** Talk about games: a strong game mechanic, or three words of games (boss, level, tries...). */
 function isMetaGameTalk(q: DocumentQuery): boolean {
-  if (STRONG_MECHANIC.test(sentenceText(q, { start: 0, end: q.tokens.length }))) return true;
+  if (STRONG_MECHANIC.test(q.text({ start: 0, end: q.tokens.length }))) return true;
   let mentions = 0;
   for (let i = 0; i < q.tokens.length && mentions < 3; i += 1) {
     if (q.at(i, 'gameMechanic') > 0) mentions += 1;
@@ -202,7 +198,7 @@ function isMetaGameTalk(q: DocumentQuery): boolean {
 /** A message about play: a game mechanic, or two mentions of games and their worlds. */
 function isGameTalk(q: DocumentQuery): boolean {
   const all = { start: 0, end: q.tokens.length };
-  if (STRONG_MECHANIC.test(sentenceText(q, all))) return true;
+  if (STRONG_MECHANIC.test(q.text(all))) return true;
   let mentions = 0;
   const entities = new Set<string>();
   for (let i = 0; i < q.tokens.length && mentions < 2; i += 1) {
@@ -214,7 +210,7 @@ function isGameTalk(q: DocumentQuery): boolean {
 
 /** Whether the quote starting at `i` is read from the world, not the player's own words. */
 function quoteFromWorld(q: DocumentQuery, i: number): boolean {
-  const range = q.sentenceRange(q.tokens[i]?.sentence ?? -1);
+  const range = q.sentenceOf(i);
   const start = Math.max(range.start, q.quoteStart(i));
   const lead = q.tokens.slice(Math.max(range.start, start - 8), start);
   // "write: ...", "i wrote: ...", "i told him ...": the player's own words, unless read.
@@ -250,7 +246,7 @@ export function findFictionFrame(q: DocumentQuery): FictionFrame {
         isGameCommand(q, range) ||
         isAboutCharacter(q, range) ||
         isPlayAction(q, range) ||
-        STRONG_MECHANIC.test(sentenceText(q, range))
+        STRONG_MECHANIC.test(q.text(range))
       ) {
         sentences.add(s);
       }
@@ -282,7 +278,7 @@ export function isFramed(frame: FictionFrame, q: DocumentQuery, signal: ScreenSi
   if (frame.overridden) return false;
   // In talk about play, acts (fights, falls, poisons, wounds) are the game's; wishes to die are not.
   if (frame.gameContext && ACTION_RULES.test(signal.rule)) {
-    const range = q.sentenceRange(q.tokens[signal.start]?.sentence ?? -1);
+    const range = q.sentenceOf(signal.start);
     if (frame.gameTalk) return true;
     if (
       q.has('worldEntity', range.start, range.end) ||

@@ -1,4 +1,4 @@
-import { ConfigError } from '@tta/core';
+import { schemaConfigError } from '../config-file';
 import { z } from 'zod';
 
 const MAX_BUCKETS = 2 ** 24;
@@ -61,11 +61,5 @@ export type ClassifierModel = z.infer<typeof classifierModelSchema>;
 export function parseClassifierModel(value: unknown, source: string): ClassifierModel {
   const parsed = classifierModelSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.map(String).join('.') || '(root)';
-  const reason =
-    issue?.code === 'unrecognized_keys'
-      ? `unknown field(s): ${issue.keys.join(', ')}`
-      : (issue?.message ?? 'invalid');
-  throw new ConfigError(`safety classifier ${source}: invalid ${field}: ${reason}`, parsed.error);
+  throw schemaConfigError('safety classifier', source, parsed.error);
 }

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, toError } from '@tta/core';
+import { readJsonFile } from '../config-file';
 import { extractFeatureVector, type FeatureVector } from './classifier-features';
 import { parseClassifierModel, type ClassifierModel } from './classifier-model';
 
@@ -83,25 +82,7 @@ export class RiskClassifier {
    * synchronously, as config is loaded at start. Throws a `ConfigError` naming the file.
    */
   static load(filePath: string = defaultModelPath()): RiskClassifier {
-    let text: string;
-    try {
-      text = readFileSync(filePath, 'utf8');
-    } catch (err) {
-      throw new ConfigError(
-        `safety classifier ${filePath}: cannot read: ${toError(err).message}`,
-        err,
-      );
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new ConfigError(
-        `safety classifier ${filePath}: not JSON: ${toError(err).message}`,
-        err,
-      );
-    }
-    return RiskClassifier.fromModel(value, filePath);
+    return RiskClassifier.fromModel(readJsonFile('safety classifier', filePath), filePath);
   }
 
   /** Probabilities for an already normalised text (see `SafetyScreen.classifierText`). */

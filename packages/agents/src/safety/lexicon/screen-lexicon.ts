@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError, toError } from '@tta/core';
 import { z } from 'zod';
+import { readJsonFile, schemaConfigError } from '../config-file';
 
 /** The vocabularies the structural rules of the screen read (see `config/safety-lexicon.json`). */
 export const CONCEPT_NAMES = [
@@ -157,15 +156,7 @@ export function compileSafetyLexicon(file: SafetyLexiconFile): SafetyLexicon {
  */
 export function parseSafetyLexicon(value: unknown, source: string): SafetyLexicon {
   const parsed = safetyLexiconFileSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join('.') || '(root)';
-    const reason =
-      issue?.code === 'unrecognized_keys'
-        ? `unknown field(s): ${issue.keys.join(', ')}`
-        : (issue?.message ?? 'invalid');
-    throw new ConfigError(`safety lexicon ${source}: invalid ${field}: ${reason}`, parsed.error);
-  }
+  if (!parsed.success) throw schemaConfigError('safety lexicon', source, parsed.error);
   return compileSafetyLexicon(parsed.data);
 }
 
@@ -175,17 +166,5 @@ export function parseSafetyLexicon(value: unknown, source: string): SafetyLexico
  * `ConfigError` naming the file, and the field when the contents are wrong.
  */
 export function loadSafetyLexicon(filePath: string): SafetyLexicon {
-  let text: string;
-  try {
-    text = readFileSync(filePath, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`safety lexicon ${filePath}: cannot read: ${toError(err).message}`, err);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`safety lexicon ${filePath}: not JSON: ${toError(err).message}`, err);
-  }
-  return parseSafetyLexicon(value, filePath);
+  return parseSafetyLexicon(readJsonFile('safety lexicon', filePath), filePath);
 }

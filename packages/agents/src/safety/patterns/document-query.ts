@@ -250,6 +250,21 @@ export class DocumentQuery {
     return this.sentences[sentence] ?? { start: this.tokens.length, end: this.tokens.length };
   }
 
+  /** The sentence of token `i`. */
+  sentenceOf(i: number): Span {
+    return this.sentenceRange(this.tokens[i]?.sentence ?? -1);
+  }
+
+  /** Whether a word (or lemma) of `words` comes before token `at` in its sentence. */
+  saidBefore(at: number, words: ReadonlySet<string>): boolean {
+    const { start } = this.sentenceOf(at);
+    for (let i = start; i < at; i += 1) {
+      const t = this.tokens[i];
+      if (t !== undefined && (words.has(t.word) || words.has(t.lemma))) return true;
+    }
+    return false;
+  }
+
   /** Number of sentences. */
   get sentenceCount(): number {
     return this.sentences.length;

@@ -162,21 +162,13 @@ const REPORTED_THREAT = new Set([
   'warned',
 ]);
 
-function words(q: DocumentQuery, range: Span): string {
-  return q.text(range);
-}
-
-function sentenceOf(q: DocumentQuery, i: number): Span {
-  return q.sentenceRange(q.tokens[i]?.sentence ?? -1);
-}
-
 /** "cut myself", "cutting again", "burned my arm on purpose", "relapsed": self-harm, current or past. */
 export function selfHarmPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const done = new Set<number>();
   for (const verb of q.all('shVerb')) {
-    const range = sentenceOf(q, verb.start);
+    const range = q.sentenceOf(verb.start);
     if (done.has(range.start)) continue;
-    const text = words(q, range);
+    const text = q.text(range);
     const lemma = q.tokens[verb.start]?.lemma ?? '';
     const word = q.tokens[verb.start]?.word ?? '';
     const target =
@@ -229,7 +221,7 @@ const STRONG_SYMPTOM =
 /** Eating-disorder and substance emergencies: a strong symptom with its cause in the message. */
 export function medicalPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const all = { start: 0, end: q.tokens.length };
-  const text = words(q, all);
+  const text = q.text(all);
   if (!STRONG_SYMPTOM.test(text) || (!q.firstPerson(0, q.tokens.length) && q.has('worldEntity')))
     return;
   const symptom = q.all('symptom')[0] ?? all;
@@ -249,7 +241,7 @@ const PANIC_STRONG =
 
 /** Severe panic: two signs of it, or one with intensity ("can't breathe, help"). */
 export function panicPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
-  const text = words(q, { start: 0, end: q.tokens.length });
+  const text = q.text({ start: 0, end: q.tokens.length });
   const signs = text.replace(/\bdying (to|for|of|laughing)\b/g, '').match(PANIC_STRONG) ?? [];
   if (signs.length === 0 && !PANIC_SEVERE_ALONE.test(text)) return;
   if (q.has('laughter') && !/panic/.test(text)) return;
@@ -277,7 +269,7 @@ export function panicPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
 function isAngerIdiom(q: DocumentQuery, verb: Span, range: Span): boolean {
   const lemma = q.tokens[verb.start]?.lemma;
   if (lemma !== 'kill' && lemma !== 'murder') return false;
-  const text = words(q, range);
+  const text = q.text(range);
   // "going to murder me when she sees", "will kill us if we lose", "nearly killed me".
   const figure =
     /\b(going to|gonna|will|would|is going to|absolutely|literally|totally|nearly|almost|so) (\w+ )?(kill|murder|killed|murdered)(ing)? (me|us|them|him|her)\b/.test(
@@ -298,7 +290,7 @@ function isAngerIdiom(q: DocumentQuery, verb: Span, range: Span): boolean {
     }
   }
   return !/\b(knife|gun|weapon|hiding|locked|drunk|scared|afraid|terrified|outside|door|help)\b/.test(
-    words(q, { start: 0, end: q.tokens.length }),
+    q.text({ start: 0, end: q.tokens.length }),
   );
 }
 
@@ -342,10 +334,10 @@ const VICTIM_THIRD = new Set(['him', 'her', 'them', 'their', 'his']);
 export function violencePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const done = new Set<number>();
   const message = { start: 0, end: q.tokens.length };
-  const messageText = words(q, message);
+  const messageText = q.text(message);
   const thirdPersonSelf = q.has('selfPhrase');
   for (const verb of q.all('violenceVerb')) {
-    const range = q.sentenceRange(q.tokens[verb.start]?.sentence ?? -1);
+    const range = q.sentenceOf(verb.start);
     if (done.has(range.start)) continue;
     const aggressor =
       q.has('aggressor', range.start, range.end) || q.has('aggressor', message.start, message.end);
@@ -369,7 +361,7 @@ export function violencePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
     const physicalVerb = PHYSICAL.has(verbWord) || PHYSICAL.has(verbLemma);
     if (!physicalVerb && !(q.has('realRelation') && STRONG_IMMINENCE.test(messageText))) continue;
     // "beat me at chess", "pushed me to sign up", "following me on insta": not violence.
-    if (NOT_VIOLENCE.test(words(q, range))) continue;
+    if (NOT_VIOLENCE.test(q.text(range))) continue;
     // "the troll wants to kill me": a character of the story, unless a real person is named.
     if (
       q.has('worldEntity', range.start, range.end) &&
@@ -378,14 +370,14 @@ export function violencePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
     )
       continue;
     if (
-      /\b(is|are|was|were|be) killing me\b/.test(words(q, range)) &&
+      /\b(is|are|was|were|be) killing me\b/.test(q.text(range)) &&
       !/\b(knife|gun|hit|hits|beat|beats|hurt|hurts|choke|chokes|threaten\w*)\b/.test(messageText)
     )
       continue;
     // "i shoot the wolf", "i'm going to stab the traitor": the player's own act in play.
     const own =
       subjectOf(q, verb.start) === 'self' &&
-      !/\b(i (was|got|am being|get|keep getting)|me)\b/.test(words(q, range));
+      !/\b(i (was|got|am being|get|keep getting)|me)\b/.test(q.text(range));
     if (own || isAngerIdiom(q, verb, range)) continue;
     done.add(range.start);
     const physical =

@@ -1,5 +1,6 @@
 import type { DocumentQuery, Span } from './document-query';
 import type { CssrsLevel, ScreenSignal } from './screen-signal';
+import { foundInStory } from './story-text';
 
 /** Acts that prepare a means ("saving", "tied", "lined up"): stronger than "got" or "take". */
 const PREPARING = new Set([
@@ -109,10 +110,6 @@ const BENIGN_DRINK =
 const RISK_DESPITE_MEDICINE =
   /\b(die|dead|death|end it|kill myself|on purpose|not wake|never wake|all of|whole|every|too many|overdose|goodbye|suicid\w*)\b/;
 
-function sentenceOf(q: DocumentQuery, i: number): Span {
-  return q.sentenceRange(q.tokens[i]?.sentence ?? -1);
-}
-
 /** "at 3am", "2 pm", "11:30": a time of day. */
 function hasClockTime(q: DocumentQuery): boolean {
   return q.tokens.some(
@@ -191,7 +188,7 @@ export function meansPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   ingestionPatterns(q, out);
   const seen = new Set<number>();
   for (const span of [...q.all('meansStrong'), ...q.all('meansPlace')]) {
-    const range = sentenceOf(q, span.start);
+    const range = q.sentenceOf(span.start);
     if (seen.has(range.start)) continue;
     const strong = q.at(span.start, 'meansStrong') > 0;
     const self = q.firstPerson(range.start, range.end);
@@ -221,31 +218,6 @@ export function meansPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
 /** Strong farewells ("wrote letters to my family", "gave away my cat", "this is goodbye"). */
 const STRONG_FAREWELL =
   /\b(goodbye notes?|goodbye letters?|goodbye messages?|(gave|giving|give|given) (\w+ ){0,3}away|testament|said goodbye to everyone|say goodbye to everyone|goodbye to everyone|goodbye everyone|(it was|was) the last time|for the last time|last will|will (is )?signed|loose ends|who (takes|gets|will take|will get) my|who gets the (cat|dog)|rehomed|rehoming|not for a move|for after$|it is for after|nobody has to deal with it|suicide note|gave away|giving away|give away|given away|rehome|affairs in order|things in order|last message|final message|last words|this is goodbye|bye forever|goodbye forever|not be around|not be here|never see me|never hear from me|not hear from me|nobody has to deal with me|no one has to deal with me|nobody will have to|no one will have to|be rid of me|be free of me|get rid of me|made a will|wrote my will|made my will|said my goodbyes|saying my goodbyes|say my goodbyes|letters to my|letter to my|note to my|notes for|letters for|note for|letter for|wrote notes|wrote letters|writing letters|writing notes|wrote a note|wrote a letter|written a note|written letters|deleted all|deleting my|deleted my|my last day|this is my last|final day|my last week|final week|see you on the other side|after i am gone|when i am gone|once i am gone|if i do not make it|one less)\b/;
-
-const FOUND_OR_READ = new Set([
-  'read',
-  'find',
-  'found',
-  'discover',
-  'discovered',
-  'open',
-  'opened',
-  'examine',
-  'examined',
-  'look',
-  'saw',
-  'see',
-]);
-
-/** "i found and read the suicide note in the lighthouse": a text of the story, found. */
-function readOrFound(q: DocumentQuery, at: number): boolean {
-  const range = q.sentenceRange(q.tokens[at]?.sentence ?? -1);
-  for (let i = range.start; i < at; i += 1) {
-    const t = q.tokens[i];
-    if (t !== undefined && (FOUND_OR_READ.has(t.word) || FOUND_OR_READ.has(t.lemma))) return true;
-  }
-  return false;
-}
 
 const BENIGN_LEAVING =
   /\b(move|moving|moved|emigrat\w*|relocat\w*|detox|airport|flight|abroad|canada|australia|uni|university|college|new job|last week at|last day at|this job|my job|xmas|christmas|birthday|wedding|skiing|holiday|vacation|trip|travel|travelling|traveling|decluttering|declutter|clearing out|spring clean|marie kondo|charity shop|for when i am back|when i get back|when i come back|break up|breaking up|end it with|ending it with|session|for tonight|for today|off to)\b/;
@@ -294,7 +266,7 @@ export function farewellPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   // "the dying knight's last words": someone else's farewell.
   const own = spans.filter(
     (span) =>
-      !OTHERS_BEFORE.has(q.tokens[span.start - 1]?.word ?? '') && !readOrFound(q, span.start),
+      !OTHERS_BEFORE.has(q.tokens[span.start - 1]?.word ?? '') && !foundInStory(q, span.start),
   );
   if (own.length === 0) return;
   const first = own[0] ?? { start: 0, end: 0 };

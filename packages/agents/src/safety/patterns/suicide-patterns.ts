@@ -1,5 +1,6 @@
 import type { DocumentQuery, Span } from './document-query';
 import type { CssrsLevel, ScreenSignal } from './screen-signal';
+import { foundInStory } from './story-text';
 
 const FUTURE = new Set([
   'going',
@@ -175,7 +176,7 @@ function thirdParty(q: DocumentQuery, start: number, end: number): 'world' | 'ot
     }
   }
   if (!third) return undefined;
-  const range = q.sentenceRange(q.tokens[start]?.sentence ?? -1);
+  const range = q.sentenceOf(start);
   if (
     q.has('worldEntity', range.start, range.end) ||
     q.has('textObject', range.start, range.end) ||
@@ -325,42 +326,20 @@ const SUICIDE_MEDIA = new Set([
 
 const GRAVE_ALTERNATIVE =
   /\b(live|living|alive|go back|home|him|her|this life|keep going|go on|another day|wake up|alone|face|be me|exist|this pain|feel like this|stay)\b/;
-const FOUND_VERBS = new Set([
-  'read',
-  'find',
-  'found',
-  'discover',
-  'open',
-  'pick',
-  'examine',
-  'look',
-  'see',
-  'saw',
-]);
-
-function readsFound(q: DocumentQuery, at: number): boolean {
-  const range = q.sentenceRange(q.tokens[at]?.sentence ?? -1);
-  for (let i = range.start; i < at; i += 1) {
-    const t = q.tokens[i];
-    if (t !== undefined && (FOUND_VERBS.has(t.word) || FOUND_VERBS.has(t.lemma))) return true;
-  }
-  return false;
-}
-
 /** "suicide", "suicidal", "unalive": the word itself, unless it names someone else's act. */
 function suicideWords(q: DocumentQuery, out: ScreenSignal[]): void {
   for (const span of q.all('suicideWord')) {
     const next = q.tokens[span.end]?.word ?? '';
     if (SUICIDE_MEDIA.has(next) && q.inSentence(span.start, 'gameMechanic')) continue;
     // "read the suicide note in the lighthouse": a text of the story, not one the player wrote.
-    if ((next === 'note' || next === 'letter') && readsFound(q, span.start)) continue;
+    if ((next === 'note' || next === 'letter') && foundInStory(q, span.start)) continue;
     const clauseStart = q.clauseRange(span.start).start;
     // "her husband's suicide", "my friend's suicide": someone else's act.
     const possessor = q.tokens
       .slice(Math.max(clauseStart, span.start - 3), span.start)
       .some((t) => ['his', 'her', 'their', "'s", 'its'].includes(t.word));
     if (possessor && !q.firstPerson(span.start, span.end)) {
-      const range = q.sentenceRange(q.tokens[span.start]?.sentence ?? -1);
+      const range = q.sentenceOf(span.start);
       // "the lighthouse keeper's suicide": the story's; "my friend's suicide": grief.
       if (
         q.has('worldEntity', range.start, range.end) &&
@@ -417,7 +396,7 @@ function attempts(q: DocumentQuery, out: ScreenSignal[]): void {
     if (STRONG_ATTEMPT.test(q.text(range))) pushFor(q, out, suicidal('attempt', range, 'attempt'));
   }
   for (const span of q.all('attemptWord')) {
-    const range = q.sentenceRange(q.tokens[span.start]?.sentence ?? -1);
+    const range = q.sentenceOf(span.start);
     const related =
       q.has('suicideWord', range.start, range.end) ||
       q.has('deathPhrase', range.start, range.end) ||
@@ -455,14 +434,6 @@ const CARELESS_LIFE =
 const METHOD_ACT =
   /\b(jump(ing|ed)? (off|from|in front)|step(ping)? (in front|off)|walk(ing)? into the (sea|ocean|river|lake|traffic)|driv(e|ing) (my car |the car )?(into|off)|crash(ing)? (my|the) car|(swallow|swallowing|take|taking|took|down|downing) (all|every|the whole|the lot|the rest|everything|way more) (\w+ ){0,2}(pills?|tablets?|meds|medication|of them|of it|sleeping|painkillers|paracetamol|tylenol|insulin|the lot|at once|in the (cabinet|cupboard|drawer|house|box|bottle))|swallowed the lot|hang(ing)? myself|under (a|the) (train|bus|truck|lorry)|in front of (a|the) (train|bus|truck|lorry|car)|slit(ting)? my|overdose|od on|drown(ing)? myself|gas myself|long swim)\b/;
 
-function sentenceWords(q: DocumentQuery, start: number): { text: string; range: Span } {
-  const range = q.sentenceRange(q.tokens[start]?.sentence ?? -1);
-  return {
-    text: q.text(range),
-    range,
-  };
-}
-
 /** Whole-sentence shapes: "going to do it tonight", "hope i don't wake up", "thinking about jumping off". */
 function sentenceShapes(q: DocumentQuery, out: ScreenSignal[]): void {
   const all = q.text({ start: 0, end: q.tokens.length });
@@ -470,7 +441,7 @@ function sentenceShapes(q: DocumentQuery, out: ScreenSignal[]): void {
   for (let s = 0; s < q.sentenceCount; s += 1) {
     const range = q.sentenceRange(s);
     if (range.end <= range.start) continue;
-    const { text } = sentenceWords(q, range.start);
+    const text = q.text(range);
     if (INTENT_ACT.test(text) && intentCue) out.push(suicidal('intent-to-act', range, 'intent'));
     if (WANT_KILLED.test(text) && !q.has('worldEntity', range.start, range.end)) {
       pushFor(q, out, suicidal('wish-killed', range, 'wish_dead'));
