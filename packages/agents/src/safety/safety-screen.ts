@@ -10,17 +10,14 @@ import type { SafetyLexicon } from './lexicon/screen-lexicon';
 import { ScreenAnalyzer } from './nlp/screen-document';
 import { normalizeScreenText } from './normalize/normalize-screen-text';
 import { DocumentQuery } from './patterns/document-query';
-import {
-  concernPatterns,
-  medicalPatterns,
-  panicPatterns,
-  selfHarmPatterns,
-  violencePatterns,
-} from './patterns/harm-patterns';
+import { medicalPatterns, panicPatterns } from './patterns/body-patterns';
+import { concernPatterns } from './patterns/distress-patterns';
 import { indirectPatterns } from './patterns/indirect-patterns';
 import { farewellPatterns, meansPatterns } from './patterns/means-patterns';
 import { CSSRS_LEVELS, type CssrsLevel, type ScreenSignal } from './patterns/screen-signal';
+import { selfHarmPatterns } from './patterns/self-harm-patterns';
 import { suicidePatterns } from './patterns/suicide-patterns';
+import { violencePatterns } from './patterns/violence-patterns';
 
 /** Version of the screen's rules; the result's `version` adds the classifier model's id. */
 export const SCREEN_RULES_VERSION = '2.0.0';
