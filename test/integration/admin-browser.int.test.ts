@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { AgentRuntime, defineAgent, type AgentHandler } from '@tta/agent-sdk';
-import { AgentRegistry, createLogger } from '@tta/core';
+import { AgentRegistry, createLogger, SafetyEventStore, type NewSafetyEvent } from '@tta/core';
 import { createTestRedis, REPO_ROOT, waitFor } from '@tta/test-utils';
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,6 +14,21 @@ import { startApiHarness, type ApiHarness } from '../../apps/api/test/integratio
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
 const FAILURE = 'the parser could not read "xyzzy": no such word';
+
+function safetyEvent(type: NewSafetyEvent['type'], run: string): NewSafetyEvent {
+  return {
+    type,
+    runId: `workflow~browser-${run}`,
+    workflow: 'player-turn',
+    sessionId: `session-${run}`,
+    level: type,
+    categories: type === 'crisis' ? ['suicidal_ideation'] : ['hopelessness'],
+    layers: ['patterns'],
+    sessionReasons: [],
+    shown: type === 'concern' ? 'check_in' : 'crisis_response',
+    at: Date.now(),
+  };
+}
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
@@ -166,5 +181,75 @@ suite('the admin pages in a browser (Debian chromium, playwright-core)', () => {
       'drained: requested on the agents page by key harness-admin',
     );
     expect(narrator!.state).toBe('stopped');
+  });
+
+  it('shows a new crisis on the safety page live, above an older concern, and acknowledges it', async () => {
+    const store = new SafetyEventStore(redis, { names: h.services.names });
+    const concern = (await store.record(safetyEvent('concern', 'older'), Date.now() - 60_000))
+      .event;
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const blocked: string[] = [];
+    try {
+      const safety = await context.newPage();
+      safety.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+      });
+      await safety.goto(`${base}/admin/safety`);
+      expect(new URL(safety.url()).pathname).toBe('/admin/login');
+      await safety.fill('input[name="key"]', h.apiKey);
+      await Promise.all([
+        safety.waitForURL(`${base}/admin/safety`),
+        safety.click('button[type=submit]'),
+      ]);
+      // The agents page and the safety page link to each other.
+      await safety.getByRole('link', { name: 'Agents' }).click();
+      await safety.waitForURL(`${base}/admin/agents`);
+      await safety.getByRole('link', { name: 'Safety' }).click();
+      await safety.waitForURL(`${base}/admin/safety`);
+      await safety.locator(`tr[data-event-id="${concern.id}"]`).waitFor();
+      await safety.locator('#live-state', { hasText: /^live$/ }).waitFor({ timeout: 15_000 });
+      // A reload would drop this mark.
+      await safety.evaluate(() => ((globalThis as Record<string, unknown>).notReloaded = true));
+
+      const crisis = (await store.record(safetyEvent('crisis', 'newer'))).event;
+      const row = safety.locator(`tr[data-event-id="${crisis.id}"]`);
+      await row.waitFor({ timeout: 15_000 });
+      const rows = safety.locator('#safety-events-body tr');
+      const order = await Promise.all(
+        Array.from({ length: await rows.count() }, (_, i) =>
+          rows.nth(i).getAttribute('data-event-id'),
+        ),
+      );
+      expect(order[0]).toBe(crisis.id);
+      expect(order.indexOf(concern.id)).toBeGreaterThan(0);
+      await expect(row.locator('td').nth(4).textContent()).resolves.toBe('session-newer');
+      await expect(
+        safety.evaluate(() => (globalThis as Record<string, unknown>).notReloaded),
+      ).resolves.toBe(true);
+
+      await Promise.all([
+        safety.waitForURL(/\/admin\/safety\?acknowledged=/),
+        row.getByRole('button', { name: 'Acknowledge' }).click(),
+      ]);
+      await safety.getByText(`Acknowledged ${crisis.id}.`).waitFor();
+      await row.locator('.status-acknowledged', { hasText: 'acknowledged' }).waitFor();
+      await expect(store.get(crisis.id)).resolves.toMatchObject({
+        status: 'acknowledged',
+        acknowledgedBy: 'harness-admin',
+      });
+
+      // Resolved elsewhere: the concern leaves the open page without a reload.
+      await safety.evaluate(() => ((globalThis as Record<string, unknown>).notReloaded = true));
+      await store.resolve(concern.id, 'dr-ana');
+      await safety
+        .locator(`tr[data-event-id="${concern.id}"]`)
+        .waitFor({ state: 'detached', timeout: 15_000 });
+      await expect(
+        safety.evaluate(() => (globalThis as Record<string, unknown>).notReloaded),
+      ).resolves.toBe(true);
+      expect(blocked).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { freePort, type QueueNames } from '@tta/core';
 import { TtaClient } from '@tta/client';
 import {
   createTestRedis,
   deletePrefix,
-  REPO_ROOT,
   spawnNode,
   testRedisUrl,
   uniqueNames,
@@ -13,35 +10,9 @@ import {
   type TestProcess,
 } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
+import { tta } from '../../packages/client/test/support/spawn-tta';
 
-const CLI = path.join(REPO_ROOT, 'packages/client/dist/cli/main.js');
 const DEV_KEY = 'tta-dev-key';
-
-interface CliOutcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built `tta` as a child process, killing it if it takes longer than 30 s. */
-function tta(args: string[], env: NodeJS.ProcessEnv): Promise<CliOutcome> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) => {
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 // The `tta` command against the whole system, as `npm start` runs it.
 describe('tta against npm start', () => {

@@ -36,6 +36,8 @@ export interface WorkflowHarnessOptions {
   capabilities?: Record<string, unknown>;
   /** Where the agents' LLM calls go, and their policy. Default: an offline gateway, no policy. */
   agentOptions?: Pick<AgentRuntimeOptions, 'llm' | 'llmPolicy'>;
+  /** Config values over the repository's (e.g. `{ safety: { screenDeadlineMs: 1000 } }`). */
+  config?: Record<string, unknown>;
 }
 
 /** Handler invocations per capability, across every agent of the harness. */
@@ -56,7 +58,10 @@ export interface WorkflowHarness {
    * Starts the built-in agents (counting their handler invocations); `wrap` may replace a
    * handler to hold or fail its tasks.
    */
-  startBuiltInAgents(wrap?: (definition: ResolvedAgentDefinition) => AgentHandler): Promise<void>;
+  startBuiltInAgents(
+    wrap?: (definition: ResolvedAgentDefinition) => AgentHandler,
+    only?: readonly BuiltInAgentType[],
+  ): Promise<void>;
   /** Starts an agent of `definition` (counting its handler invocations). */
   startAgent(definition: ResolvedAgentDefinition): Promise<AgentRuntime>;
   /** A started engine; closed with the harness. */
@@ -79,7 +84,11 @@ export async function createWorkflowHarness(
   const logger = createLogger({ level: 'error' });
   const config = loadConfig({
     env: {},
-    overrides: { redis: { prefix: names.prefix }, capabilities: options.capabilities ?? {} },
+    overrides: {
+      ...options.config,
+      redis: { prefix: names.prefix },
+      capabilities: options.capabilities ?? {},
+    },
   });
   const catalog = new CapabilityCatalog(config.capabilities);
   const registry = new AgentRegistry(redis, { names, ttlMs: 3000 });
@@ -129,9 +138,9 @@ export async function createWorkflowHarness(
     metrics,
     invocations,
     startAgent,
-    async startBuiltInAgents(wrap) {
+    async startBuiltInAgents(wrap, only) {
       const lexicon = loadSafetyLexicon(path.join(REPO_CONFIG, config.safety.lexiconFile));
-      const types = Object.keys(builtInAgents) as BuiltInAgentType[];
+      const types = only ?? (Object.keys(builtInAgents) as BuiltInAgentType[]);
       for (const type of types) {
         const definition = builtInAgents[type]({ redis, names, lexicon });
         await startAgent(wrap ? { ...definition, handler: wrap(definition) } : definition);
@@ -145,7 +154,7 @@ export async function createWorkflowHarness(
         catalog,
         router,
         tasks: config.tasks,
-        crisis: { message: config.safety.crisisMessage, resources: config.safety.crisisResources },
+        safety: config.safety,
         logger,
         metrics,
         ...extra,

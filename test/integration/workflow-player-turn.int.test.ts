@@ -93,12 +93,15 @@ describe('workflow engine: player-turn and session-recap', () => {
       .filter((e) => e.runId === started.id);
     expect(mine).toEqual([
       {
+        action: 'event',
+        eventId: expect.stringMatching(/^sev_[0-9a-f]{24}$/),
         type: 'crisis',
         runId: started.id,
         sessionId,
         level: 'crisis',
         categories: expect.stringContaining('suicidal_ideation'),
         at: expect.stringMatching(/^\d+$/),
+        event: expect.stringContaining('"inputHash":"'),
       },
     ]);
     expect(JSON.stringify(events)).not.toContain('kill myself');

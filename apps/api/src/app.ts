@@ -10,6 +10,9 @@ import {
   type Logger,
   type PolicyManager,
   type QueueNames,
+  type SafetyEventFeed,
+  type SafetyEventStore,
+  type SafetyMetrics,
   type TaskCanceller,
   type TaskRouter,
   type TaskService,
@@ -41,6 +44,7 @@ import { openApiRoutes } from './routes/openapi';
 import { policyRoutes } from './routes/policy';
 import { routingRoutes } from './routes/routing';
 import { isAdminPath } from './route-scopes';
+import { safetyEventRoutes } from './routes/safety-events';
 import { scalingRoutes } from './routes/scaling';
 import { taskCancellationRoutes } from './routes/task-cancellation';
 import { taskEventRoutes } from './routes/task-events';
@@ -74,6 +78,12 @@ export interface ApiAppDeps {
   workflowCanceller: WorkflowCanceller;
   /** Tokens and cost of LLM calls (`GET /v1/costs`). */
   costs: CostLedger;
+  /** Safety events and their review (`/v1/safety/...`, the Safety page). */
+  safetyEvents: SafetyEventStore;
+  /** The live feed of safety events (`GET /v1/safety/events/stream`). */
+  safetyFeed: SafetyEventFeed;
+  /** The safety metrics (time to acknowledge). */
+  safetyMetrics: SafetyMetrics;
   /** The producer connection (fails fast while Redis is down); readiness pings it. */
   redis: RedisClient;
   /** Request lines (debug) and internal errors (error). */
@@ -154,5 +164,6 @@ function registerV1Routes(app: express.Application, deps: ApiAppDeps): void {
   app.use(policyRoutes(deps));
   app.use(costRoutes(deps));
   app.use(scalingRoutes(deps));
+  app.use(safetyEventRoutes(deps));
   app.use(diagnosticsRoutes({ ...deps, queueDepths: deps.apiMetrics.queueDepths }));
 }

@@ -12,6 +12,9 @@ import {
   loadWorkflows,
   PolicyManager,
   QueueShards,
+  SafetyEventFeed,
+  SafetyEventStore,
+  SafetyMetrics,
   SessionBudget,
   TaskCanceller,
   TaskRouter,
@@ -71,6 +74,12 @@ export interface ApiServices {
   apiMetrics: ApiMetrics;
   /** The tool policy (`/v1/policy`): `start()` it before serving, it is closed with the services. */
   policies: PolicyManager;
+  /** Safety events and their review (`/v1/safety/...`). */
+  safetyEvents: SafetyEventStore;
+  /** The live feed of safety events, on a connection of its own while anyone listens. */
+  safetyFeed: SafetyEventFeed;
+  /** The safety metrics of the API (time to acknowledge). */
+  safetyMetrics: SafetyMetrics;
   /**
    * Closes the event stream (ending open event streams), the queues and the connection the
    * services opened, not the producer connection. Safe to call twice.
@@ -163,10 +172,18 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     checkIntervalMs: config.policy.checkIntervalMs,
     ...(options.logger && { logger: options.logger }),
   });
+  const safetyEvents = new SafetyEventStore(redis, {
+    names,
+    retentionMs: config.safety.events.retentionDays * 86_400_000,
+    hashKey: config.safety.events.hashKey,
+  });
+  const safetyFeed = new SafetyEventFeed(redis, safetyEvents, options.logger);
+  const safetyMetrics = new SafetyMetrics(apiMetrics.metrics);
   let closing: Promise<unknown> | undefined;
   const close = async (): Promise<void> => {
     closing ??= closeAll(
       [
+        ['safety feed', () => safetyFeed.close()],
         ['tool policy', () => policies.close()],
         ['board queues', () => boardQueues.close()],
         ['job events', () => events.close()],
@@ -199,6 +216,9 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     config,
     apiMetrics,
     policies,
+    safetyEvents,
+    safetyFeed,
+    safetyMetrics,
     close,
   };
 }

@@ -15,6 +15,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   version_conflict: 409,
   task_finished: 409,
   task_exists: 409,
+  review_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unknown_capability: 422,

@@ -18,6 +18,8 @@ import {
   PolicyWatcher,
   QueueShards,
   registerSystemGauges,
+  SAFETY_WEBHOOK_QUEUE,
+  SafetyEscalation,
   startDiagnosticsServer,
   Supervisor,
   TaskRouter,
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
     catalog,
     router,
     tasks: config.tasks,
-    crisis: { message: config.safety.crisisMessage, resources: config.safety.crisisResources },
+    safety: config.safety,
     logger,
     metrics,
     lockDurationMs: config.worker.lockDurationMs,
@@ -128,9 +130,16 @@ async function main(): Promise<void> {
     connection: redis,
     names,
     shards,
-    queues: () => router.refreshQueues(),
+    queues: async () => [...(await router.refreshQueues()), SAFETY_WEBHOOK_QUEUE],
     logger,
     retentionMs: config.tasks.keepDeadLetteredSeconds * 1000,
+    metrics,
+  });
+  const safety = new SafetyEscalation({
+    connection: redis,
+    names,
+    config: config.safety,
+    logger,
     metrics,
   });
   const replicas = Object.fromEntries(
@@ -173,6 +182,7 @@ async function main(): Promise<void> {
       const errors = await closeAll(
         [
           ['supervisor', () => supervisor.stop()],
+          ['safety escalation', () => safety.close()],
           ['autoscaler', () => autoscaler?.close()],
           ['policy watcher', () => toolPolicy.watcher.stop()],
           ['tool policy', () => toolPolicy.policies.close()],
@@ -187,6 +197,7 @@ async function main(): Promise<void> {
     },
   });
   await supervisor.start();
+  await safety.start();
   if (s.diagnosticsPort >= 0) {
     diagnostics = await startDiagnosticsServer({
       port: s.diagnosticsPort,

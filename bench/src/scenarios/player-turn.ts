@@ -110,7 +110,7 @@ export async function measurePlayerTurns(options: PlayerTurnOptions): Promise<nu
     catalog,
     router,
     tasks: config.tasks,
-    crisis: { message: config.safety.crisisMessage, resources: config.safety.crisisResources },
+    safety: config.safety,
     logger,
   });
   const events = new QueueEvents(names.workflow, { connection: eventsRedis, prefix: names.prefix });

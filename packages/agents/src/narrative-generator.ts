@@ -7,6 +7,7 @@ import {
 import { defineAgent, type ResolvedAgentDefinition } from '@tta/agent-sdk';
 import { parseInput } from './input/parse-input';
 import { composePassage } from './narrative/compose-passage';
+import { framePassage } from './narrative/frame-passage';
 import { narrateWithLlm } from './narrative/narrate-with-llm';
 import type { PassageRequest } from './narrative/passage-facts';
 
@@ -23,8 +24,11 @@ const CAPABILITIES = ['narrative.generate'] as const satisfies BuiltInCapability
  * turn's text or intent, the world and its changes, with templates (offline, deterministic).
  * With a real LLM provider configured (`ctx.llm.enabled`), the LLM rewrites the templates'
  * passage in a supportive, non-judging voice, keeping its facts and tone; when that call fails
- * the templates' passage stands. Reports progress at 50 (input understood) and 100 (passage
- * written).
+ * the templates' passage stands. The turn's `safety` frames the passage with template lines
+ * the LLM never writes: a `concern` turn (or a `crisis` that reached the narrator) opens with a
+ * validating check-in, supportive mode opens with a supportive line and is told in a gentle
+ * tone, and `suggestBreak` ends it with a suggested break; the output carries them as `checkIn`
+ * and `breakSuggestion`. Reports progress at 50 (input understood) and 100 (passage written).
  */
 export function createNarrativeGenerator(
   options: NarrativeGeneratorOptions = {},
@@ -54,9 +58,11 @@ export function createNarrativeGenerator(
         applied: input.applied,
       };
       const draft = composePassage(request);
-      const passage = ctx.llm.enabled ? await narrateWithLlm(ctx, request, draft) : draft;
+      const story = ctx.llm.enabled
+        ? await narrateWithLlm(ctx, request, draft, input.safety)
+        : draft;
       await ctx.progress(100);
-      return passage;
+      return framePassage(story, request, input.safety);
     },
   });
 }

@@ -1,3 +1,4 @@
+import type { SafetyAuditEntry, SafetyEvent } from './safety-types';
 import type { Task } from './task-types';
 import type { WorkflowRun, WorkflowStepStatus } from './workflow-types';
 
@@ -55,6 +56,16 @@ export type RunEvent = EventBase &
     | { event: 'step'; data: StepProgress }
     | { event: 'progress'; data: { id: string; progress: unknown } }
   );
+
+/**
+ * An event of `GET /v1/safety/events/stream`: always `safety`, its `id` the audit entry's (pass
+ * it as `lastEventId` to resume after it), its data the entry and the safety event as it read
+ * after it (absent when the event is gone).
+ */
+export type SafetyStreamEvent = EventBase & {
+  event: 'safety';
+  data: { entry: SafetyAuditEntry; event?: SafetyEvent };
+};
 
 /** Names of the events that end a stream. */
 export const FINAL_EVENTS: ReadonlySet<string> = new Set([

@@ -17,8 +17,19 @@ import type {
   PolicyStatus,
   PolicyValidation,
 } from './policy-types';
+import { apiErrorOf } from './api-error';
+import { NdjsonParser } from './ndjson-parser';
+import { openStream, textChunks } from './open-stream';
+import type {
+  SafetyAuditEntry,
+  SafetyAuditOptions,
+  SafetyEvent,
+  SafetyEventListOptions,
+  SafetyEventPage,
+  SafetyReview,
+} from './safety-types';
 import { SseParser, type ServerSentEvent } from './sse-parser';
-import type { RunEvent, TaskEvent } from './stream-events';
+import type { RunEvent, SafetyStreamEvent, TaskEvent } from './stream-events';
 import type {
   Cancelled,
   DeadLetterListOptions,
@@ -46,22 +57,12 @@ export interface TtaClientOptions {
 export interface EventsOptions {
   /** Stops reading the stream (the iteration then throws the signal's reason). */
   signal?: AbortSignal;
-}
-
-/** An error answer of the API: `{ error: { code, message, details? } }` with its HTTP status. */
-export class ApiError extends Error {
-  constructor(
-    /** The HTTP status, e.g. 404. */
-    readonly status: number,
-    /** The error code, e.g. `not_found` (`http_error` when the body carried none). */
-    readonly code: string,
-    message: string,
-    /** The error's details, e.g. `{ issues: [{ path, message }] }` for `invalid_input`. */
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
+  /**
+   * Sent as `Last-Event-ID`: a stream that resumes (`/v1/safety/events/stream`) starts after
+   * the event of this id. Task and run streams start with their snapshot whatever it is.
+   * Default: none.
+   */
+  lastEventId?: string;
 }
 
 /** A typed client of the HTTP API v1. */
@@ -253,41 +254,63 @@ export class TtaClient {
   }
 
   /**
+   * One page of the safety review queue: most severe first, then oldest, filtered. Needs the
+   * `safety:review` scope, as every safety method does.
+   */
+  safetyEvents(options: SafetyEventListOptions = {}): Promise<SafetyEventPage> {
+    return this.request('GET', withQuery('/v1/safety/events', options));
+  }
+
+  /** Reads one safety event; {@link ApiError} 404 for an unknown id. */
+  safetyEvent(id: string): Promise<SafetyEvent> {
+    return this.request('GET', `/v1/safety/events/${encodeURIComponent(id)}`);
+  }
+
+  /** Acknowledges an open safety event; {@link ApiError} 409 `review_conflict` unless it is open. */
+  acknowledgeSafetyEvent(id: string, review: SafetyReview): Promise<SafetyEvent> {
+    return this.request('POST', `/v1/safety/events/${encodeURIComponent(id)}/ack`, review);
+  }
+
+  /** Resolves a safety event; {@link ApiError} 409 `review_conflict` when it is already resolved. */
+  resolveSafetyEvent(id: string, review: SafetyReview): Promise<SafetyEvent> {
+    return this.request('POST', `/v1/safety/events/${encodeURIComponent(id)}/resolve`, review);
+  }
+
+  /**
+   * The live feed of safety events and their review, one {@link SafetyStreamEvent} per audit
+   * entry: from now on, or after `lastEventId` (an entry id) without gaps or repeats. It lasts
+   * until the API ends it or the loop is left.
+   */
+  async *safetyEventStream(options: EventsOptions = {}): AsyncGenerator<SafetyStreamEvent> {
+    // Only `safety` events: the one `ready` event says the feed is subscribed, nothing to show.
+    for await (const event of this.events('/v1/safety/events/stream', options)) {
+      if (event.event === 'safety') yield event as SafetyStreamEvent;
+    }
+  }
+
+  /**
+   * The audit trail of safety events (recorded, acknowledged, resolved, notified), oldest first,
+   * read from the API's JSON lines as they arrive: an export of any size is never held whole.
+   */
+  async *safetyAudit(options: SafetyAuditOptions = {}): AsyncGenerator<SafetyAuditEntry> {
+    const { signal, ...query } = options;
+    const path = withQuery('/v1/safety/audit', query);
+    const res = await this.open(path, 'application/x-ndjson', { signal });
+    const parser = new NdjsonParser();
+    for await (const chunk of textChunks(res)) yield* parser.push(chunk) as SafetyAuditEntry[];
+    yield* parser.end() as SafetyAuditEntry[];
+  }
+
+  /**
    * Reads the server-sent event stream at `path` (`/v1/tasks/<id>/events`,
-   * `/v1/workflow-runs/<id>/events`), yielding its events as they come and ending when the API
+   * `/v1/workflow-runs/<id>/events`, `/v1/safety/events/stream`), yielding its events as they come and ending when the API
    * ends the stream. Heartbeat comments are skipped. Leaving the loop early closes the stream.
    * Throws {@link ApiError} when the API answers with an error instead of a stream.
    */
   async *events(path: string, options: EventsOptions = {}): AsyncGenerator<ServerSentEvent> {
-    const starting = new AbortController();
-    const timer = setTimeout(
-      () => starting.abort(new Error(`no answer within ${this.timeoutMs} ms`)),
-      this.timeoutMs,
-    );
-    const signal = options.signal
-      ? AbortSignal.any([starting.signal, options.signal])
-      : starting.signal;
-    let res: Response;
-    try {
-      res = await fetch(`${this.baseUrl}${path}`, {
-        headers: { ...this.authorization(), accept: 'text/event-stream' },
-        signal,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-    if (!res.ok || !res.body) throw apiErrorOf(res, await res.text());
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    const res = await this.open(path, 'text/event-stream', options);
     const parser = new SseParser();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield* parser.push(value);
-      }
-    } finally {
-      await reader.cancel().catch(() => undefined);
-    }
+    for await (const chunk of textChunks(res)) yield* parser.push(chunk);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -303,6 +326,18 @@ export class TtaClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  // A GET whose body is read as it comes; `accept` names its media type.
+  private open(path: string, accept: string, options: EventsOptions): Promise<Response> {
+    const headers: Record<string, string> = { ...this.authorization(), accept };
+    if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
+    const { signal } = options;
+    return openStream(`${this.baseUrl}${path}`, {
+      headers,
+      timeoutMs: this.timeoutMs,
+      ...(signal && { signal }),
+    });
+  }
+
   private authorization(): Record<string, string> {
     return this.apiKey === undefined ? {} : { authorization: `Bearer ${this.apiKey}` };
   }
@@ -316,24 +351,4 @@ function withQuery(path: string, params: object): string {
   }
   const text = query.toString();
   return text ? `${path}?${text}` : path;
-}
-
-interface ErrorAnswer {
-  error?: { code?: string; message?: string; details?: unknown };
-}
-
-/** The {@link ApiError} of an error answer, from its JSON body when it has one. */
-function apiErrorOf(res: Response, text: string): ApiError {
-  let err: ErrorAnswer['error'];
-  try {
-    err = (JSON.parse(text) as ErrorAnswer | null)?.error;
-  } catch {
-    err = undefined;
-  }
-  return new ApiError(
-    res.status,
-    err?.code ?? 'http_error',
-    err?.message ?? res.statusText,
-    err?.details,
-  );
 }

@@ -72,6 +72,25 @@ export const CSSRS_LEVELS = [
 /** A C-SSRS level. */
 export type CssrsLevel = (typeof CSSRS_LEVELS)[number];
 
+/**
+ * Risk markers a screen reports even below `concern`: what the player said of themselves that
+ * adds up with other turns of the session (a means in one turn, a time or farewell in a later
+ * one is a crisis).
+ */
+export const RISK_MARKERS = [
+  'means',
+  'time',
+  'plan',
+  'preparation',
+  'farewell',
+  'death',
+  'self_harm',
+  'ingestion',
+] as const;
+
+/** A risk marker of a screen. */
+export type RiskMarker = (typeof RISK_MARKERS)[number];
+
 /** Layers of the safety screen, in the order they run. */
 export const SCREEN_LAYERS = [
   'normalize',
@@ -95,6 +114,27 @@ export type NarrativeTone = (typeof NARRATIVE_TONES)[number];
 export type SafetyLevel = (typeof SAFETY_LEVELS)[number];
 /** A safety category. */
 export type SafetyCategory = (typeof SAFETY_CATEGORIES)[number];
+
+/**
+ * What the narrator is told of the turn's safety (the run's safety gate fills it in): a
+ * `concern` turn opens with a short, validating check-in; a session in supportive mode after a
+ * crisis is narrated gently; a long stretch of play ends with a suggested break.
+ */
+export const narrativeSafetySchema = z
+  .object({
+    /** The turn's level after the session's risk is added up (`crisis` never reaches the narrator). */
+    level: z.enum(SAFETY_LEVELS),
+    /** The categories of the level. */
+    categories: z.array(z.enum(SAFETY_CATEGORIES)),
+    /** Whether the session is in its supportive mode after a crisis. Default: false. */
+    supportive: z.boolean().optional(),
+    /** Whether to suggest a break after a long stretch of play. Default: false. */
+    suggestBreak: z.boolean().optional(),
+  })
+  .strict();
+
+/** What the narrator is told of the turn's safety. */
+export type NarrativeSafety = z.infer<typeof narrativeSafetySchema>;
 
 /** A session's world state. */
 export const worldStateSchema = z.object({
@@ -136,6 +176,8 @@ export const builtInCapabilitySchemas = {
       layers: z.array(z.enum(SCREEN_LAYERS)),
       /** The screen's rules version and classifier model id. */
       version: z.string(),
+      /** Risk markers the player said of themselves, for the session's risk across turns. */
+      markers: z.array(z.enum(RISK_MARKERS)).optional(),
     }),
     requiresSession: false,
   },
@@ -175,6 +217,8 @@ export const builtInCapabilitySchemas = {
         changes: z.array(z.string()).optional(),
         /** Whether the world carried the intent out (`world.update`'s `applied`). Default: true. */
         applied: z.boolean().optional(),
+        /** The turn's safety, when a screen ran: a check-in, supportive mode, a break. */
+        safety: narrativeSafetySchema.optional(),
       })
       .strict()
       .refine((v) => v.text !== undefined || v.intent !== undefined, {
@@ -184,6 +228,10 @@ export const builtInCapabilitySchemas = {
     output: z.object({
       passage: z.string(),
       tone: z.enum(NARRATIVE_TONES),
+      /** The check-in the passage opens with, on a `concern` turn or in supportive mode. */
+      checkIn: z.string().optional(),
+      /** The break the passage suggests, when `safety.suggestBreak` asked for one. */
+      breakSuggestion: z.string().optional(),
     }),
     requiresSession: false,
   },

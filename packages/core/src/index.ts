@@ -46,7 +46,7 @@ export * from './shared-read';
 export * from './queue-depths';
 export * from './agent-gauges';
 export * from './registry-events-counter';
-export * from './safety-metrics';
+export * from './safety';
 export * from './job-event-metrics';
 export * from './http-request-metrics';
 export * from './supervisor-leader';

@@ -138,6 +138,41 @@ describe('deploy/prometheus/prometheus.yml', () => {
   });
 });
 
+describe('deploy/prometheus/rules', () => {
+  const rules = readYaml<{
+    groups: Array<{
+      rules: Array<{ alert: string; expr: string; labels?: Record<string, string> }>;
+    }>;
+  }>('deploy/prometheus/rules/safety.yml').groups.flatMap((g) => g.rules);
+
+  it('is loaded by prometheus.yml from where the monitoring compose file mounts it', () => {
+    const { rule_files: files } = readYaml<{ rule_files?: string[] }>(
+      'deploy/prometheus/prometheus.yml',
+    );
+    const mounted = mountOf(
+      monitoring.services.prometheus as ComposeService,
+      'deploy/prometheus/rules',
+    );
+    expect(mounted).toBeDefined();
+    expect(files).toContain(`${mounted ?? ''}/*.yml`);
+  });
+
+  it('alerts on unacknowledged crisis events, on a screen that was unavailable and on dead-lettered webhooks, from metrics of the README table', () => {
+    const exprOf = (alert: string) => rules.find((r) => r.alert === alert)?.expr ?? '';
+    expect(exprOf('TtaSafetyCrisisUnacknowledged')).toMatch(
+      /tta_safety_events_unacknowledged\{type="crisis"\}/,
+    );
+    expect(exprOf('TtaSafetyScreenUnavailable')).toMatch(
+      /tta_safety_events_total\{type="screen_unavailable"\}/,
+    );
+    expect(exprOf('TtaSafetyWebhookDeliveriesDeadLettered')).toMatch(/dead_lettered/);
+    const known = new Set(table.map((r) => r.name));
+    const used = rules.flatMap((r) => metricsOf(r.expr, table));
+    expect(used.filter((m) => !known.has(m))).toEqual([]);
+    for (const rule of rules) expect(rule.labels?.severity).toBe('critical');
+  });
+});
+
 describe('deploy/grafana', () => {
   it('provisions a Prometheus data source at the monitoring Prometheus', () => {
     const { datasources } = readYaml<{ datasources: Array<{ type: string; url: string }> }>(

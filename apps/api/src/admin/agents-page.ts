@@ -1,27 +1,15 @@
 import { formatLabels, type AgentInfo } from '@tta/core';
+import { ADMIN_STYLE, adminNav, pageNotice, type PageNotice } from './admin-layout';
+import { AGENTS_PAGE_PATH } from './admin-paths';
 import type { AgentOverview, GoneAgent } from './agent-overview';
 import { html, type SafeHtml } from './html';
 
-/** Path of the agents page. */
-export const AGENTS_PAGE_PATH = '/admin/agents';
-
-/** Path of Bull Board. */
-export const BULL_BOARD_PATH = '/admin/queues';
-
-/** Path that ends the admin session. */
-export const LOGOUT_PATH = '/admin/logout';
+export { AGENTS_PAGE_PATH, BULL_BOARD_PATH, LOGOUT_PATH } from './admin-paths';
+export type { PageNotice } from './admin-layout';
 
 /** The form action that drains an agent. */
 export function drainActionPath(agentId: string): string {
   return `${AGENTS_PAGE_PATH}/${encodeURIComponent(agentId)}/drain`;
-}
-
-/** A one-line message at the top of the page (the outcome of a drain). */
-export interface PageNotice {
-  /** `info` for a done action, `error` for a refused one. */
-  kind: 'info' | 'error';
-  /** The message. */
-  text: string;
 }
 
 /** What {@link renderAgentsPage} renders. */
@@ -33,24 +21,6 @@ export interface AgentsPageView extends AgentOverview {
   /** The outcome of the last action, if any. */
   notice?: PageNotice;
 }
-
-const STYLE = `
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1f2328}
-header{display:flex;align-items:baseline;gap:1.5rem}
-h1{font-size:1.4rem;margin:0}h2{font-size:1.1rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #d0d7de;vertical-align:top;white-space:nowrap}
-td.wrap{white-space:normal}
-th{background:#f6f8fa}
-.status{padding:.1rem .45rem;border-radius:.6rem;font-size:.85em}
-.status-ready{background:#dafbe1}.status-starting{background:#ddf4ff}
-.status-draining{background:#fff8c5}
-tr.gone td{color:#8c959f}
-.notice{padding:.5rem .8rem;border-radius:.3rem;background:#ddf4ff}
-.notice.error{background:#ffebe9}
-.muted{color:#656d76}
-button{cursor:pointer}
-`;
 
 /**
  * The agents page: live agents with their capabilities, labels, load, heartbeat age, version,
@@ -66,18 +36,15 @@ export function renderAgentsPage(view: AgentsPageView): string {
         <meta http-equiv="refresh" content="${refreshSeconds};url=${AGENTS_PAGE_PATH}" />
         <title>Agents · TTA</title>
         <style>
-          ${STYLE}
+          ${ADMIN_STYLE}
         </style>
       </head>
       <body>
         <header>
           <h1>Agents</h1>
-          <nav>
-            <a href="${BULL_BOARD_PATH}">Queues (Bull Board)</a> ·
-            <a href="${LOGOUT_PATH}">Log out</a>
-          </nav>
+          ${adminNav('agents')}
         </header>
-        ${view.notice && html`<p class="notice ${view.notice.kind}" role="status">${view.notice.text}</p>`}
+        ${pageNotice(view.notice)}
         <p class="muted">
           ${view.live.length} live · read at ${new Date(view.readAt).toISOString()} · reloads every
           ${refreshSeconds} s

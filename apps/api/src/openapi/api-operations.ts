@@ -2,6 +2,7 @@ import { AGENT_OPERATIONS } from './agent-operations';
 import type { ApiOperation } from './api-operation';
 import { COST_OPERATIONS } from './cost-operations';
 import { POLICY_OPERATIONS } from './policy-operations';
+import { SAFETY_OPERATIONS } from './safety-operations';
 import { SCALING_OPERATIONS } from './scaling-operations';
 import { SYSTEM_OPERATIONS } from './system-operations';
 import { TASK_OPERATIONS } from './task-operations';
@@ -15,6 +16,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...SCALING_OPERATIONS,
   ...POLICY_OPERATIONS,
   ...COST_OPERATIONS,
+  ...SAFETY_OPERATIONS,
   ...SYSTEM_OPERATIONS,
 ];
 
@@ -26,5 +28,9 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'agents', description: 'Live agents, the capability catalog and routing' },
   { name: 'policy', description: 'The tool policy agents run under: read, check, reload' },
   { name: 'costs', description: 'Tokens and cost of LLM calls, from the cost ledger' },
+  {
+    name: 'safety',
+    description: 'Safety events (crisis, concern, screen unavailable): review, stream, audit',
+  },
   { name: 'system', description: 'Health, readiness, metrics and this document' },
 ];

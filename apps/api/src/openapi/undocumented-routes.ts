@@ -14,7 +14,8 @@ export const UNDOCUMENTED_ROUTES: readonly UndocumentedRoutes[] = [
   },
   {
     pathPrefix: '/admin/',
-    reason: 'HTML pages for operators: the admin login and logout, /admin/agents and its forms',
+    reason:
+      'HTML pages for operators: the admin login and logout, /admin/agents, /admin/safety and their forms and feeds',
   },
 ];
 

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { API_SCOPES, createLogger, loadConfig, type ApiScope } from '@tta/core';
 import winston from 'winston';
@@ -38,7 +39,22 @@ afterAll(async () => {
 function send(route: MountedRoute, headers: Record<string, string> = {}) {
   const path = samplePath(route.path, 'auth-matrix-sample');
   const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-  return request(h.rawApp)[method](path).set(headers);
+  const req = request(h.rawApp)[method](path).set(headers);
+  if (!route.path.endsWith('/stream')) return req;
+  // An event stream that lets the key through never ends: its first bytes are the answer. A
+  // refusal is JSON, read whole.
+  return req.buffer(false).parse((res, callback) => {
+    if (!String(res.headers['content-type']).startsWith('text/event-stream')) {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.once('end', () => callback(null, text === '' ? null : (JSON.parse(text) as unknown)));
+      return;
+    }
+    res.once('data', () => {
+      callback(null, null);
+      (res as unknown as IncomingMessage).destroy();
+    });
+  });
 }
 
 const guarded = () => routes.filter((r) => !isPublicRoute(r.method, r.path));

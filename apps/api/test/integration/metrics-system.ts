@@ -176,7 +176,7 @@ function buildSupervisor(
     catalog,
     router,
     tasks: config.tasks,
-    crisis: { message: config.safety.crisisMessage, resources: config.safety.crisisResources },
+    safety: config.safety,
     logger,
     metrics,
   });

@@ -59,7 +59,7 @@ async function startEngine(): Promise<void> {
     catalog: h.services.catalog,
     router: h.services.router,
     tasks: h.config.tasks,
-    crisis: { message: h.config.safety.crisisMessage, resources: h.config.safety.crisisResources },
+    safety: h.config.safety,
     logger,
   });
   await engine.start();

@@ -18,6 +18,10 @@ export interface Passage {
   /** Second-person prose: what happens, then gentle choices, as paragraphs. */
   passage: string;
   tone: NarrativeTone;
+  /** The check-in or supportive line the passage opens with, when the turn's safety asked for one. */
+  checkIn?: string;
+  /** The break the passage ends by suggesting, when the turn's safety asked for one. */
+  breakSuggestion?: string;
 }
 
 /** Choices that fit anywhere, and the verb each one repeats. */

@@ -1,5 +1,6 @@
 import {
   SAFETY_CATEGORIES,
+  type RiskMarker,
   type ScreenLayer,
   type SafetyCategory,
   type SafetyLevel,
@@ -18,6 +19,7 @@ import { CSSRS_LEVELS, type CssrsLevel, type ScreenSignal } from './patterns/scr
 import { selfHarmPatterns } from './patterns/self-harm-patterns';
 import { suicidePatterns } from './patterns/suicide-patterns';
 import { violencePatterns } from './patterns/violence-patterns';
+import { riskMarkers } from './risk-markers';
 
 /** Version of the screen's rules; the result's `version` adds the classifier model's id. */
 export const SCREEN_RULES_VERSION = '2.0.0';
@@ -36,6 +38,8 @@ export interface SafetyScreenResult {
   layers: ScreenLayer[];
   /** The rules' version and the classifier model's id: `2.0.0+<model id>`. */
   version: string;
+  /** Risk markers the player said of themselves, for the session's risk across turns. */
+  markers: RiskMarker[];
 }
 
 /** Options of {@link SafetyScreen}. */
@@ -70,6 +74,8 @@ interface RuleFindings {
   framed: boolean;
   denied: boolean;
   normalized: boolean;
+  /** Risk markers of the unframed, undenied text. */
+  markers: RiskMarker[];
   /** The words the classifier reads: the text without what the fiction frame covers. */
   unframedText: string;
   /**
@@ -149,6 +155,7 @@ export class SafetyScreen {
       score: Math.round(score * 1000) / 1000,
       layers,
       version: this.version,
+      markers: findings.markers,
     };
   }
 
@@ -187,6 +194,7 @@ export class SafetyScreen {
         query.tokens.some((_, k) => frame.quoted(k)),
       denied: kept.some((signal) => signal.denied === true),
       normalized: doc.corrected || normalizedText !== text.toLowerCase().trim(),
+      markers: riskMarkers(query, frame, denied),
       unframedText: unframed.join(' '),
       classifierGrounded:
         wordCount >= MIN_UNGROUNDED_WORDS || GROUNDING_CONCEPTS.some((c) => query.has(c)),

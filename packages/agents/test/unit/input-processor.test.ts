@@ -30,7 +30,7 @@ describe('input-processor', () => {
     });
   });
 
-  test('safety.screen answers the level, categories, C-SSRS level, layers and version', async () => {
+  test('safety.screen answers the level, categories, C-SSRS level, layers, version and markers', async () => {
     const output = await agent.handler(
       agentTask('safety.screen', { text: "I don't want to live anymore" }),
       createTaskContext(),
@@ -42,7 +42,13 @@ describe('input-processor', () => {
       score: expect.any(Number) as number,
       layers: expect.arrayContaining(['patterns']) as string[],
       version: expect.stringMatching(/^2\.0\.0\+[0-9a-f]{12}$/) as string,
+      markers: ['death'],
     });
+    const means = await agent.handler(
+      agentTask('safety.screen', { text: 'i keep a bottle of pills in my drawer' }),
+      createTaskContext(),
+    );
+    expect((means as { markers: string[] }).markers).toContain('means');
   });
 
   test('rejects input that does not match the capability schema, naming the field', async () => {

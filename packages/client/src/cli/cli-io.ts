@@ -6,6 +6,8 @@ export interface CliStream {
   isTTY?: boolean;
   /** Width of the terminal in characters, when it is one. */
   columns?: number;
+  /** Calls `listener` once the stream has room again after `write` answered `false`. */
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 /** What the CLI reads and writes besides the network: injected, so it runs without a process. */

@@ -1,4 +1,4 @@
-import { ApiError } from '../tta-client';
+import { ApiError } from '../api-error';
 import { StreamEndedError } from './follow-events';
 import { UsageError } from './usage-error';
 

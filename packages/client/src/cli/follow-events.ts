@@ -20,10 +20,13 @@ export interface FollowOptions {
   display: FollowDisplay;
 }
 
-/** The event stream ended before the task or run did (the API stopped, the connection broke). */
+/**
+ * An event stream ended before what it follows did (the API stopped, the connection broke):
+ * a task or run still under way, or the safety feed, which never ends on its own.
+ */
 export class StreamEndedError extends Error {
-  constructor(id: string, status: string) {
-    super(`the event stream of '${id}' ended while it is still ${status}`);
+  constructor(message: string) {
+    super(message);
     this.name = 'StreamEndedError';
   }
 }
@@ -101,7 +104,11 @@ async function follow<T extends { id: string; status: string }>(
     out.done();
   }
   const view = await spec.reread();
-  if (!spec.isFinal(view.status)) throw new StreamEndedError(view.id, view.status);
+  if (!spec.isFinal(view.status)) {
+    throw new StreamEndedError(
+      `the event stream of '${view.id}' ended while it is still ${view.status}`,
+    );
+  }
   return view;
 }
 

@@ -27,3 +27,19 @@ export function formatLabels(labels: Readonly<Record<string, string>>): string {
   const pairs = Object.entries(labels).map(([key, value]) => `${key}=${value}`);
   return pairs.length > 0 ? pairs.join(',') : '-';
 }
+
+/** `name  value` lines, names padded to the longest; fields without a value are left out. */
+export function formatFields(fields: ReadonlyArray<readonly [string, string | undefined]>): string {
+  const present = fields.filter((f): f is readonly [string, string] => f[1] !== undefined);
+  const width = Math.max(...present.map(([name]) => name.length));
+  return present.map(([name, value]) => `${name.padEnd(width)}  ${value}\n`).join('');
+}
+
+/** How long ago `epochMs` was, in its largest whole unit: `42s`, `5m`, `3h`, `12d`. */
+export function formatAge(epochMs: number, now = Date.now()): string {
+  const seconds = Math.max(0, Math.floor((now - epochMs) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86_400)}d`;
+}

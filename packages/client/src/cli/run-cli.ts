@@ -4,6 +4,7 @@ import type { CliIo } from './cli-io';
 import { agentsCommand } from './commands/agents';
 import { deadLetterCommand } from './commands/dead-letter';
 import { enqueueCommand } from './commands/enqueue';
+import { safetyCommand } from './commands/safety';
 import { statusCommand } from './commands/status';
 import { watchCommand } from './commands/watch';
 import { workflowCommand } from './commands/workflow';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CliCommand[] = [
   agentsCommand,
   deadLetterCommand,
   workflowCommand,
+  safetyCommand,
 ];
 
 /** The API the CLI talks to when neither `--url` nor `TTA_URL` names one. */

@@ -16,10 +16,18 @@ export interface ReceivedRequest {
   body: unknown;
 }
 
-/** What the local API answers a request with. */
+/**
+ * What the local API answers a request with: JSON or text; server-sent events (ids 1, 2...);
+ * or a body of `chunks` of `contentType`, each sent on its own as it comes.
+ */
 export type LocalAnswer =
   | { status: number; json?: unknown; text?: string }
-  | { status: number; events: Array<{ event: string; data: unknown }> };
+  | { status: number; events: Array<{ event: string; data: unknown }> }
+  | {
+      status: number;
+      contentType: string;
+      chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+    };
 
 /** Decides the answer to a request. */
 export type LocalHandler = (req: ReceivedRequest) => LocalAnswer;
@@ -66,6 +74,12 @@ export async function startLocalApi(handler: LocalHandler): Promise<LocalApi> {
 }
 
 function answer(res: ServerResponse, reply: LocalAnswer): void {
+  if ('chunks' in reply) {
+    res.writeHead(reply.status, { 'content-type': reply.contentType });
+    res.flushHeaders();
+    void sendChunks(res, reply.chunks);
+    return;
+  }
   if ('events' in reply) {
     res.writeHead(reply.status, { 'content-type': 'text/event-stream' });
     res.write(': heartbeat\n\n');
@@ -82,4 +96,16 @@ function answer(res: ServerResponse, reply: LocalAnswer): void {
   }
   res.writeHead(reply.status, { 'content-type': 'text/plain' });
   res.end(reply.text ?? '');
+}
+
+// Each chunk in a write of its own, after the previous one has left, so they arrive apart.
+async function sendChunks(
+  res: ServerResponse,
+  chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+): Promise<void> {
+  for await (const chunk of chunks) {
+    await new Promise<void>((resolve) => res.write(chunk, () => resolve()));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  res.end();
 }

@@ -172,6 +172,34 @@ const calls: Array<[string, Call, [string, string, unknown?], unknown, unknown]>
     { status: 'cancelled' },
     { status: 'cancelled' },
   ],
+  [
+    'safetyEvents',
+    (c) => c.safetyEvents({ status: 'open', level: 'crisis', sessionId: 's 1', limit: 5 }),
+    ['GET', '/v1/safety/events?status=open&level=crisis&sessionId=s+1&limit=5'],
+    { events: [{ id: 'sev_1' }], nextCursor: 'c' },
+    { events: [{ id: 'sev_1' }], nextCursor: 'c' },
+  ],
+  [
+    'safetyEvent',
+    (c) => c.safetyEvent('sev_1'),
+    ['GET', '/v1/safety/events/sev_1'],
+    { id: 'sev_1' },
+    { id: 'sev_1' },
+  ],
+  [
+    'acknowledgeSafetyEvent',
+    (c) => c.acknowledgeSafetyEvent('sev_1', { reviewer: 'dr-ana', note: 'called' }),
+    ['POST', '/v1/safety/events/sev_1/ack', { reviewer: 'dr-ana', note: 'called' }],
+    { id: 'sev_1', status: 'acknowledged' },
+    { id: 'sev_1', status: 'acknowledged' },
+  ],
+  [
+    'resolveSafetyEvent',
+    (c) => c.resolveSafetyEvent('sev_1', { reviewer: 'dr-ben' }),
+    ['POST', '/v1/safety/events/sev_1/resolve', { reviewer: 'dr-ben' }],
+    { id: 'sev_1', status: 'resolved' },
+    { id: 'sev_1', status: 'resolved' },
+  ],
 ];
 
 describe('TtaClient', () => {

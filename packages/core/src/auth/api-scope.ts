@@ -1,9 +1,16 @@
 /**
  * What an API key may do: `tasks:write` (enqueue, cancel, retry), `tasks:read` (read tasks,
- * runs, workflows, the dead-letter queue), `agents:read` (agents, capabilities, routing), and
+ * runs, workflows, the dead-letter queue), `agents:read` (agents, capabilities, routing),
+ * `safety:review` (the safety events: read, acknowledge, resolve, stream, export), and
  * `admin`, which implies every other scope (metrics, readiness, diagnostics, dashboards).
  */
-export const API_SCOPES = ['tasks:write', 'tasks:read', 'agents:read', 'admin'] as const;
+export const API_SCOPES = [
+  'tasks:write',
+  'tasks:read',
+  'agents:read',
+  'safety:review',
+  'admin',
+] as const;
 
 /** One scope of {@link API_SCOPES}. */
 export type ApiScope = (typeof API_SCOPES)[number];

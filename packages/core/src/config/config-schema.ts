@@ -2,11 +2,8 @@ import convict from 'convict';
 import { authConfigSchema, rateLimitConfigSchema } from './auth-config-schema';
 import { autoscalerConfigSchema } from './autoscaler-config-schema';
 import { costsConfigSchema, llmConfigSchema } from './llm-config-schema';
-import {
-  crisisResourcesSchema,
-  DEFAULT_CRISIS_MESSAGE,
-  DEFAULT_CRISIS_RESOURCES,
-} from './crisis-resources';
+import { crisisResourcesSchema } from './crisis-resources';
+import { safetyConfigSchema } from './safety-config-schema';
 
 convict.addFormat({
   name: 'positive-int',
@@ -319,26 +316,7 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
         },
       },
       autoscaler: autoscalerConfigSchema,
-      safety: {
-        lexiconFile: {
-          doc: 'Safety lexicon (JSON), relative to the config directory.',
-          format: String,
-          default: 'safety-lexicon.json',
-          env: 'TTA_SAFETY_LEXICON_FILE',
-        },
-        crisisMessage: {
-          doc: 'What a player reads instead of the story when the safety screen finds a crisis: supportive, never judging.',
-          format: String,
-          default: DEFAULT_CRISIS_MESSAGE,
-          env: 'TTA_SAFETY_CRISIS_MESSAGE',
-        },
-        crisisResources: {
-          doc: 'Where a player in crisis can turn, shown with the crisis message: a list of { name, contact, description } (JSON in the variable).',
-          format: 'crisis-resources',
-          default: DEFAULT_CRISIS_RESOURCES,
-          env: 'TTA_SAFETY_CRISIS_RESOURCES',
-        },
-      },
+      safety: safetyConfigSchema,
       auth: authConfigSchema,
       rateLimit: rateLimitConfigSchema,
       llm: llmConfigSchema,

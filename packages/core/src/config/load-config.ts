@@ -80,6 +80,12 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     schema.validate({ allowed: 'strict' });
     // validate() has checked every enum key against its list of values.
     const properties = schema.getProperties() as Omit<RawConfig, keyof EnumKeys> & EnumKeys;
+    const { webhooks } = properties.safety;
+    if (webhooks.urls.length > 0 && webhooks.secret === '') {
+      throw new ConfigError(
+        'invalid configuration: safety.webhooks.secret (TTA_SAFETY_WEBHOOK_SECRET): required when safety.webhooks.urls are set',
+      );
+    }
     return deepFreeze({
       ...properties,
       capabilities: parseMap('capabilities', capabilityCatalogSchema, capabilities),

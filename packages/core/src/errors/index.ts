@@ -13,6 +13,7 @@ export * from './not-found-error';
 export * from './provider-unavailable-error';
 export * from './rate-limited-error';
 export * from './redis-unavailable-error';
+export * from './review-conflict-error';
 export * from './shutting-down-error';
 export * from './task-cancelled-error';
 export * from './task-exists-error';

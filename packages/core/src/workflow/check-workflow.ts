@@ -199,12 +199,12 @@ function checkPath(
   const problem = (message: string) => ({ path: at, message: `'${shown}' ${message}` });
   if (!PATH.test(path)) return problem('is not a dotted path');
   const [root, first, second] = path.split('.');
-  if (root === 'sessionId') return undefined;
+  if (root === 'sessionId' || root === 'safety') return undefined;
   if (root === 'input') {
     if (first === undefined || Object.hasOwn(scope.definition.input, first)) return undefined;
     return problem(`refers to input field '${first}', which the workflow's input does not declare`);
   }
-  if (root !== 'steps') return problem('must start with input, sessionId or steps');
+  if (root !== 'steps') return problem('must start with input, sessionId, safety or steps');
   if (first === undefined) return problem('must name a step: steps.<id>');
   if (!scope.steps.has(first))
     return problem(`refers to step '${first}', which ${scope.outOfScope}`);

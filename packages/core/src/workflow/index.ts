@@ -8,7 +8,6 @@ export * from './workflow-run-view';
 export * from './workflow-runs';
 export * from './step-task-id';
 export * from './run-outcome';
-export * from './safety-event-stream';
 export * from './workflow-metrics';
 export * from './stage-tasks';
 export * from './run-cancel-watcher';

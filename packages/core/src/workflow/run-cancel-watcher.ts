@@ -19,6 +19,8 @@ export interface RunCancelWatcherOptions {
   stopSteps: (job: Job<WorkflowRunData>) => Promise<void>;
   /** Where failures are logged. */
   logger: Logger;
+  /** Looks at each run waiting for its steps on every sweep (the safety screen's deadline). */
+  checkWaiting?: (job: Job<WorkflowRunData>) => Promise<void>;
   /** How often waiting runs are checked for cancel markers, should a message be missed. Default: 1000 ms. */
   sweepIntervalMs?: number;
 }
@@ -74,6 +76,15 @@ export class RunCancelWatcher {
       const ids = jobs.map((job) => String(job.id));
       const cancelled = await this.tombstones.cancelledAmong(ids);
       await Promise.all(cancelled.map((id) => this.wake(id)));
+      const check = this.options.checkWaiting;
+      if (check) {
+        const waiting = jobs.filter((job) => !cancelled.includes(String(job.id)));
+        await Promise.all(
+          waiting.map((job) =>
+            check(job).catch((err) => this.warn('run check failed', err, String(job.id))),
+          ),
+        );
+      }
     } catch (err) {
       this.warn('cancel sweep failed', err);
     }

@@ -1,5 +1,6 @@
 import type { CrisisResource } from '../config/crisis-resources';
 import type { TaskUsage } from '../task';
+import { SCREEN_UNAVAILABLE_OUTCOME } from '../safety/run-safety';
 import { resolveValue } from './evaluate';
 import type {
   RunState,
@@ -25,6 +26,7 @@ export interface CrisisResponse {
 export function runStateOf(data: WorkflowRunData): RunState {
   const state: RunState = { input: data.input, steps: data.steps };
   if (data.sessionId !== undefined) state.sessionId = data.sessionId;
+  if (data.safety !== undefined) state.safety = data.safety;
   return state;
 }
 
@@ -68,7 +70,8 @@ export function crisisScreen(steps: Record<string, StepRecord>): Record<string, 
 /**
  * The return value of a run that ended with `outcome`: the workflow's result resolved against
  * the run's state, or the crisis response (`{ narrative, resources, safety, outcome }`) when
- * the run ended on a crisis.
+ * the run ended on a crisis or failed closed (`screen_unavailable`). A turn that carries the
+ * AI disclosure has it as `disclosure`.
  */
 export function runResult(
   definition: WorkflowDefinition,
@@ -78,15 +81,16 @@ export function runResult(
 ): WorkflowRunResult {
   const finishedAt = Date.now();
   const startedAt = data.startedAt ?? finishedAt;
-  const result =
-    outcome === CRISIS_OUTCOME
+  const result: Record<string, unknown> =
+    outcome === CRISIS_OUTCOME || outcome === SCREEN_UNAVAILABLE_OUTCOME
       ? {
           narrative: crisis.message,
           resources: crisis.resources.map((r) => ({ ...r })),
-          safety: crisisScreen(data.steps),
-          outcome: CRISIS_OUTCOME,
+          safety: data.safety ?? crisisScreen(data.steps),
+          outcome,
         }
       : (resolveValue(definition.result, runStateOf(data)) as Record<string, unknown>);
+  if (data.safety?.disclosure !== undefined) result.disclosure = data.safety.disclosure;
   return {
     outcome,
     result,

@@ -1,13 +1,15 @@
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
-import { AppError, toError } from '../errors';
+import { AppError, NoLiveAgentError, toError } from '../errors';
 import type { Logger } from '../logger';
 import type { QueueNames } from '../queue-names';
 import { SessionGate } from '../session-gate';
 import { TaskCanceller } from '../task-canceller';
 import { TaskService } from '../task-service';
-import { evaluateCondition } from './evaluate';
-import { CRISIS_OUTCOME, crisisScreen, runResult, runStateOf } from './run-outcome';
-import { SafetyEventStream } from './safety-event-stream';
+import { evaluateCondition, resolveValue } from './evaluate';
+import { SafetyGate } from '../safety/safety-gate';
+import { SafetyMetrics } from '../safety/safety-metrics';
+import { SCREEN_UNAVAILABLE_OUTCOME, type RunSafety } from '../safety/run-safety';
+import { CRISIS_OUTCOME, runResult, runStateOf } from './run-outcome';
 import { StageTasks } from './stage-tasks';
 import type { ResolvedWorkflowEngineOptions } from './workflow-engine-options';
 import type { WorkflowMetrics } from './workflow-metrics';
@@ -44,7 +46,7 @@ export class RunProcessor {
   private readonly canceller: TaskCanceller;
   private readonly stageTasks: StageTasks;
   private readonly gate: SessionGate;
-  private readonly safety: SafetyEventStream;
+  private readonly safety: SafetyGate;
 
   constructor(
     private readonly options: RunProcessorOptions,
@@ -71,7 +73,13 @@ export class RunProcessor {
       logger,
       parkMs: options.sessionParkMs,
     });
-    this.safety = new SafetyEventStream(redis, { names });
+    this.safety = new SafetyGate({
+      connection: redis,
+      names,
+      config: options.safety,
+      metrics: new SafetyMetrics(options.metrics),
+      logger,
+    });
   }
 
   /** The processor of the `workflow` queue's worker. */
@@ -115,7 +123,7 @@ export class RunProcessor {
 
   /** Closes the queues and look-ups it opened (not the shared connection). */
   async close(): Promise<void> {
-    await Promise.allSettled([this.gate.close(), this.service.close()]);
+    await Promise.allSettled([this.gate.close(), this.service.close(), this.safety.close()]);
   }
 
   private async drive(job: RunJob, token: string, log: Logger): Promise<WorkflowRunResult> {
@@ -141,10 +149,31 @@ export class RunProcessor {
 
   private async startStage(job: RunJob, stage: WorkflowStage, index: number): Promise<void> {
     await this.progress(job, { type: 'stage', stage: stage.name, index });
-    const steps = await this.stageTasks.start(job, stage);
+    const steps = await this.startTasks(job, stage);
     const cursor = { stage: index, phase: 'waiting' as const, stageStartedAt: Date.now() };
     await job.updateData({ ...job.data, steps, cursor });
     await this.reportSteps(job, stage, {});
+  }
+
+  // A stage with a safety screen that cannot be routed (no live agent, and config refuses)
+  // records its screen as failed instead: the run then fails closed, never goes on unscreened.
+  private async startTasks(job: RunJob, stage: WorkflowStage): Promise<Record<string, StepRecord>> {
+    try {
+      return await this.stageTasks.start(job, stage);
+    } catch (err) {
+      const screen = SafetyGate.screenStep(stage);
+      if (!screen || !(err instanceof NoLiveAgentError)) throw err;
+      const steps = { ...job.data.steps };
+      for (const step of stage.steps)
+        steps[step.id] = { status: 'skipped', capability: step.capability };
+      steps[screen.id] = {
+        status: 'failed',
+        capability: screen.capability,
+        error: err.message,
+        finishedAt: Date.now(),
+      };
+      return steps;
+    }
   }
 
   // Returns the outcome when the run ends after this stage; throws when a `fail` step failed.
@@ -157,17 +186,25 @@ export class RunProcessor {
     const before = job.data.steps;
     const startedAt = job.data.cursor.stageStartedAt;
     const steps = await this.stageTasks.collect(job, stage);
-    const failed = stage.steps.find(
-      (s) => s.onFailure === 'fail' && steps[s.id]?.status === 'failed',
-    );
-    const state = runStateOf({ ...job.data, steps });
-    let outcome: string | undefined;
-    if (!failed && stage.endRunWhen && evaluateCondition(stage.endRunWhen, state)) {
-      outcome = stage.endOutcome;
-    } else if (!failed && index + 1 >= definition.stages.length) outcome = COMPLETED_OUTCOME;
+    const gate = await this.passGate(job, stage, before, steps);
+    const failed = gate.outcome
+      ? undefined
+      : stage.steps.find((s) => s.onFailure === 'fail' && steps[s.id]?.status === 'failed');
+    const state = runStateOf({ ...job.data, steps, ...(gate.safety && { safety: gate.safety }) });
+    let outcome: string | undefined = gate.outcome;
+    if (outcome === undefined && !failed) {
+      if (stage.endRunWhen && evaluateCondition(stage.endRunWhen, state))
+        outcome = stage.endOutcome;
+      else if (index + 1 >= definition.stages.length) outcome = COMPLETED_OUTCOME;
+    }
     const cursor =
       failed || outcome ? job.data.cursor : { stage: index + 1, phase: 'start' as const };
-    await job.updateData({ ...job.data, steps, cursor });
+    await job.updateData({
+      ...job.data,
+      steps,
+      cursor,
+      ...(gate.safety && { safety: gate.safety }),
+    });
     this.countScreens(stage, before, steps);
     this.timeSteps(definition.name, stage, before, steps, startedAt);
     await this.reportSteps(job, stage, before);
@@ -185,18 +222,15 @@ export class RunProcessor {
     outcome: string,
     log: Logger,
   ): Promise<WorkflowRunResult> {
-    const result = runResult(definition, job.data, outcome, this.options.crisis);
-    if (outcome === CRISIS_OUTCOME) {
-      const screen = crisisScreen(job.data.steps);
-      const categories = Array.isArray(screen.categories) ? screen.categories.map(String) : [];
-      const event = {
-        runId: String(job.id),
-        level: typeof screen.level === 'string' ? screen.level : CRISIS_OUTCOME,
-        categories,
-      };
-      await this.safety.crisis({ ...event, at: Date.now(), ...sessionOf(job) });
-      this.metrics.crisis();
-      log.warn('workflow run ended on a safety crisis', { categories });
+    const { crisisMessage, crisisResources } = this.options.safety;
+    const crisis = { message: crisisMessage, resources: crisisResources };
+    const result = runResult(definition, job.data, outcome, crisis);
+    if (outcome === CRISIS_OUTCOME || outcome === SCREEN_UNAVAILABLE_OUTCOME) {
+      if (outcome === CRISIS_OUTCOME) this.metrics.crisis();
+      log.warn('workflow run ended by its safety gate', {
+        outcome,
+        categories: job.data.safety?.categories ?? [],
+      });
     }
     return result;
   }
@@ -214,6 +248,56 @@ export class RunProcessor {
     }
     log.info('workflow run cancelled');
     throw new UnrecoverableError(CANCELLED_REASON);
+  }
+
+  // When the stage's safety screen ended now: the gate's decision (see SafetyGate).
+  private async passGate(
+    job: RunJob,
+    stage: WorkflowStage,
+    before: Record<string, StepRecord>,
+    steps: Record<string, StepRecord>,
+  ): Promise<{ safety?: RunSafety; outcome?: string }> {
+    const screen = SafetyGate.screenStep(stage);
+    const record = screen && steps[screen.id];
+    if (!screen || !record || before[screen.id]?.status === record.status) return {};
+    if (record.status !== 'completed' && record.status !== 'failed') return {};
+    const input = resolveValue(screen.input, runStateOf(job.data)) as { text?: unknown };
+    const text = typeof input.text === 'string' ? input.text : undefined;
+    const run = { id: String(job.id), data: { ...job.data, steps } };
+    return this.safety.decide(run, this.options.shard, screen, text);
+  }
+
+  /**
+   * Fails closed a run whose safety screen has not answered within `safety.screenDeadlineMs`
+   * of its stage's start (no live worker, a hung or retried screen): the stage's running tasks
+   * are cancelled, which releases the run, and its gate then ends it as `screen_unavailable`.
+   */
+  async enforceScreenDeadline(job: Job<WorkflowRunData>): Promise<void> {
+    const definition = this.options.workflows.get(job.data.workflow);
+    const stage = definition?.stages[job.data.cursor.stage];
+    if (!stage) return;
+    const screen = SafetyGate.screenStep(stage);
+    const startedAt = job.data.cursor.stageStartedAt;
+    if (!screen || job.data.steps[screen.id]?.status !== 'running' || startedAt === undefined) {
+      return;
+    }
+    const deadlineMs = this.options.safety.screenDeadlineMs;
+    if (Date.now() - startedAt < deadlineMs) return;
+    // Every step of the stage still running is cancelled: the run ends without them anyway,
+    // and one served by the same missing agent (parsing) would keep it waiting.
+    const reason = `the safety screen did not answer within ${deadlineMs} ms`;
+    await Promise.all(
+      stage.steps.map(async (step) => {
+        const taskId = job.data.steps[step.id]?.taskId;
+        if (job.data.steps[step.id]?.status !== 'running' || taskId === undefined) return;
+        try {
+          await this.canceller.cancel(taskId, { reason });
+        } catch (err) {
+          // Finished meanwhile, or gone: the run wakes on its own.
+          if (!(err instanceof AppError)) throw err;
+        }
+      }),
+    );
   }
 
   private countScreens(

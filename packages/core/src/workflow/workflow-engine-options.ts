@@ -5,7 +5,6 @@ import type { Logger } from '../logger';
 import type { QueueNames } from '../queue-names';
 import { QueueShards } from '../queue-shards';
 import type { TaskRouter } from '../task-router';
-import type { CrisisResponse } from './run-outcome';
 import type { WorkflowDefinition } from './workflow-types';
 import type { RedisClient } from '../redis-connection';
 
@@ -28,8 +27,11 @@ export interface WorkflowEngineOptions {
   router: TaskRouter;
   /** Task defaults and retention, from config `tasks`. */
   tasks: AppConfig['tasks'];
-  /** What a run that ends on a crisis answers (config `safety.crisisMessage` and `safety.crisisResources`). */
-  crisis: CrisisResponse;
+  /**
+   * Config `safety`: what a run that ends on a crisis answers, the session's risk, the screen's
+   * deadline, safety events and their escalation, the AI disclosure and breaks.
+   */
+  safety: AppConfig['safety'];
   /** Logger; run lines get `workflowRunId` and `sessionId`. */
   logger: Logger;
   /** Where the workflow and safety metrics go. Default: none. */

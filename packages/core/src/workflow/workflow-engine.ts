@@ -102,6 +102,7 @@ export class WorkflowEngine {
       names: shard,
       queue,
       stopSteps: (job) => processor.stopSteps(job),
+      checkWaiting: (job) => processor.enforceScreenDeadline(job),
       logger: this.log,
       sweepIntervalMs: this.options.cancelSweepIntervalMs,
     });

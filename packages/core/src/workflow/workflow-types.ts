@@ -1,3 +1,4 @@
+import type { RunSafety } from '../safety/run-safety';
 import type { TaskUsage } from '../task';
 
 /**
@@ -84,6 +85,8 @@ export interface RunState {
   sessionId?: string;
   /** The records of the run's steps so far, by step id. */
   steps: Record<string, StepRecord>;
+  /** The run's safety after its screen (`$safety`): see `RunSafety`. */
+  safety?: RunSafety;
 }
 
 /** Status of a step of a run. */
@@ -125,6 +128,8 @@ export interface WorkflowRunData {
   startedAt?: number;
   cursor: WorkflowCursor;
   steps: Record<string, StepRecord>;
+  /** The run's safety once its screen answered (see `SafetyGate`). */
+  safety?: RunSafety;
 }
 
 /** Status of a run. */

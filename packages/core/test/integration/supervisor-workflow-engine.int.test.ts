@@ -35,7 +35,7 @@ describe('Supervisor with a workflow engine', () => {
       catalog,
       router: new TaskRouter(catalog, { names }),
       tasks: config.tasks,
-      crisis: { message: config.safety.crisisMessage, resources: config.safety.crisisResources },
+      safety: config.safety,
       logger,
     });
     const supervisor = new Supervisor({

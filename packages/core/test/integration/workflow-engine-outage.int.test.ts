@@ -38,7 +38,7 @@ describe('WorkflowEngine through a Redis outage', () => {
       catalog,
       router: new TaskRouter(catalog, { names }),
       tasks: config.tasks,
-      crisis: { message: config.safety.crisisMessage, resources: config.safety.crisisResources },
+      safety: config.safety,
       logger,
     });
   });

@@ -4,7 +4,7 @@ import type { CliCommand } from '../cli-command';
 import { positionalArgs } from '../command-options';
 import { ExitCode } from '../exit-codes';
 import { isRunId } from '../follow-events';
-import { formatTable } from '../format-table';
+import { formatFields, formatTable } from '../format-table';
 import { GLOBAL_OPTIONS_HELP } from '../help-text';
 import { resultText } from '../report-outcome';
 
@@ -76,13 +76,6 @@ function runText(run: WorkflowRun): string {
     steps.length > 0 ? formatTable(['STEP', 'CAPABILITY', 'STATUS', 'TASK'], steps) : '';
   const result = run.result === undefined ? '' : `result:\n${resultText(run.result)}\n`;
   return `${fields}${table}${result}`;
-}
-
-/** `name  value` lines, names padded to the longest; fields without a value are left out. */
-function formatFields(fields: Array<[string, string | undefined]>): string {
-  const present = fields.filter((f): f is [string, string] => f[1] !== undefined);
-  const width = Math.max(...present.map(([name]) => name.length));
-  return present.map(([name, value]) => `${name.padEnd(width)}  ${value}\n`).join('');
 }
 
 function isoTime(epochMs: number | undefined): string | undefined {

@@ -1,11 +1,5 @@
-import { run } from '../../../src/cli/run-cli';
 import { startLocalApi, type LocalApi, type LocalHandler } from '../../support/local-api';
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runTta, type TtaOutcome } from '../../support/run-tta';
 
 let api: LocalApi;
 let handler: LocalHandler;
@@ -22,18 +16,11 @@ beforeEach(() => {
 });
 
 /** Runs `tta` against the local API, with its output captured. */
-async function tta(
+function tta(
   argv: string[],
   options: { tty?: boolean; env?: Record<string, string> } = {},
-): Promise<Outcome> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
-    stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false, columns: 60 },
-    env: { TTA_URL: api.url, ...options.env },
-  });
-  return { code, stdout, stderr };
+): Promise<TtaOutcome> {
+  return runTta(argv, { url: api.url, ...options });
 }
 
 const TASK_ID = 'cap.narrative.generate~0b8e6c8e-1d1a-4f7e-9d52-3d1d2d5c0f10';
@@ -45,7 +32,15 @@ describe('tta usage', () => {
   it('prints help for the whole tool and for each command', async () => {
     const main = await tta(['--help']);
     expect(main).toMatchObject({ code: 0, stderr: '' });
-    for (const command of ['enqueue', 'status', 'watch', 'agents', 'dead-letter', 'workflow']) {
+    for (const command of [
+      'enqueue',
+      'status',
+      'watch',
+      'agents',
+      'dead-letter',
+      'workflow',
+      'safety',
+    ]) {
       expect(main.stdout).toContain(`  ${command}`);
       const own = await tta([command, '--help']);
       expect(own.code).toBe(0);

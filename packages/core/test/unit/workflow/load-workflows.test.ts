@@ -78,6 +78,8 @@ describe('loadWorkflows', () => {
     ]);
     expect(playerTurn?.stages[0]?.endOutcome).toBe('crisis');
     expect(Object.keys(playerTurn?.result ?? {}).sort()).toEqual([
+      'breakSuggestion',
+      'checkIn',
       'intent',
       'narrative',
       'safety',

@@ -1,0 +1,11 @@
+/** Path of the agents page. */
+export const AGENTS_PAGE_PATH = '/admin/agents';
+
+/** Path of the safety review page. */
+export const SAFETY_PAGE_PATH = '/admin/safety';
+
+/** Path of Bull Board. */
+export const BULL_BOARD_PATH = '/admin/queues';
+
+/** Path that ends the admin session. */
+export const LOGOUT_PATH = '/admin/logout';
