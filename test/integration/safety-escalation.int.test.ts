@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, SafetyEscalation, SafetyEventStore, type WorkflowRunView } from '@tta/core';
+import {
+  createLogger,
+  createMetricsRegistry,
+  DeadLetterQueue,
+  SAFETY_WEBHOOK_QUEUE,
+  SafetyEscalation,
+  SafetyEventStore,
+  type WorkflowRunView,
+} from '@tta/core';
 import { waitFor } from '@tta/test-utils';
+import type { Registry } from 'prom-client';
 import { WebhookReceiver, verifySignature } from './webhook-receiver';
 import { createWorkflowHarness, type WorkflowHarness } from './workflow-harness';
 
@@ -21,6 +30,7 @@ describe('safety beyond one turn (engine, agents, webhooks)', () => {
           webhooks: { urls: [url], secret: SECRET, backoffMs: 200, attempts: 3 },
           events: { renotifyAfterMs: 1500 },
           disclosure: { periodMs: 2000 },
+          breaks: { afterMs: 1500, gapMs: 60_000 },
         },
       },
     });
@@ -111,6 +121,19 @@ describe('safety beyond one turn (engine, agents, webhooks)', () => {
     expect(resultOf(await turn(sessionId, 'go south')).disclosure).toBe(
       h.config.safety.disclosure.message,
     );
+  });
+
+  it('suggests a break after a stretch of continuous play, at the end of the passage, once per stretch', async () => {
+    const sessionId = newSession();
+    const first = resultOf(await turn(sessionId, 'look around')) as { breakSuggestion?: string };
+    expect(first.breakSuggestion).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    const second = resultOf(await turn(sessionId, 'go north'));
+    const suggestion = (second as { breakSuggestion?: string }).breakSuggestion;
+    expect(suggestion).toEqual(expect.any(String));
+    expect(second.narrative.endsWith(suggestion ?? '\u0000')).toBe(true);
+    const third = resultOf(await turn(sessionId, 'go south')) as { breakSuggestion?: string };
+    expect(third.breakSuggestion).toBeUndefined();
   });
 
   it('delivers a signed crisis event to the webhook within 2 s, retries after a 500, and notifies again until acknowledged', async () => {
@@ -228,5 +251,77 @@ describe('fail closed: a screen that fails', () => {
       type: 'screen_unavailable',
       reason: expect.stringContaining('screen model failed to load'),
     });
+  });
+});
+
+describe('escalation: a webhook that never answers 2xx', () => {
+  let h: WorkflowHarness;
+  let receiver: WebhookReceiver;
+  let escalation: SafetyEscalation;
+  let metrics: Registry;
+
+  beforeAll(async () => {
+    receiver = new WebhookReceiver();
+    receiver.failFirst = 1000;
+    const url = await receiver.listen();
+    h = await createWorkflowHarness({
+      config: { safety: { webhooks: { urls: [url], secret: SECRET, backoffMs: 50, attempts: 2 } } },
+    });
+    await h.startBuiltInAgents();
+    await h.startEngine();
+    metrics = createMetricsRegistry();
+    escalation = new SafetyEscalation({
+      connection: h.redis,
+      names: h.names,
+      config: h.config.safety,
+      logger: createLogger({ level: 'error' }),
+      metrics,
+    });
+    await escalation.start();
+  });
+
+  afterAll(async () => {
+    await escalation.close();
+    await h.close();
+    await receiver.close();
+  });
+
+  it('dead-letters the delivery after the last attempt, visible and retryable in the dead-letter queue', async () => {
+    const started = await h.runs.start('player-turn', {
+      input: { text: 'I want to kill myself' },
+      sessionId: `s-${randomUUID()}`,
+    });
+    const run = await h.waitForRun(started.id);
+    const eventId = (run.result as { safety: { eventId: string } }).safety.eventId;
+    await waitFor(() => (receiver.of(eventId).length >= 2 ? true : undefined));
+    const deadLetters = new DeadLetterQueue({
+      connection: h.redis,
+      names: h.names,
+      queues: () => [SAFETY_WEBHOOK_QUEUE],
+    });
+    try {
+      const moved = await waitFor(async () => {
+        const { moved } = await deadLetters.moveFailed();
+        return moved.length > 0 ? moved : undefined;
+      });
+      const entry = await deadLetters.get(moved[0] ?? '');
+      expect(entry).toMatchObject({
+        queue: SAFETY_WEBHOOK_QUEUE,
+        capability: 'safety.deliver',
+        attempts: 2,
+        task: { input: { eventId, notification: 0, target: 0 } },
+        error: { message: expect.stringContaining('answered 500') },
+      });
+      expect(JSON.stringify(entry)).not.toContain('/hook');
+      expect(await metrics.getSingleMetricAsString('tta_safety_webhook_deliveries_total')).toMatch(
+        /outcome="dead_lettered"\} 1/,
+      );
+      // Retried from the dead-letter queue once the receiver is back, it is delivered.
+      receiver.failFirst = 0;
+      await deadLetters.retry(entry.id);
+      await waitFor(() => (receiver.of(eventId).length >= 3 ? true : undefined));
+    } finally {
+      await deadLetters.close();
+    }
   });
 });
