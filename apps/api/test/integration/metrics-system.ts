@@ -18,6 +18,7 @@ import {
   loadWorkflows,
   LocalExecutor,
   registerSystemGauges,
+  SafetyEscalation,
   Supervisor,
   TaskRouter,
   WorkflowEngine,
@@ -88,6 +89,7 @@ export async function startMetricsSystem(options: MetricsSystemOptions): Promise
   const agents = buildAgents(redis, options, workerMetrics);
   const side = buildSupervisor(redis, options, supervisorMetrics);
   await side.supervisor.start();
+  await side.safety.start();
   return {
     workerMetrics,
     supervisorMetrics,
@@ -104,6 +106,7 @@ export async function startMetricsSystem(options: MetricsSystemOptions): Promise
       await closeAll([
         ['agents', () => agents.stopAll()],
         ['supervisor', () => side.supervisor.stop()],
+        ['safety escalation', () => side.safety.close()],
         ['dead letters', () => side.deadLetters.close()],
         ['autoscaler', () => side.autoscaler.close()],
         ['queue depths', () => side.close()],
@@ -218,7 +221,14 @@ function buildSupervisor(
     workflowEngine,
     autoscaler,
   });
-  return { supervisor, deadLetters, autoscaler, close: () => depths.close() };
+  const safety = new SafetyEscalation({
+    connection: redis,
+    names,
+    config: config.safety,
+    logger,
+    metrics,
+  });
+  return { supervisor, deadLetters, autoscaler, safety, close: () => depths.close() };
 }
 
 // test.flaky fails its first attempt, test.doomed every attempt, test.stall never; the tasks

@@ -124,6 +124,14 @@ async function runTraffic(): Promise<void> {
   await waitForTask(tasks.doomed, 'dead');
   expect(await waitForRun(runs.turn)).toMatchObject({ status: 'completed', outcome: 'completed' });
   expect(await waitForRun(runs.crisis)).toMatchObject({ status: 'completed', outcome: 'crisis' });
+  // A reviewer acknowledges the crisis event (time to acknowledge).
+  const crisisRun = await request(h.app).get(`/v1/workflow-runs/${runs.crisis}`).expect(200);
+  const eventId = (crisisRun.body as { result: { safety: { eventId: string } } }).result.safety
+    .eventId;
+  await request(h.app)
+    .post(`/v1/safety/events/${eventId}/ack`)
+    .send({ reviewer: 'metrics' })
+    .expect(200);
   const supervisor = () => system.supervisorMetrics.metrics();
   await waitFor(
     async () =>
