@@ -62,6 +62,8 @@ describe('safety across real processes', () => {
       TTA_WORKER_DIAGNOSTICS_PORT: '-1',
       TTA_SAFETY_WEBHOOK_URLS: url,
       TTA_SAFETY_WEBHOOK_SECRET: SECRET,
+      // The test polls 20 runs at once: the dev key's 100 requests a second would refuse it.
+      TTA_RATE_LIMIT_POINTS: '1000000',
       ...env,
     });
     const base = `http://127.0.0.1:${port}`;
@@ -107,7 +109,7 @@ describe('safety across real processes', () => {
         const view = (await call(base, 'GET', `/v1/workflow-runs/${id}`)) as RunView;
         return view.status === 'completed' || view.status === 'failed' ? view : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 20, what: `run ${id}` },
+      { timeoutMs: 30_000, intervalMs: 50, what: `run ${id}` },
     );
   }
 

@@ -32,11 +32,7 @@ const MARKER_RULES: Readonly<Record<RiskMarker, MarkerRule>> = {
     self: true,
   },
   self_harm: { concepts: ['shVerb'], with: ['shTarget', 'meansStrong'], self: true },
-  ingestion: {
-    concepts: ['ingest'],
-    with: ['quantity', 'meansStrong', 'substanceContext'],
-    self: true,
-  },
+  ingestion: { concepts: ['ingest'], with: ['meansStrong', 'substanceContext'], self: true },
 };
 
 /** "Don't want to live", "can't go on": life denied counts as death. */

@@ -27,6 +27,14 @@ const CASES: [string, SafetyLevel][] = [
   ['go north. honestly i dont want to be alive anymore', 'crisis'],
   ["I'm not suicidal", 'concern'],
   ['i feel so alone lately', 'concern'],
+  // Hopelessness and wishing to be gone, said without a textbook phrase: at least a check-in.
+  ['I want to disappear', 'concern'],
+  ['nothing matters anymore', 'concern'],
+  ["i don't see the point anymore", 'concern'],
+  ["i've lost all hope", 'concern'],
+  ['there is no future for me', 'concern'],
+  ['I disappear into the shadows', 'safe'],
+  ['i have lost all my gold', 'safe'],
   ['I want to die so I can respawn at the shrine', 'safe'],
   ["ask the widow how her husband's suicide changed the village", 'safe'],
   ['the letter reads: "I want to die"', 'safe'],
@@ -49,6 +57,16 @@ describe('SafetyScreen', () => {
     expect(result.layers).toContain('patterns');
     expect(result.version).toBe(screen.version);
     expect(result.score).toBeGreaterThan(0.5);
+  });
+
+  test('reports the risk markers the player said of themselves, for the session', () => {
+    expect(screen.screen('i keep a bottle of pills in my drawer').markers).toContain('means');
+    expect(screen.screen('i swallowed 20 pills').markers).toContain('ingestion');
+    expect(screen.screen('see you all tonight').markers).toEqual(['time']);
+    expect(screen.screen('goodbye everyone, thanks for everything').markers).toContain('farewell');
+    expect(screen.screen('i have lost all my gold').markers).toEqual([]);
+    expect(screen.screen('take the rope and climb down').markers).toEqual([]);
+    expect(screen.screen('the knight keeps a dagger in his boot').markers).not.toContain('means');
   });
 
   test('never carries the player words in its result', () => {

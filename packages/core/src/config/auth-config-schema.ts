@@ -42,7 +42,7 @@ export const authConfigSchema = {
     env: 'TTA_AUTH_ENABLED',
   },
   keys: {
-    doc: 'API keys: a list of { id, hash: "sha256:<hex of the key>", scopes: [tasks:write | tasks:read | agents:read | admin], rateLimit?: { points?, durationSeconds? } } (JSON in the variable). None in development or test: the key tta-dev-key with scope admin; none in production: the API refuses to start.',
+    doc: 'API keys: a list of { id, hash: "sha256:<hex of the key>", scopes: [tasks:write | tasks:read | agents:read | safety:review | admin], rateLimit?: { points?, durationSeconds? } } (JSON in the variable). None in development or test: the key tta-dev-key with scope admin; none in production: the API refuses to start.',
     format: 'api-keys',
     default: NO_KEYS,
     env: 'TTA_API_KEYS',
