@@ -51,7 +51,8 @@ const SERIOUS: ReadonlySet<SafetyCategory> = new Set([
  */
 const CRISIS_PAIRS: readonly (readonly [RiskMarker, readonly RiskMarker[]])[] = [
   ['means', ['time', 'plan', 'preparation', 'farewell', 'death', 'ingestion']],
-  ['death', ['farewell', 'plan', 'preparation', 'time']],
+  ['preparation', ['time', 'plan', 'farewell', 'death']],
+  ['death', ['farewell']],
   ['self_harm', ['time', 'plan']],
 ];
 
@@ -78,9 +79,9 @@ export function turnPoints(turn: Pick<ScreenedTurn, 'level' | 'categories' | 'ma
  *   concerns of any kind);
  * - or it says a marker that completes a crisis pair with one said in an earlier turn (a
  *   means before, a time or farewell now); the screen reports a means, death or self-harm
- *   only where the player speaks of themselves, so every pair rests on the player's own words,
- *   and a pair with a time or plan (common in play) counts only when one of its turns was
- *   flagged at least as a concern.
+ *   only where the player speaks of themselves, so every pair rests on the player's own words;
+ *   death and self-harm count only from a turn flagged at least as a concern, a time or plan
+ *   from a safe turn only when the other turn of the pair was flagged.
  * Earlier turns alone never raise the current one: a calm turn after a crisis stays calm.
  */
 export function assessSessionRisk(
@@ -103,20 +104,39 @@ export function assessSessionRisk(
   return { level: reasons.length > 0 ? 'crisis' : current.level, score, reasons };
 }
 
-/** Markers common in ordinary play: a pair with one of them needs a turn the screen flagged. */
-const EVERYDAY: ReadonlySet<RiskMarker> = new Set(['time', 'plan']);
+/**
+ * Markers that count in a turn the screen found safe: a means, a preparation, a farewell or
+ * taking something, said of oneself. Death, self-harm, a time or a plan are common in ordinary
+ * and dark-but-safe play ("I died again", "what now"): they count from a turn the screen
+ * flagged at least as a concern; a time or plan also from a safe turn paired with a flagged one.
+ */
+const STANDALONE: ReadonlySet<RiskMarker> = new Set([
+  'means',
+  'preparation',
+  'farewell',
+  'ingestion',
+]);
+
+// Whether `marker` of `turn` counts for a pair with `other`: every marker of a flagged turn; of
+// a turn found safe, the standalone ones, and a time or plan when the other turn was flagged.
+function counts(marker: RiskMarker, turn: ScreenedTurn, other: ScreenedTurn): boolean {
+  if (turn.level !== 'safe' || STANDALONE.has(marker)) return true;
+  return (marker === 'time' || marker === 'plan') && other.level !== 'safe';
+}
+
+function says(turn: ScreenedTurn, marker: RiskMarker, other: ScreenedTurn): boolean {
+  return turn.markers.includes(marker) && counts(marker, turn, other);
+}
 
 // The crisis pairs the current turn completes with an earlier one.
 function completedPairs(recent: readonly ScreenedTurn[], current: ScreenedTurn): string[] {
   const pairs = new Set<string>();
   for (const turn of recent) {
-    const flagged = turn.level !== 'safe' || current.level !== 'safe';
     for (const [a, others] of CRISIS_PAIRS) {
       for (const b of others) {
-        if (EVERYDAY.has(b) && !flagged) continue;
         const split =
-          (turn.markers.includes(a) && current.markers.includes(b)) ||
-          (turn.markers.includes(b) && current.markers.includes(a));
+          (says(turn, a, current) && says(current, b, turn)) ||
+          (says(turn, b, current) && says(current, a, turn));
         if (split) pairs.add(`markers:${a}+${b}`);
       }
     }

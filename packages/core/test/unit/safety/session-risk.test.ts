@@ -67,6 +67,17 @@ describe('assessSessionRisk', () => {
     ]);
   });
 
+  it('counts death said in a calm turn only when the screen flagged it', () => {
+    const game = [turn('a', 0, { markers: ['death'] })];
+    expect(
+      assessSessionRisk(game, turn('b', MINUTE, { markers: ['farewell'] }), options).level,
+    ).toBe('safe');
+    const sad = [turn('a', 0, { level: 'concern', categories: ['distress'], markers: ['death'] })];
+    expect(
+      assessSessionRisk(sad, turn('b', MINUTE, { markers: ['farewell'] }), options).reasons,
+    ).toEqual(['markers:death+farewell']);
+  });
+
   it('forgets turns past the window, and never raises a calm turn after a crisis', () => {
     const earlier = [turn('a', 0, { markers: ['means'] })];
     expect(
