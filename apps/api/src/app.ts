@@ -30,6 +30,7 @@ import type { ApiAuth } from './build-auth';
 import { errorHandler } from './error-handler';
 import { jsonBody } from './json-body';
 import { recordHttpMetrics } from './record-http-metrics';
+import { requestId } from './request-id';
 import { requestLogger } from './request-logger';
 import { adminLoginRoutes } from './routes/admin-login';
 import { agentDrainRoutes } from './routes/agent-drain';
@@ -119,6 +120,7 @@ export interface ApiAppDeps {
 export function createApp(deps: ApiAppDeps): express.Application {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestId());
   app.use(recordHttpMetrics({ metrics: deps.apiMetrics.http }));
   app.use(requestLogger({ logger: deps.logger }));
   app.use(accessControl(deps.auth));

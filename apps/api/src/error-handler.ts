@@ -1,5 +1,6 @@
 import { AppError, toError, type Logger } from '@tta/core';
 import type { ErrorRequestHandler } from 'express';
+import { requestIdOf } from './request-id';
 
 /** HTTP status of each error code the API answers with; any other code is a 500. */
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
@@ -33,7 +34,8 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  /** `requestId`: on an internal error, the id its log line carries. */
+  error: { code: string; message: string; details?: unknown; requestId?: string };
 }
 
 /** What the API answers for an error. */
@@ -46,7 +48,7 @@ export interface ErrorResponse {
 
 const INTERNAL: ErrorResponse = {
   status: 500,
-  body: { error: { code: 'internal', message: 'internal error' } },
+  body: { error: { code: 'internal_error', message: 'internal error' } },
   internal: true,
 };
 
@@ -54,7 +56,8 @@ const INTERNAL: ErrorResponse = {
  * The answer to any thrown value: an {@link AppError} with a known code keeps its code, message
  * and details; body-parser errors become `invalid_json`, `payload_too_large`, `invalid_body` (a
  * body that does not decompress) and the like; a path parameter that does not percent-decode is
- * `invalid_input`; everything else is a generic 500 that reveals nothing of the cause.
+ * `invalid_input`; everything else is a generic 500 `internal_error` that reveals nothing of
+ * the cause (a bug is never answered as a Redis outage: see `redisFailure`).
  */
 export function toErrorResponse(thrown: unknown): ErrorResponse {
   const error =
@@ -84,17 +87,21 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
       return;
     }
     const response = toErrorResponse(thrown);
+    let body = response.body;
     if (response.internal) {
       const error = toError(thrown);
+      const requestId = requestIdOf(req);
       options.logger.error('request failed', {
         method: req.method,
         path: req.path,
         error: error.message,
         stack: error.stack,
+        ...(requestId !== undefined && { requestId }),
       });
+      if (requestId !== undefined) body = { error: { ...body.error, requestId } };
     }
     if (response.status === 503) res.set('Retry-After', '1');
-    res.status(response.status).json(response.body);
+    res.status(response.status).json(body);
   };
 }
 

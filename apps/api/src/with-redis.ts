@@ -1,4 +1,4 @@
-import { AppError, RedisUnavailableError, type RedisClient } from '@tta/core';
+import { RedisUnavailableError, redisFailure, type RedisClient } from '@tta/core';
 
 /**
  * Runs a read against Redis on the producer connection. It fails fast with
@@ -10,9 +10,7 @@ export async function withRedis<T>(redis: RedisClient, read: () => Promise<T>): 
   try {
     return await read();
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    if (redis.status !== 'ready') throw new RedisUnavailableError(err);
-    throw err;
+    throw redisFailure(err, redis);
   }
 }
 
@@ -38,7 +36,7 @@ export async function assertRedisAnswers(
   try {
     await Promise.race([withRedis(redis, () => redis.ping()), timeout]);
   } catch (err) {
-    throw err instanceof AppError ? err : new RedisUnavailableError(err);
+    throw redisFailure(err, redis);
   } finally {
     clearTimeout(timer);
   }

@@ -1,5 +1,5 @@
 import { QueueEvents, QueueKeys } from 'bullmq';
-import { RedisUnavailableError, ShuttingDownError, toError } from './errors';
+import { RedisUnavailableError, redisFailure, ShuttingDownError, toError } from './errors';
 import type { Logger } from './logger';
 import type { QueueNames } from './queue-names';
 import { QueueShards } from './queue-shards';
@@ -187,7 +187,7 @@ export class JobEventStream {
       );
       lastEventId = tail?.[0] ?? '0-0';
     } catch (err) {
-      throw new RedisUnavailableError(err);
+      throw redisFailure(err, connection);
     }
     if (this.closing) throw new ShuttingDownError('the job event stream');
     tap.connection = connection.duplicate();

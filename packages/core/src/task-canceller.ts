@@ -1,9 +1,9 @@
 import { Job, type Queue } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
 import {
-  AppError,
   NotFoundError,
   RedisUnavailableError,
+  redisFailure,
   TaskFinishedError,
   ValidationError,
 } from './errors';
@@ -120,7 +120,7 @@ export class TaskCanceller {
       if (job) await this.stop(queue, tombstones, id);
       return { id, status: 'cancelled' };
     } catch (err) {
-      throw err instanceof AppError ? err : new RedisUnavailableError(err);
+      throw redisFailure(err, this.redis);
     }
   }
 

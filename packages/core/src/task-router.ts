@@ -6,13 +6,7 @@ import {
   type RouteCandidate,
   type RouteChoice,
 } from './choose-route';
-import {
-  AppError,
-  ConfigError,
-  NoLiveAgentError,
-  RedisUnavailableError,
-  ValidationError,
-} from './errors';
+import { ConfigError, NoLiveAgentError, redisFailure, ValidationError } from './errors';
 import { formatLabels, labelSetProblem, type LabelSet } from './label-set';
 import { parsePoolName, poolName } from './pool-name';
 import type { QueueNames } from './queue-names';
@@ -298,7 +292,7 @@ export class TaskRouter {
     try {
       return await read();
     } catch (err) {
-      throw err instanceof AppError ? err : new RedisUnavailableError(err);
+      throw redisFailure(err);
     }
   }
 

@@ -3,7 +3,7 @@ import type { CapabilityCatalog } from './capability-catalog';
 import { deadLetterView } from './dead-letter-entry';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { AppConfig } from './config/load-config';
-import { AppError, NotFoundError, RedisUnavailableError, ValidationError } from './errors';
+import { NotFoundError, RedisUnavailableError, redisFailure, ValidationError } from './errors';
 import { IdempotencyStore, requestFingerprint, type IdempotencyClaim } from './idempotency-store';
 import type { QueueNames } from './queue-names';
 import { QueueShards } from './queue-shards';
@@ -350,8 +350,7 @@ export class TaskService {
   }
 
   private redisError(err: unknown): Error {
-    if (err instanceof AppError) return err;
-    return new RedisUnavailableError(err);
+    return redisFailure(err, this.redis);
   }
 }
 

@@ -34,6 +34,12 @@ export const errorBodySchema = z.object({
     code: z.string().describe('stable error code, e.g. `invalid_input`, `not_found`'),
     message: z.string().describe('what went wrong; for `invalid_input` it names the field'),
     details: z.unknown().optional().describe('e.g. `{ issues: [{ path, message }] }`'),
+    requestId: z
+      .string()
+      .optional()
+      .describe(
+        'on `internal_error`: the request id (also in `X-Request-Id`) its log line carries',
+      ),
   }),
 }) satisfies z.ZodType<ErrorBody>;
 

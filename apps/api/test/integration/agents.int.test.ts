@@ -175,11 +175,20 @@ describe('an agent whose registry entry is corrupt', () => {
     await registry.deregister({ id: 'broken-1', type: 'x' });
   });
 
-  it('answers 500 internal without revealing the cause, and logs it with its stack', async () => {
+  it('answers 500 internal_error (not 503) without revealing the cause, and logs it with its stack and request id', async () => {
     const res = await request(h.app).get('/v1/agents').expect(500);
-    expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+    const requestId = res.headers['x-request-id'] as string;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body).toEqual({
+      error: { code: 'internal_error', message: 'internal error', requestId },
+    });
     const logged = h.logs.find((line) => line.level === 'error');
-    expect(logged).toMatchObject({ message: 'request failed', method: 'GET', path: '/v1/agents' });
+    expect(logged).toMatchObject({
+      message: 'request failed',
+      method: 'GET',
+      path: '/v1/agents',
+      requestId,
+    });
     expect(logged?.stack).toEqual(expect.stringContaining('JSON'));
   });
 });

@@ -109,7 +109,7 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(thrown)).toEqual({
       status: 500,
       internal: true,
-      body: { error: { code: 'internal', message: 'internal error' } },
+      body: { error: { code: 'internal_error', message: 'internal error' } },
     });
   });
 });

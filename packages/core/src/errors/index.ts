@@ -12,6 +12,7 @@ export * from './no-live-agent-error';
 export * from './not-found-error';
 export * from './provider-unavailable-error';
 export * from './rate-limited-error';
+export * from './redis-failure';
 export * from './redis-unavailable-error';
 export * from './review-conflict-error';
 export * from './shutting-down-error';

@@ -2,9 +2,9 @@ import { Job, Queue, type JobsOptions } from 'bullmq';
 import type { CapabilityCatalog } from '../capability-catalog';
 import type { AppConfig } from '../config/load-config';
 import {
-  AppError,
   NotFoundError,
   RedisUnavailableError,
+  redisFailure,
   TaskFinishedError,
   UnknownWorkflowError,
   ValidationError,
@@ -266,7 +266,7 @@ export class WorkflowRuns {
     try {
       return await work();
     } catch (err) {
-      throw err instanceof AppError ? err : new RedisUnavailableError(err);
+      throw redisFailure(err, this.redis);
     }
   }
 }

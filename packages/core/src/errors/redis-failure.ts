@@ -1,0 +1,67 @@
+import { AppError } from './app-error';
+import { RedisUnavailableError } from './redis-unavailable-error';
+import { toError } from './to-error';
+
+/** Node socket error codes of a connection that failed or could not be made. */
+const CONNECTION_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * What ioredis and Redis say when a command could not be carried out because of the server or
+ * the connection, not because of the command: a closed or offline connection, retries given
+ * up, a timeout, a server loading, read-only, out of memory, busy, or a cluster without its
+ * slots.
+ */
+const OUTAGE_MESSAGES: readonly RegExp[] = [
+  /connection is closed/i,
+  /stream isn't writeable/i,
+  /max retries per request/i,
+  /command timed out/i,
+  /^LOADING\b/,
+  /^READONLY\b/,
+  /^MASTERDOWN\b/,
+  /^CLUSTERDOWN\b/,
+  /^TRYAGAIN\b/,
+  /^BUSY\b/,
+  /^OOM\b/,
+  /^NOREPLICAS\b/,
+];
+
+/** A connection whose state tells whether it can carry commands (ioredis `status`). */
+export interface RedisConnectionState {
+  status: string;
+}
+
+/**
+ * Whether `err` means Redis is unavailable (so the same request may work later), rather than
+ * a bug or a refused command: the connection is not ready, or the error is one of a failed
+ * connection or an unavailable server.
+ */
+export function isRedisOutage(err: unknown, connection?: RedisConnectionState): boolean {
+  if (connection !== undefined && connection.status !== 'ready') return true;
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  if (err.name === 'MaxRetriesPerRequestError') return true;
+  return OUTAGE_MESSAGES.some((pattern) => pattern.test(err.message));
+}
+
+/**
+ * The one mapping of a failure met while working against Redis: an {@link AppError} stays what
+ * it is, an outage becomes {@link RedisUnavailableError} (503), anything else keeps its identity
+ * (a bug answers 500, never a misleading 503).
+ */
+export function redisFailure(err: unknown, connection?: RedisConnectionState): Error {
+  if (err instanceof AppError) return err;
+  if (isRedisOutage(err, connection)) return new RedisUnavailableError(err);
+  return toError(err);
+}
