@@ -13,7 +13,7 @@ import type { TaskJobData } from './task';
 import { TaskId } from './task-id';
 import type { TaskRouter } from './task-router';
 import type { TaskService } from './task-service';
-import { TaskTombstones, tombstoneFields } from './task-tombstones';
+import { TaskTombstones, tombstoneOf } from './task-tombstones';
 import type { RedisClient } from './redis-connection';
 
 /** Options of {@link TaskCanceller}. */
@@ -55,19 +55,6 @@ export interface CancelledTask {
 
 /** Longest cancellation reason accepted. */
 export const MAX_CANCEL_REASON_LENGTH = 256;
-
-// Writes the tombstone unless the task is already cancelled, unknown or finished, atomically
-// with respect to BullMQ's own scripts (a job cannot finish between the check and the write).
-const WRITE_TOMBSTONE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'cancelled' end
-if redis.call('EXISTS', KEYS[2]) == 0 then return 'missing' end
-if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 'completed' end
-if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return 'failed' end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 'written'`;
-
-type TombstoneOutcome = 'written' | 'cancelled' | 'missing' | 'completed' | 'failed';
 
 const PENDING_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -111,8 +98,12 @@ export class TaskCanceller {
     try {
       const job = await Job.fromId<TaskJobData>(queue, id);
       const outcome = job
-        ? await this.writeTombstone(queue, tombstones, job, reason)
-        : await this.tombstoneOnly(tombstones, id);
+        ? await tombstones.write(
+            queue,
+            tombstoneOf(queue, job, job.data.capability, reason),
+            this.tombstoneTtlMs,
+          )
+        : await tombstones.outcomeWithoutJob(id);
       if (outcome === 'missing') throw new NotFoundError('task', id);
       if (outcome === 'completed' || outcome === 'failed') throw new TaskFinishedError(id, outcome);
       // Counted once per task: a repeat finds the tombstone and answers `cancelled`.
@@ -135,45 +126,6 @@ export class TaskCanceller {
       queue: this.options.tasks.queue(queue, shard),
       tombstones: new TaskTombstones(this.redis, { names: shard }),
     };
-  }
-
-  private async writeTombstone(
-    queue: Queue,
-    tombstones: TaskTombstones,
-    job: Job<TaskJobData>,
-    reason: string,
-  ): Promise<TombstoneOutcome> {
-    const id = String(job.id);
-    const fields = tombstoneFields({
-      taskId: id,
-      capability: job.data.capability,
-      queue: queue.name,
-      input: job.data.input,
-      ...(job.data.sessionId !== undefined && { sessionId: job.data.sessionId }),
-      enqueuedAt: job.data.enqueuedAt ?? job.timestamp,
-      cancelledAt: Date.now(),
-      reason,
-    });
-    const keys = [
-      tombstones.key(id),
-      queue.toKey(id),
-      queue.toKey('completed'),
-      queue.toKey('failed'),
-    ];
-    const outcome = await this.redis.eval(
-      WRITE_TOMBSTONE,
-      keys.length,
-      ...keys,
-      id,
-      this.tombstoneTtlMs,
-      ...fields,
-    );
-    return outcome as TombstoneOutcome;
-  }
-
-  // The job is gone (removed when cancelled, or by retention): only a tombstone tells.
-  private async tombstoneOnly(tombstones: TaskTombstones, id: string): Promise<TombstoneOutcome> {
-    return (await this.redis.exists(tombstones.key(id))) === 1 ? 'cancelled' : 'missing';
   }
 
   // A pending job is removed; one that is running (or became active, and so locked, since its

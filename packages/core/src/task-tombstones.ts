@@ -1,3 +1,4 @@
+import type { Job, Queue } from 'bullmq';
 import type { QueueNames } from './queue-names';
 import type { TaskView } from './task';
 import type { RedisClient } from './redis-connection';
@@ -21,6 +22,20 @@ export interface TaskTombstone {
   /** Why it was cancelled, as the caller said. */
   reason: string;
 }
+
+/** What writing a tombstone found: it was written, or why not. */
+export type TombstoneOutcome = 'written' | 'cancelled' | 'missing' | 'completed' | 'failed';
+
+// Writes the tombstone unless the job is already cancelled, unknown or finished, atomically
+// with respect to BullMQ's own scripts (a job cannot finish between the check and the write).
+const WRITE_TOMBSTONE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'cancelled' end
+if redis.call('EXISTS', KEYS[2]) == 0 then return 'missing' end
+if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 'completed' end
+if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return 'failed' end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 'written'`;
 
 /** Options of {@link TaskTombstones}. */
 export interface TaskTombstonesOptions {
@@ -49,6 +64,30 @@ export class TaskTombstones {
     return this.options.names.key('cancelled', taskId);
   }
 
+  /**
+   * Writes the tombstone of the job `tombstone.taskId` of `queue` (a task, or a workflow run's
+   * parent job), kept `ttlMs`, unless it is already cancelled, unknown or finished. The one
+   * cancellation marker of tasks and runs.
+   */
+  async write(queue: Queue, tombstone: TaskTombstone, ttlMs: number): Promise<TombstoneOutcome> {
+    const id = tombstone.taskId;
+    const keys = [this.key(id), queue.toKey(id), queue.toKey('completed'), queue.toKey('failed')];
+    const fields = tombstoneFields(tombstone);
+    return (await this.redis.eval(
+      WRITE_TOMBSTONE,
+      keys.length,
+      ...keys,
+      id,
+      ttlMs,
+      ...fields,
+    )) as TombstoneOutcome;
+  }
+
+  /** `cancelled` when a job that is gone left a tombstone, else `missing`. */
+  async outcomeWithoutJob(taskId: string): Promise<'cancelled' | 'missing'> {
+    return (await this.redis.exists(this.key(taskId))) === 1 ? 'cancelled' : 'missing';
+  }
+
   /** The tombstone of a task, or `undefined` when it was not cancelled (or it expired). */
   async read(taskId: string): Promise<TaskTombstone | undefined> {
     return parseTombstone(taskId, await this.redis.hgetall(this.key(taskId)));
@@ -66,6 +105,35 @@ export class TaskTombstones {
       return exists === 1;
     });
   }
+}
+
+/** What a tombstone needs of a job's data: a task's, or a workflow run's. */
+interface CancellableData {
+  input: Record<string, unknown>;
+  sessionId?: string;
+  enqueuedAt?: number;
+}
+
+/**
+ * The tombstone of a job of `queue` cancelled now for `reason`; `capability` names what it
+ * asked for (a task's capability, a run's workflow).
+ */
+export function tombstoneOf(
+  queue: Queue,
+  job: Job<CancellableData>,
+  capability: string,
+  reason: string,
+): TaskTombstone {
+  return {
+    taskId: String(job.id),
+    capability,
+    queue: queue.name,
+    input: job.data.input,
+    ...(job.data.sessionId !== undefined && { sessionId: job.data.sessionId }),
+    enqueuedAt: job.data.enqueuedAt ?? job.timestamp,
+    cancelledAt: Date.now(),
+    reason,
+  };
 }
 
 /** The hash fields of a tombstone, as `HSET` arguments (field, value, field, value...). */

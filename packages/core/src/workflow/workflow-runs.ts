@@ -14,7 +14,7 @@ import { QueueShards } from '../queue-shards';
 import type { SessionBudget } from '../session-budget';
 import { SessionOrder } from '../session-order';
 import { TaskId } from '../task-id';
-import { TaskTombstones, tombstoneFields } from '../task-tombstones';
+import { TaskTombstones, tombstoneOf } from '../task-tombstones';
 import { MAX_CANCEL_REASON_LENGTH, type CancelTaskOptions } from '../task-canceller';
 import { parseRunRequest } from './run-request';
 import { cancelledRunView, toRunView } from './workflow-run-view';
@@ -75,17 +75,6 @@ interface RunShard {
   order: SessionOrder;
   tombstones: TaskTombstones;
 }
-
-// As TaskCanceller's: the marker is written unless the run is already cancelled, unknown or
-// finished, atomically with respect to BullMQ's scripts.
-const WRITE_MARKER = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'cancelled' end
-if redis.call('EXISTS', KEYS[2]) == 0 then return 'missing' end
-if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 'completed' end
-if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return 'failed' end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 'written'`;
 
 /**
  * Starts workflow runs (validate, admit to the session's order, add the parent job to the
@@ -192,9 +181,14 @@ export class WorkflowRuns {
     const shard = this.shardOfRun(id);
     return this.guard(async () => {
       const job = await Job.fromId<WorkflowRunData, WorkflowRunResult>(shard.queue, id);
+      const ttlMs = this.options.tombstoneTtlMs ?? this.options.tasks.keepFailedSeconds * 1000;
       const outcome = job
-        ? await this.writeMarker(shard, job, reason)
-        : await this.markerOnly(shard.tombstones, id);
+        ? await shard.tombstones.write(
+            shard.queue,
+            tombstoneOf(shard.queue, job, job.data.workflow, reason),
+            ttlMs,
+          )
+        : await shard.tombstones.outcomeWithoutJob(id);
       if (outcome === 'missing') throw new NotFoundError('workflow run', id);
       if (outcome === 'completed' || outcome === 'failed') throw new TaskFinishedError(id, outcome);
       if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
@@ -222,43 +216,6 @@ export class WorkflowRuns {
       throw new NotFoundError('workflow run', id);
     }
     return this.shardOf(shard);
-  }
-
-  private async writeMarker(
-    { queue, tombstones }: RunShard,
-    job: Job<WorkflowRunData>,
-    reason: string,
-  ): Promise<string> {
-    const id = String(job.id);
-    const fields = tombstoneFields({
-      taskId: id,
-      capability: job.data.workflow,
-      queue: queue.name,
-      input: job.data.input,
-      ...(job.data.sessionId !== undefined && { sessionId: job.data.sessionId }),
-      enqueuedAt: job.data.enqueuedAt,
-      cancelledAt: Date.now(),
-      reason,
-    });
-    const keys = [
-      tombstones.key(id),
-      queue.toKey(id),
-      queue.toKey('completed'),
-      queue.toKey('failed'),
-    ];
-    const ttlMs = this.options.tombstoneTtlMs ?? this.options.tasks.keepFailedSeconds * 1000;
-    return (await this.redis.eval(
-      WRITE_MARKER,
-      keys.length,
-      ...keys,
-      id,
-      ttlMs,
-      ...fields,
-    )) as string;
-  }
-
-  private async markerOnly(tombstones: TaskTombstones, id: string): Promise<string> {
-    return (await this.redis.exists(tombstones.key(id))) === 1 ? 'cancelled' : 'missing';
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {
