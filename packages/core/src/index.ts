@@ -20,6 +20,7 @@ export * from './redis-connection';
 export * from './task';
 export * from './json-depth';
 export * from './task-id';
+export * from './task-job-options';
 export * from './task-router';
 export * from './agent-queues';
 export * from './choose-route';

@@ -1,4 +1,5 @@
 import { Job, Queue, type JobsOptions } from 'bullmq';
+import { taskJobOptions } from './task-job-options';
 import type { CapabilityCatalog } from './capability-catalog';
 import { deadLetterView } from './dead-letter-entry';
 import type { DeadLetterQueue } from './dead-letter-queue';
@@ -243,17 +244,7 @@ export class TaskService {
         fingerprint: requestFingerprint(request),
       };
     }
-    const opts: JobsOptions = {
-      jobId: id,
-      attempts: entry.attempts ?? defaults.defaultAttempts,
-      backoff: {
-        type: 'exponential',
-        delay: entry.backoffMs ?? defaults.defaultBackoffMs,
-        jitter: entry.backoffJitter ?? defaults.defaultBackoffJitter,
-      },
-      removeOnComplete: { age: defaults.keepCompletedSeconds, count: defaults.keepCompletedCount },
-      removeOnFail: { age: defaults.keepFailedSeconds },
-    };
+    const opts = taskJobOptions(id, defaults, entry);
     if (request.priority !== undefined) opts.priority = request.priority;
     if (request.delayMs !== undefined && request.delayMs > 0) opts.delay = request.delayMs;
     return { request, shard, queue: route.queue, id, data, opts, ...(claim && { claim }) };

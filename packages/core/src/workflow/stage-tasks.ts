@@ -1,4 +1,5 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
+import { taskJobOptions } from '../task-job-options';
 import type { CapabilityCatalog } from '../capability-catalog';
 import type { AppConfig } from '../config/load-config';
 import type { TaskJobData, TaskJobResult } from '../task';
@@ -142,20 +143,11 @@ export class StageTasks {
   private taskOptions(step: WorkflowStep, taskId: string): JobsOptions {
     const entry = this.options.catalog.get(step.capability);
     const defaults = this.options.tasks;
-    const attempts =
-      step.retries === undefined ? (entry.attempts ?? defaults.defaultAttempts) : step.retries + 1;
+    const attempts = step.retries === undefined ? undefined : step.retries + 1;
+    // A failed step must not keep the run waiting: its failure is the run's to judge.
     return {
-      jobId: taskId,
-      attempts,
-      backoff: {
-        type: 'exponential',
-        delay: entry.backoffMs ?? defaults.defaultBackoffMs,
-        jitter: entry.backoffJitter ?? defaults.defaultBackoffJitter,
-      },
-      // A failed step must not keep the run waiting: its failure is the run's to judge.
+      ...taskJobOptions(taskId, defaults, entry, attempts),
       ignoreDependencyOnFailure: true,
-      removeOnComplete: { age: defaults.keepCompletedSeconds, count: defaults.keepCompletedCount },
-      removeOnFail: { age: defaults.keepFailedSeconds },
     };
   }
 

@@ -1,4 +1,5 @@
 import { Job, Queue, type JobsOptions } from 'bullmq';
+import { taskJobOptions } from '../task-job-options';
 import type { CapabilityCatalog } from '../capability-catalog';
 import type { AppConfig } from '../config/load-config';
 import {
@@ -233,15 +234,5 @@ export class WorkflowRuns {
  * on where it stopped), kept as long as tasks are.
  */
 export function runJobOptions(id: string, tasks: AppConfig['tasks']): JobsOptions {
-  return {
-    jobId: id,
-    attempts: tasks.defaultAttempts,
-    backoff: {
-      type: 'exponential',
-      delay: tasks.defaultBackoffMs,
-      jitter: tasks.defaultBackoffJitter,
-    },
-    removeOnComplete: { age: tasks.keepCompletedSeconds, count: tasks.keepCompletedCount },
-    removeOnFail: { age: tasks.keepFailedSeconds },
-  };
+  return taskJobOptions(id, tasks);
 }
