@@ -117,6 +117,8 @@ export const safetyConfigSchema = {
       format: 'url-list',
       default: [] as string[],
       env: 'TTA_SAFETY_WEBHOOK_URLS',
+      // A webhook URL often carries its token in the path: never shown by diagnostics.
+      sensitive: true,
     },
     secret: {
       doc: "HMAC-SHA256 secret of the webhooks' X-TTA-Signature; required when urls are set.",
