@@ -211,7 +211,9 @@ describe('fail closed: no input-processor', () => {
       }),
     ]);
     const metrics = await h.metrics.getSingleMetricAsString('tta_safety_events_total');
-    expect(metrics).toMatch(/tta_safety_events_total\{type="screen_unavailable"\} [1-9]/);
+    expect(metrics).toMatch(
+      /tta_safety_events_total\{type="screen_unavailable",level="unknown"\} [1-9]/,
+    );
   });
 });
 

@@ -1,6 +1,13 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { reuseMetric } from '../metrics';
-import { SAFETY_EVENT_TYPES } from './safety-event';
+import { SAFETY_EVENT_TYPES, type SafetyEventType } from './safety-event';
+
+/** The level an event of each type is written with: a failed screen has none. */
+const LEVEL_OF: Readonly<Record<SafetyEventType, string>> = {
+  crisis: 'crisis',
+  screen_unavailable: 'unknown',
+  concern: 'concern',
+};
 
 /** Outcomes of a webhook delivery attempt. */
 export const DELIVERY_OUTCOMES = ['delivered', 'failed', 'dead_lettered'] as const;
@@ -10,7 +17,8 @@ export const DELIVERY_OUTCOMES = ['delivered', 'failed', 'dead_lettered'] as con
  * - `tta_safety_screens_total{level}`: screens by level (of workflow runs, counted by the
  *   workflow engine, and of `safety.screen` tasks sent on their own, by the agent);
  * - `tta_safety_crisis_total`: runs ended by the safety gate on a crisis;
- * - `tta_safety_events_total{type}`: safety events written (crisis, screen_unavailable, concern);
+ * - `tta_safety_events_total{type,level}`: safety events written (crisis, screen_unavailable,
+ *   concern), with their level (crisis, unknown, concern);
  * - `tta_safety_events_unacknowledged{type}`: open events (see {@link SafetyMetrics.watchOpen});
  * - `tta_safety_time_to_acknowledge_seconds{type}`: from an event to its first review action;
  * - `tta_safety_webhook_deliveries_total{outcome}`: webhook delivery attempts by outcome.
@@ -19,7 +27,7 @@ export const DELIVERY_OUTCOMES = ['delivered', 'failed', 'dead_lettered'] as con
 export class SafetyMetrics {
   private readonly screens?: Counter<'level'>;
   private readonly crises?: Counter;
-  private readonly events?: Counter<'type'>;
+  private readonly events?: Counter<'type' | 'level'>;
   private readonly toAck?: Histogram<'type'>;
   private readonly deliveries?: Counter<'outcome'>;
 
@@ -41,10 +49,10 @@ export class SafetyMetrics {
     this.events = counter(
       metrics,
       'tta_safety_events_total',
-      'Safety events written, by type (crisis, screen_unavailable, concern)',
-      ['type'],
+      'Safety events written, by type (crisis, screen_unavailable, concern) and level (crisis, unknown, concern)',
+      ['type', 'level'],
     );
-    for (const type of SAFETY_EVENT_TYPES) this.events.inc({ type }, 0);
+    for (const type of SAFETY_EVENT_TYPES) this.events.inc({ type, level: LEVEL_OF[type] }, 0);
     this.deliveries = counter(
       metrics,
       'tta_safety_webhook_deliveries_total',
@@ -77,8 +85,8 @@ export class SafetyMetrics {
   }
 
   /** Counts a safety event written. */
-  event(type: string): void {
-    this.events?.inc({ type });
+  event(type: SafetyEventType): void {
+    this.events?.inc({ type, level: LEVEL_OF[type] });
   }
 
   /** Records the time from an event to its first review action. */
