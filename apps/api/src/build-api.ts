@@ -172,11 +172,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     checkIntervalMs: config.policy.checkIntervalMs,
     ...(options.logger && { logger: options.logger }),
   });
-  const safetyEvents = new SafetyEventStore(redis, {
-    names,
-    retentionMs: config.safety.events.retentionDays * 86_400_000,
-    hashKey: config.safety.events.hashKey,
-  });
+  const safetyEvents = SafetyEventStore.fromConfig(redis, names, config.safety);
   const safetyFeed = new SafetyEventFeed(redis, safetyEvents, options.logger);
   const safetyMetrics = new SafetyMetrics(apiMetrics.metrics);
   let closing: Promise<unknown> | undefined;

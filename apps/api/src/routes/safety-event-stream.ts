@@ -20,7 +20,8 @@ export interface SafetyEventStreamOptions {
   sseHeartbeatMs?: number;
 }
 
-const STREAM_ID = /^[0-9]{1,16}-[0-9]{1,10}$/;
+/** The id of an entry of the safety audit stream (a Redis stream id). */
+export const AUDIT_ENTRY_ID = /^[0-9]{1,16}-[0-9]{1,10}$/;
 
 /**
  * The live feed of safety events, for `GET /v1/safety/events/stream` and the safety page's
@@ -34,7 +35,7 @@ export function safetyEventStream(options: SafetyEventStreamOptions): RequestHan
     if (options.redis.status !== 'ready') throw new RedisUnavailableError();
     const lastEventId = req.get('last-event-id');
     const after =
-      lastEventId !== undefined && STREAM_ID.test(lastEventId) ? lastEventId : undefined;
+      lastEventId !== undefined && AUDIT_ENTRY_ID.test(lastEventId) ? lastEventId : undefined;
     await relay(options, after, res);
   };
 }

@@ -8,7 +8,11 @@ import {
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { withRedis } from '../with-redis';
-import { safetyEventStream, type SafetyEventStreamOptions } from './safety-event-stream';
+import {
+  AUDIT_ENTRY_ID,
+  safetyEventStream,
+  type SafetyEventStreamOptions,
+} from './safety-event-stream';
 
 /** Options of {@link safetyEventRoutes}. */
 export interface SafetyEventRoutesOptions extends SafetyEventStreamOptions {
@@ -19,7 +23,6 @@ export interface SafetyEventRoutesOptions extends SafetyEventStreamOptions {
 }
 
 const CURSOR = /^[0-9]:[0-9]{15}:sev_[0-9a-f]{24}$/;
-const STREAM_ID = /^[0-9]{1,16}-[0-9]{1,10}$/;
 
 /** The query of `GET /v1/safety/events`. */
 export const safetyEventQuerySchema = z
@@ -44,7 +47,7 @@ export const safetyReviewBodySchema = z
 export const safetyAuditQuerySchema = z
   .object({
     since: z.coerce.number().int().min(0).optional(),
-    after: z.string().regex(STREAM_ID, 'must be an audit entry id').optional(),
+    after: z.string().regex(AUDIT_ENTRY_ID, 'must be an audit entry id').optional(),
     limit: z.coerce.number().int().min(1).max(1_000_000).optional(),
   })
   .strict();

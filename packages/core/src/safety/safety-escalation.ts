@@ -6,7 +6,7 @@ import type { QueueNames } from '../queue-names';
 import type { RedisClient } from '../redis-connection';
 import { SafetyEventStore } from './safety-event-store';
 import { SafetyMetrics } from './safety-metrics';
-import { SafetyNotifications, SafetyWebhookWorker } from './safety-notifier';
+import { escalationConfigOf, SafetyNotifications, SafetyWebhookWorker } from './safety-notifier';
 
 /** Options of {@link SafetyEscalation}. */
 export interface SafetyEscalationOptions {
@@ -38,15 +38,8 @@ export class SafetyEscalation {
   constructor(private readonly options: SafetyEscalationOptions) {
     const { connection, names, config, logger } = options;
     const metrics = new SafetyMetrics(options.metrics);
-    this.store = new SafetyEventStore(connection, {
-      names,
-      retentionMs: config.events.retentionDays * 86_400_000,
-      hashKey: config.events.hashKey,
-    });
-    const escalation = {
-      webhooks: config.webhooks,
-      renotifyAfterMs: config.events.renotifyAfterMs,
-    };
+    this.store = SafetyEventStore.fromConfig(connection, names, config);
+    const escalation = escalationConfigOf(config);
     this.notifications = new SafetyNotifications(connection, names, escalation);
     this.worker = new SafetyWebhookWorker({
       connection,

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { AppConfig } from '../config/load-config';
 import { NotFoundError, ReviewConflictError } from '../errors';
 import type { QueueNames } from '../queue-names';
 import type { RedisClient } from '../redis-connection';
@@ -77,6 +78,19 @@ export class SafetyEventStore {
   /** The audit stream's key. */
   get auditKey(): string {
     return this.names.key('safety', 'events');
+  }
+
+  /** A store with config `safety.events`: its retention and hash key. */
+  static fromConfig(
+    redis: RedisClient,
+    names: QueueNames,
+    config: Pick<AppConfig['safety'], 'events'>,
+  ): SafetyEventStore {
+    return new SafetyEventStore(redis, {
+      names,
+      retentionMs: config.events.retentionDays * 86_400_000,
+      hashKey: config.events.hashKey,
+    });
   }
 
   /** The id of the event of `type` for run `runId`. */

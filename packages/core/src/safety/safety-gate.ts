@@ -12,7 +12,7 @@ import {
 import type { NewSafetyEvent, SafetyEventType } from './safety-event';
 import { SafetyEventStore } from './safety-event-store';
 import type { SafetyMetrics } from './safety-metrics';
-import { SafetyNotifications } from './safety-notifier';
+import { escalationConfigOf, SafetyNotifications } from './safety-notifier';
 import { SessionSafety, type SessionTurnSafety } from './session-safety';
 
 /** Options of {@link SafetyGate}. */
@@ -56,15 +56,8 @@ export class SafetyGate {
   constructor(private readonly options: SafetyGateOptions) {
     const { connection, names, config } = options;
     this.sessions = new SessionSafety(connection, config);
-    this.store = new SafetyEventStore(connection, {
-      names,
-      retentionMs: config.events.retentionDays * 86_400_000,
-      hashKey: config.events.hashKey,
-    });
-    this.notifications = new SafetyNotifications(connection, names, {
-      webhooks: config.webhooks,
-      renotifyAfterMs: config.events.renotifyAfterMs,
-    });
+    this.store = SafetyEventStore.fromConfig(connection, names, config);
+    this.notifications = new SafetyNotifications(connection, names, escalationConfigOf(config));
   }
 
   /** The screen step of a stage, if it has one. */

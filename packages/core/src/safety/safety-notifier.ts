@@ -26,6 +26,13 @@ export interface SafetyEscalationConfig {
   renotifyAfterMs: number;
 }
 
+/** The escalation settings of config `safety`. */
+export function escalationConfigOf(
+  config: Pick<AppConfig['safety'], 'webhooks' | 'events'>,
+): SafetyEscalationConfig {
+  return { webhooks: config.webhooks, renotifyAfterMs: config.events.renotifyAfterMs };
+}
+
 /** What a delivery or re-notification job's `input` holds: never a URL (it may hold a token). */
 interface EscalationInput {
   eventId: string;
