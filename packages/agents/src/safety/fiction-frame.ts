@@ -166,6 +166,29 @@ const MEANS_LIKE = new Set([
   'nurse',
   'stone',
 ]);
+/**
+ * Means that exist in the player's world, not the game's (pills, painkillers, insulin): a
+ * sentence that names one is never play, whatever game words it also has ("last save, i've got
+ * the pills ready for when this chapter ends").
+ */
+const REAL_MEANS =
+  /\b(pills?|tablets?|meds|medications?|paracetamol|tylenol|acetaminophen|ibuprofen|aspirin|painkillers?|antidepressants?|sleeping (pills|tablets|meds)|insulin|xanax|benzos?|valium|oxy\w*|fentanyl|heroin|morphine|codeine|tramadol|lithium|seroquel|prozac|zoloft|sertraline|amitriptyline|prescriptions?|blister packs?)\b/;
+
+/** A death undone by play: "jump off the tower to respawn". */
+const PLAY_DEATH =
+  /\b(respawn\w*|checkpoints?|save point|reload\w*|extra li(fe|ves)|lives left|game over|permadeath|perma death|hardcore mode|spawn point)\b/;
+
+/**
+ * A sentence the frame never covers: it names a means of the player's world (pills, insulin),
+ * or the player in the third person ("the human behind this character", "the one typing")
+ * without a death that play undoes.
+ */
+function isRealSentence(q: DocumentQuery, range: Span): boolean {
+  const text = q.text(range);
+  if (REAL_MEANS.test(text)) return true;
+  return q.has('selfPhrase', range.start, range.end) && !PLAY_DEATH.test(text);
+}
+
 const IDEATION =
   /\b(die|died|dying|dead|death|suicid\w*|(kill|hang|hurt|cut|end|off|drown|shoot|stab|burn|poison|starve)\w* (myself|herself|himself|themselves|my life|it all)|end my life|end it|wake up|alive|live|living|exist|goodbye|pills|overdose|for real|real life|self harm)\b/;
 
@@ -242,6 +265,7 @@ export function findFictionFrame(q: DocumentQuery): FictionFrame {
     for (let s = 0; s < q.sentenceCount; s += 1) {
       const range = q.sentenceRange(s);
       if (range.end <= range.start) continue;
+      if (isRealSentence(q, range)) continue;
       if (
         isGameCommand(q, range) ||
         isAboutCharacter(q, range) ||
@@ -277,8 +301,9 @@ const ACTION_RULES =
 export function isFramed(frame: FictionFrame, q: DocumentQuery, signal: ScreenSignal): boolean {
   if (frame.overridden) return false;
   // In talk about play, acts (fights, falls, poisons, wounds) are the game's; wishes to die are not.
+  const range = q.sentenceOf(signal.start);
+  if (isRealSentence(q, range)) return false;
   if (frame.gameContext && ACTION_RULES.test(signal.rule)) {
-    const range = q.sentenceOf(signal.start);
     if (frame.gameTalk) return true;
     if (
       q.has('worldEntity', range.start, range.end) ||

@@ -84,6 +84,30 @@ describe('SafetyScreen', () => {
     expect(screen.screen('my character wants to die, and irl so do i').level).toBe('crisis');
   });
 
+  test('game words never frame a means of the real world or the player named in the third person', () => {
+    // The rules alone: the frame must leave these to the patterns, whatever the classifier says.
+    expect(
+      rulesOnly.screen("save game. probably the last save, i've got the pills ready for tonight")
+        .level,
+    ).toBe('crisis');
+    expect(
+      rulesOnly.screen('The human behind this character burned herself on purpose an hour ago.')
+        .layers,
+    ).not.toContain('fiction');
+    // A death play undoes stays play, even said of "the player".
+    expect(screen.screen('the player jumps off the tower to respawn at the shrine').level).toBe(
+      'safe',
+    );
+  });
+
+  test('another person armed against the player is a crisis; a character armed is not', () => {
+    expect(
+      rulesOnly.screen("she's going to find me, and this time she says she's bringing a knife")
+        .level,
+    ).toBe('crisis');
+    expect(rulesOnly.screen('the troll has a knife and wants to get me').level).toBe('safe');
+  });
+
   test('reads the same text the same way every time', () => {
     const text = 'tonite im takin all my sleepign pills';
     expect(screen.screen(text)).toEqual(screen.screen(text));

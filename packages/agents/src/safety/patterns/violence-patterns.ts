@@ -125,6 +125,10 @@ function isAngerIdiom(q: DocumentQuery, verb: Span, range: Span): boolean {
 /** Signs that danger is near now, strong enough alone: "outside", "hiding", "a knife". */
 const STRONG_IMMINENCE =
   /\b(outside|at the door|door handle|coming home|coming back|coming up|coming for|on (his|her|their) way|banging|pounding|kicking|hiding|locked|trapped|knife|gun|weapon|bat|belt|drunk|scared|terrified|afraid|help me|police|escape|cannot leave|can not leave|will not let me|won t let me|blood|bleeding|bruises?|black eye)\b/;
+/** Another person armed against the player: "she says she's bringing a knife", "he has a gun". */
+const ARMED =
+  /\b(bring\w*|brought|has|had|have|got|grabbed|grabbing|holding|carrying|waving|pulled|with) (out )?(a|an|the|his|her|their)? ?(kitchen |big |hunting )?(knife|knives|gun|pistol|rifle|shotgun|bat|hammer|machete|axe|blade|weapon)\b/;
+
 /** Games and figures of speech that borrow violent verbs. */
 const NOT_VIOLENCE =
   /\b(beat|beats|beating|beaten|killed|kills|destroyed|destroys|smashed|crushed|murdered) (me|us|him|her|them|my) (at|in) (chess|fifa|cards|games?|mario|the game|tennis|football|scrabble|monopoly|poker|pool|darts|a race|the race)\b|\bbeat (my|his|her) (high )?(score|record|time)\b|\b(pushed|pushes|dragged|drags|forced|forces|talked) (me|us) (to|into) (sign|go|try|join|come|watch|do|a|the|this)\b|\bfollow\w* (me|her|him|us) (on|back on) (insta|instagram|twitter|tiktok|x|facebook|snap|snapchat|youtube|twitch|spotify|social)\b|\bthrew (my|her|his) (phone|bag|clothes|keys) (in|into|on) the\b/;
@@ -186,7 +190,8 @@ export function violencePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
       continue;
     const verbWord = verbToken?.word ?? '';
     const verbLemma = q.tokens[verb.start]?.lemma ?? '';
-    const physicalVerb = PHYSICAL.has(verbWord) || PHYSICAL.has(verbLemma);
+    const armed = ARMED.test(messageText) && !q.has('worldEntity');
+    const physicalVerb = PHYSICAL.has(verbWord) || PHYSICAL.has(verbLemma) || armed;
     if (!physicalVerb && !(q.has('realRelation') && STRONG_IMMINENCE.test(messageText))) continue;
     // "beat me at chess", "pushed me to sign up", "following me on insta": not violence.
     if (NOT_VIOLENCE.test(q.text(range))) continue;
@@ -209,6 +214,7 @@ export function violencePatterns(q: DocumentQuery, out: ScreenSignal[]): void {
     if (own || isAngerIdiom(q, verb, range)) continue;
     done.add(range.start);
     const physical =
+      armed ||
       PHYSICAL.has(q.tokens[verb.start]?.word ?? '') ||
       PHYSICAL.has(q.tokens[verb.start]?.lemma ?? '');
     const imminent =
