@@ -13,15 +13,35 @@ import { roundSignificant } from './cross-validation';
 
 /** Significant digits kept of each weight and of the bias. */
 const WEIGHT_DIGITS = 6;
+/** Significant digits kept of each Naive Bayes ratio: smoothed counts, no finer than this. */
+const RATIO_DIGITS = 4;
+
+/** `[bucket, value]` entries rounded, those equal to `dropped` once rounded left out. */
+function roundEntries(
+  entries: ReadonlyArray<readonly [number, number]>,
+  dropped: number,
+  digits: number,
+): Array<[number, number]> {
+  const kept: Array<[number, number]> = [];
+  for (const [bucket, value] of entries) {
+    const rounded = roundSignificant(value, digits);
+    if (rounded !== dropped) kept.push([bucket, rounded]);
+  }
+  return kept;
+}
 
 /** Round one head for the file: weights that round to zero are left out. */
 function roundHead(head: TrainedHead): ClassifierModel['crisis'] {
-  const weights: Array<[number, number]> = [];
-  for (const [bucket, weight] of head.weights) {
-    const rounded = roundSignificant(weight, WEIGHT_DIGITS);
-    if (rounded !== 0) weights.push([bucket, rounded]);
-  }
-  return { bias: roundSignificant(head.bias, WEIGHT_DIGITS), weights };
+  const rounded: ClassifierModel['crisis'] = {
+    bias: roundSignificant(head.bias, WEIGHT_DIGITS),
+    weights: roundEntries(head.weights, 0, WEIGHT_DIGITS),
+  };
+  if (head.scale === undefined) return rounded;
+  const other = roundSignificant(head.scale.other, RATIO_DIGITS);
+  return {
+    ...rounded,
+    scale: { other, ratios: roundEntries(head.scale.ratios, other, RATIO_DIGITS) },
+  };
 }
 
 /** First 12 hex digits of the SHA-256 of what decides the scores: buckets, thresholds, heads. */
@@ -88,6 +108,7 @@ export function buildClassifierModel(
       folds: settings.folds,
       targetRecall: settings.targetRecall,
       maxSafeFalseAlarm: settings.maxSafeFalseAlarm,
+      naiveBayesSmoothing: settings.naiveBayesSmoothing,
       ...settings.logistic,
     },
     outOfFold: {

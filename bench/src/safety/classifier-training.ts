@@ -11,7 +11,9 @@ import {
 } from './cross-validation';
 import {
   fitLogistic,
+  naiveBayesRatios,
   probabilityOf,
+  scaleRows,
   toSparseRows,
   type LogisticFit,
   type LogisticOptions,
@@ -33,6 +35,11 @@ export interface TrainingSettings {
   maxSafeFalseAlarm: Readonly<Record<'crisis' | 'flag', number>>;
   /** Hash buckets of the features. */
   buckets: number;
+  /**
+   * Smoothing of the Naive Bayes feature ratios each head scales its features by (NBSVM), or 0
+   * for plain logistic regression.
+   */
+  naiveBayesSmoothing: number;
   /** How each logistic regression is fitted. */
   logistic: LogisticOptions;
 }
@@ -42,8 +49,9 @@ export const DEFAULT_TRAINING_SETTINGS: Readonly<TrainingSettings> = Object.free
   seed: 20_240_601,
   folds: 5,
   targetRecall: 0.99,
-  maxSafeFalseAlarm: Object.freeze({ crisis: 0.01, flag: 0.02 }),
+  maxSafeFalseAlarm: Object.freeze({ crisis: 0.01, flag: 0.03 }),
   buckets: DEFAULT_FEATURE_BUCKETS,
+  naiveBayesSmoothing: 1,
   logistic: Object.freeze({ l2: 1e-5, iterations: 800, positiveBoost: 2 }),
 });
 
@@ -69,6 +77,8 @@ export interface TrainedHead {
   bias: number;
   /** `[bucket, weight]` for every bucket seen in training, by bucket. */
   weights: Array<[number, number]>;
+  /** The Naive Bayes ratios the head scales its features by, when it does. */
+  scale?: { other: number; ratios: Array<[number, number]> };
   report: HeadReport;
 }
 
@@ -84,7 +94,25 @@ function isPositive(head: Head, expect: SafetyLevel): boolean {
   return head === 'crisis' ? expect === 'crisis' : expect !== 'safe';
 }
 
-/** Out-of-fold probability of every row: each fold scored by a fit on the other folds. */
+/** A fit on `rows`, with the features scaled by their ratios on those rows when configured. */
+function fitHead(
+  data: SparseRows,
+  labels: Uint8Array,
+  rows: Int32Array,
+  settings: TrainingSettings,
+): { fit: LogisticFit; data: SparseRows; scale?: { other: number; ratios: Float64Array } } {
+  if (settings.naiveBayesSmoothing <= 0) {
+    return { fit: fitLogistic(data, labels, rows, settings.logistic), data };
+  }
+  const scale = naiveBayesRatios(data, labels, rows, settings.naiveBayesSmoothing);
+  const scaled = scaleRows(data, scale.ratios);
+  return { fit: fitLogistic(scaled, labels, rows, settings.logistic), data: scaled, scale };
+}
+
+/**
+ * Out-of-fold probability of every row: each fold scored by a fit on the other folds (the
+ * Naive Bayes ratios too come from the other folds only).
+ */
 function outOfFold(
   data: SparseRows,
   labels: Uint8Array,
@@ -93,8 +121,10 @@ function outOfFold(
 ): number[] {
   const scores = new Array<number>(labels.length).fill(Number.NaN);
   for (let fold = 0; fold < settings.folds; fold += 1) {
-    const fit = fitLogistic(data, labels, rowsOfFold(folds, fold, false), settings.logistic);
-    for (const r of rowsOfFold(folds, fold, true)) scores[r] = probabilityOf(data, fit, r);
+    const head = fitHead(data, labels, rowsOfFold(folds, fold, false), settings);
+    for (const r of rowsOfFold(folds, fold, true)) {
+      scores[r] = probabilityOf(head.data, head.fit, r);
+    }
   }
   return scores;
 }
@@ -131,14 +161,21 @@ function trainHead(
     byRecall,
     thresholdForFalseAlarm(safeScores, settings.maxSafeFalseAlarm[head]),
   );
-  const fit = fitLogistic(data, labels, Int32Array.from(rows.keys()), settings.logistic);
+  const { fit, scale } = fitHead(data, labels, Int32Array.from(rows.keys()), settings);
   const report: HeadReport = {
     positives,
     threshold,
     recall: shareAtOrAbove(positiveScores, threshold),
     safeFalseAlarm: shareAtOrAbove(scoresWhere(scores, rows, 'safe'), threshold),
   };
-  return { trained: { bias: fit.bias, weights: toBucketWeights(fit, buckets), report }, scores };
+  const trained: TrainedHead = { bias: fit.bias, weights: toBucketWeights(fit, buckets), report };
+  if (scale !== undefined) {
+    trained.scale = {
+      other: scale.other,
+      ratios: buckets.map((bucket, id) => [bucket, scale.ratios[id] ?? 0]),
+    };
+  }
+  return { trained, scores };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SafetyScreen, defaultModelPath, loadSafetyLexicon } from '@tta/agents';
 import { toError } from '@tta/core';
@@ -10,7 +11,6 @@ import {
 import { buildClassifierModel } from './classifier-model-file';
 import { corpusFiles, readCorpus } from './corpus';
 import { safetyPaths } from './safety-paths';
-import { writeFormatted } from './write-formatted';
 
 // `npm run train:safety`: trains the on-device safety classifier on eval/safety/train/*.csv
 // (never on the test split) and writes packages/agents/models/safety-classifier.json.
@@ -34,7 +34,7 @@ function summary(result: TrainingResult, targetRecall: number): string[] {
   ];
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const started = performance.now();
   const paths = safetyPaths();
   const files = corpusFiles(paths.train);
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   const result = trainClassifier(rows, (text) => screen.classifierText(text), settings);
   const model = buildClassifierModel(result, rows, settings);
   const file = defaultModelPath();
-  await writeFormatted(file, JSON.stringify(model, null, 2));
+  // One line: a weight per line would make the file several megabytes larger for no reader.
+  writeFileSync(file, `${JSON.stringify(model)}\n`);
   for (const line of summary(result, settings.targetRecall)) console.log(`  ${line}`);
   const stored = model.crisis.weights.length + model.flag.weights.length;
   console.log(
@@ -58,7 +59,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
+try {
+  main();
+} catch (err: unknown) {
   console.error(`train:safety: ${toError(err).message}`);
   process.exit(1);
-});
+}

@@ -8,6 +8,11 @@ import {
 } from '../../../../bench/src/safety/classifier-training';
 import type { CorpusRow } from '../../../../bench/src/safety/corpus';
 import {
+  naiveBayesRatios,
+  scaleRows,
+  toSparseRows,
+} from '../../../../bench/src/safety/logistic-regression';
+import {
   floorSignificant,
   stratifiedFolds,
   thresholdForRecall,
@@ -98,6 +103,49 @@ describe('trainClassifier', () => {
     expect(() => trainClassifier(safeOnly, normalize, SETTINGS)).toThrow(
       'crisis head: need at least 3',
     );
+  });
+});
+
+describe('naiveBayesRatios', () => {
+  test('weighs a feature by how much more often positive rows have it', () => {
+    // Three rows over features 0..2: feature 0 only in positives, 1 only in the negative, 2 in all.
+    const data = toSparseRows(
+      [
+        new Map([
+          [10, 1],
+          [12, 1],
+        ]),
+        new Map([
+          [10, 1],
+          [12, 1],
+        ]),
+        new Map([
+          [11, 1],
+          [12, 1],
+        ]),
+      ],
+      new Map([
+        [10, 0],
+        [11, 1],
+        [12, 2],
+      ]),
+    );
+    const labels = Uint8Array.from([1, 1, 0]);
+    const { ratios, other } = naiveBayesRatios(data, labels, Int32Array.from([0, 1, 2]), 1);
+    // Smoothed counts: positive [3, 1, 3] of 7, negative [1, 2, 2] of 5.
+    expect(ratios[0]).toBeCloseTo(Math.log(3 / 7 / (1 / 5)), 12);
+    expect(ratios[1]).toBeCloseTo(Math.log(1 / 7 / (2 / 5)), 12);
+    expect(ratios[2]).toBeCloseTo(Math.log(3 / 7 / (2 / 5)), 12);
+    expect(other).toBeCloseTo(Math.log(5 / 7), 12);
+    // Scaled rows are unit length again.
+    const scaled = scaleRows(data, ratios);
+    for (let r = 0; r < 3; r += 1) {
+      const from = scaled.offsets[r] ?? 0;
+      const to = scaled.offsets[r + 1] ?? 0;
+      let sum = 0;
+      for (let k = from; k < to; k += 1) sum += (scaled.values[k] ?? 0) ** 2;
+      expect(sum).toBeCloseTo(1, 12);
+    }
   });
 });
 

@@ -66,8 +66,28 @@ describe('RiskClassifier', () => {
     expect(classifier.id).toBe('0123456789ab');
   });
 
+  test('with Naive Bayes ratios, scales each feature by its ratio and the vector to unit length', () => {
+    const model = validModel();
+    const die = bucketOf('w:die');
+    model.crisis = { bias: -2, weights: [[die, 6]], scale: { other: 0.5, ratios: [[die, 3]] } };
+    const classifier = RiskClassifier.fromModel(model);
+    const features = extractFeatures('i want to die', BUCKETS);
+    // Every feature times its ratio (3 for "die", 0.5 for the rest), then back to unit length.
+    let sumOfSquares = 0;
+    for (const [bucket, value] of features)
+      sumOfSquares += (value * (bucket === die ? 3 : 0.5)) ** 2;
+    const scaledDie = ((features.get(die) ?? 0) * 3) / Math.sqrt(sumOfSquares);
+    const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+    expect(classifier.score('i want to die').crisis).toBeCloseTo(sigmoid(-2 + 6 * scaledDie), 12);
+    // The flag head has no ratios: a plain regression, as before.
+    const value = features.get(die) ?? 0;
+    expect(classifier.score('i want to die').flag).toBeCloseTo(sigmoid(-1 + 4 * value), 12);
+  });
+
   test.each([
     [['version'], 2, 'version'],
+    [['crisis', 'scale'], { other: 0, ratios: [[BUCKETS, 1]] }, 'crisis.scale.ratios.0.0: bucket'],
+    [['crisis', 'scale'], { ratios: [] }, 'crisis.scale.other'],
     [['id'], 'not-hex', 'id: must be 12 lowercase hex digits'],
     [['buckets'], 0, 'buckets'],
     [['createdFrom', 'trainRows'], undefined, 'createdFrom.trainRows'],

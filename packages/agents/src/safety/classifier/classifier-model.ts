@@ -10,12 +10,26 @@ const weightEntry = z.tuple([
   z.number().finite(),
 ]);
 
+const naiveBayesScale = z
+  .object({
+    /** Ratio of a bucket the list does not name. */
+    other: z.number().finite(),
+    /** `[bucket, ratio]`: the Naive Bayes log-count ratio each feature is multiplied by. */
+    ratios: z.array(weightEntry),
+  })
+  .strict();
+
 const logisticHead = z
   .object({
     /** Intercept of the logistic regression. */
     bias: z.number().finite(),
     /** `[bucket, weight]` of every bucket whose weight is not zero. */
     weights: z.array(weightEntry),
+    /**
+     * When present, the features are multiplied by these ratios and scaled back to unit length
+     * before the weights apply (NBSVM); absent, the head is a plain logistic regression.
+     */
+    scale: naiveBayesScale.optional(),
   })
   .strict();
 
@@ -40,14 +54,17 @@ export const classifierModelSchema = z
   .strict()
   .superRefine((model, ctx) => {
     for (const head of ['crisis', 'flag'] as const) {
-      model[head].weights.forEach(([bucket], i) => {
-        if (bucket < model.buckets) return;
-        ctx.addIssue({
-          code: 'custom',
-          path: [head, 'weights', i, 0],
-          message: `bucket ${bucket} is not below buckets (${model.buckets})`,
+      const lists = { weights: model[head].weights, ratios: model[head].scale?.ratios ?? [] };
+      for (const [name, entries] of Object.entries(lists)) {
+        entries.forEach(([bucket], i) => {
+          if (bucket < model.buckets) return;
+          ctx.addIssue({
+            code: 'custom',
+            path: name === 'weights' ? [head, name, i, 0] : [head, 'scale', name, i, 0],
+            message: `bucket ${bucket} is not below buckets (${model.buckets})`,
+          });
         });
-      });
+      }
     }
   });
 

@@ -15,25 +15,45 @@ export interface RiskScore {
 export type RiskThresholds = Readonly<RiskScore>;
 
 // Looked up once: a lookup of `Math` per call is slow in a vm context (jest).
-const { exp } = Math;
+const { exp, sqrt } = Math;
 
 interface LogisticHead {
   bias: number;
   /** Weight of every bucket, zero where the model stores none. */
   weights: Float64Array;
+  /** Naive Bayes ratio of every bucket (NBSVM), or undefined for a plain regression. */
+  ratios?: Float64Array;
 }
 
 function compileHead(head: ClassifierModel['crisis'], buckets: number): LogisticHead {
   const weights = new Float64Array(buckets);
   for (const [bucket, weight] of head.weights) weights[bucket] = weight;
-  return { bias: head.bias, weights };
+  if (head.scale === undefined) return { bias: head.bias, weights };
+  const ratios = new Float64Array(buckets).fill(head.scale.other);
+  for (const [bucket, ratio] of head.scale.ratios) ratios[bucket] = ratio;
+  return { bias: head.bias, weights, ratios };
 }
 
 function probability(head: LogisticHead, features: FeatureVector): number {
-  let logit = head.bias;
-  features.buckets.forEach((bucket, i) => {
-    logit += (head.weights[bucket] ?? 0) * (features.values[i] ?? 0);
-  });
+  const { buckets, values } = features;
+  const { weights, ratios } = head;
+  let dot = 0;
+  // Plain loops: a closure per feature costs more than the product itself.
+  if (ratios === undefined) {
+    for (let i = 0; i < buckets.length; i += 1) {
+      dot += (weights[buckets[i] ?? 0] ?? 0) * (values[i] ?? 0);
+    }
+    return 1 / (1 + exp(-(head.bias + dot)));
+  }
+  // Each feature times its ratio, the vector scaled back to unit length (as in training).
+  let sumOfSquares = 0;
+  for (let i = 0; i < buckets.length; i += 1) {
+    const bucket = buckets[i] ?? 0;
+    const value = (values[i] ?? 0) * (ratios[bucket] ?? 0);
+    sumOfSquares += value * value;
+    dot += (weights[bucket] ?? 0) * value;
+  }
+  const logit = head.bias + (sumOfSquares > 0 ? dot / sqrt(sumOfSquares) : 0);
   return 1 / (1 + exp(-logit));
 }
 
@@ -49,7 +69,7 @@ export function defaultModelPath(): string {
 /**
  * The on-device crisis classifier: two logistic regressions over the hashed features of
  * `extractFeatures`, one for crisis against the rest and one for crisis-or-concern
- * against safe. Immutable; `score` is pure and synchronous.
+ * against safe, each with its features scaled by Naive Bayes ratios when the model has them. Immutable; `score` is pure and synchronous.
  */
 export class RiskClassifier {
   /** The model's id: a short content hash written by the trainer. */
