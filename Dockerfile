@@ -12,6 +12,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # Manifests first, so the dependency layer is rebuilt only when one of them changes.
 COPY package.json package-lock.json ./
+COPY packages/contracts/package.json packages/contracts/
 COPY packages/core/package.json packages/core/
 COPY packages/test-utils/package.json packages/test-utils/
 COPY packages/agent-sdk/package.json packages/agent-sdk/
@@ -34,6 +35,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 # npm ci links the workspaces into node_modules/@tta, so it needs every workspace manifest.
 COPY package.json package-lock.json ./
+COPY packages/contracts/package.json packages/contracts/
 COPY packages/core/package.json packages/core/
 COPY packages/test-utils/package.json packages/test-utils/
 COPY packages/agent-sdk/package.json packages/agent-sdk/
@@ -45,6 +47,7 @@ COPY apps/supervisor/package.json apps/supervisor/
 COPY bench/package.json bench/
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 # Compiled output of the workspaces the processes run; test-utils and bench stay out.
+COPY --from=build /app/packages/contracts/dist packages/contracts/dist
 COPY --from=build /app/packages/core/dist packages/core/dist
 COPY --from=build /app/packages/agent-sdk/dist packages/agent-sdk/dist
 COPY --from=build /app/packages/agents/dist packages/agents/dist

@@ -10,7 +10,8 @@ const swc: [string, Record<string, unknown>] = [
 ];
 
 const moduleNameMapper = {
-  '^@tta/(core|test-utils|agent-sdk|agents|client)$': '<rootDir>/packages/$1/src/index.ts',
+  '^@tta/(contracts|core|test-utils|agent-sdk|agents|client)$':
+    '<rootDir>/packages/$1/src/index.ts',
 };
 
 const common = {

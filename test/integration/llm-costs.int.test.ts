@@ -6,14 +6,8 @@ import {
   LlmGateway,
   OpenAiCompatibleProvider,
 } from '@tta/agent-sdk';
-import {
-  AgentRegistry,
-  CostLedger,
-  createLogger,
-  QueueNames,
-  type TaskUsage,
-  type TaskView,
-} from '@tta/core';
+import { AgentRegistry, CostLedger, createLogger, QueueNames, type TaskUsage } from '@tta/core';
+import { type TaskView } from '@tta/contracts';
 import {
   chatCompletion,
   createTestRedis,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { builtInCapabilitySchemas, stepTaskId, type WorkflowRunView } from '@tta/core';
+import { stepTaskId, type WorkflowRunView } from '@tta/core';
+import { builtInCapabilitySchemas } from '@tta/contracts';
 import { createWorkflowHarness, type WorkflowHarness } from './workflow-harness';
 
 const narrativeOutput = builtInCapabilitySchemas['narrative.generate'].output;

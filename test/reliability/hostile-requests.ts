@@ -1,4 +1,4 @@
-import { MAX_INPUT_DEPTH } from '@tta/core';
+import { MAX_INPUT_DEPTH } from '@tta/contracts';
 import type { SeededRandom } from '@tta/test-utils';
 
 /** One hostile HTTP request, written on the wire as it is. */

@@ -1,4 +1,5 @@
-import type { ApiKeyRateLimit, ApiScope } from '@tta/core';
+import type { ApiKeyRateLimit } from '@tta/core';
+import type { ApiScope } from '@tta/contracts';
 import type { Request } from 'express';
 
 /** Who sent a request, as authentication found out. Never the key itself. */

@@ -21,6 +21,7 @@ import {
   type WorkflowRuns,
   type RedisClient,
 } from '@tta/core';
+import type { Operation } from '@tta/contracts';
 import express from 'express';
 import { accessControl } from './access-control';
 import type { BoardQueues } from './admin/board-queues';
@@ -33,25 +34,26 @@ import { recordHttpMetrics } from './record-http-metrics';
 import { requestId } from './request-id';
 import { requestLogger } from './request-logger';
 import { adminLoginRoutes } from './routes/admin-login';
-import { agentDrainRoutes } from './routes/agent-drain';
-import { agentRoutes } from './routes/agents';
-import { capabilityRoutes } from './routes/capabilities';
-import { costRoutes } from './routes/costs';
-import { deadLetterRoutes } from './routes/dead-letter';
-import { diagnosticsRoutes } from './routes/diagnostics';
-import { healthRoutes } from './routes/health';
-import { metricsRoutes } from './routes/metrics';
-import { openApiRoutes } from './routes/openapi';
-import { policyRoutes } from './routes/policy';
-import { routingRoutes } from './routes/routing';
-import { isAdminPath } from './route-scopes';
-import { safetyEventRoutes } from './routes/safety-events';
-import { scalingRoutes } from './routes/scaling';
-import { taskCancellationRoutes } from './routes/task-cancellation';
-import { taskEventRoutes } from './routes/task-events';
-import { taskRoutes } from './routes/tasks';
-import { workflowRunEventRoutes } from './routes/workflow-run-events';
-import { workflowRoutes } from './routes/workflows';
+import { agentDrainHandlers } from './routes/agent-drain';
+import { agentHandlers } from './routes/agents';
+import { capabilityHandlers } from './routes/capabilities';
+import { costHandlers } from './routes/costs';
+import { deadLetterHandlers } from './routes/dead-letter';
+import { diagnosticsHandlers } from './routes/diagnostics';
+import { healthHandlers } from './routes/health';
+import { metricsHandlers } from './routes/metrics';
+import { openApiHandlers } from './routes/openapi';
+import { mountOperations, type ApiHandlers } from './routes/operation-handlers';
+import { policyHandlers } from './routes/policy';
+import { routingHandlers } from './routes/routing';
+import { isAdminPath } from './route-access';
+import { safetyEventHandlers } from './routes/safety-events';
+import { scalingHandlers } from './routes/scaling';
+import { taskCancellationHandlers } from './routes/task-cancellation';
+import { taskEventHandlers } from './routes/task-events';
+import { taskHandlers } from './routes/tasks';
+import { workflowRunEventHandlers } from './routes/workflow-run-events';
+import { workflowHandlers } from './routes/workflows';
 
 /** What the HTTP app is built from. */
 export interface ApiAppDeps {
@@ -124,13 +126,14 @@ export function createApp(deps: ApiAppDeps): express.Application {
   app.use(recordHttpMetrics({ metrics: deps.apiMetrics.http }));
   app.use(requestLogger({ logger: deps.logger }));
   app.use(accessControl(deps.auth));
-  app.use(healthRoutes(deps));
-  app.use(metricsRoutes({ metrics: deps.apiMetrics.metrics }));
-  app.use(openApiRoutes());
+  const handlers = apiHandlers(deps);
+  // The routes without a body (health, metrics, this document) answer before body parsing.
+  const system = (operation: Operation): boolean => operation.tag === 'system';
+  mountOperations(app.router, handlers, { include: system });
   app.use(adminOnly(adminLoginRoutes({ auth: deps.auth })));
   app.use(adminOnly(adminRoutes(deps)));
   app.use(jsonBody({ limitBytes: deps.bodyLimitBytes ?? 1_048_576 }));
-  registerV1Routes(app, deps);
+  mountOperations(app.router, handlers, { include: (operation) => !system(operation) });
   app.use((req) => {
     throw new NotFoundError('route', `${req.method} ${req.path}`);
   });
@@ -151,21 +154,26 @@ function adminOnly(router: express.Router): express.RequestHandler {
   return Object.assign(guard, { stack: router.stack });
 }
 
-/** Mounts every v1 route module on `app`. */
-function registerV1Routes(app: express.Application, deps: ApiAppDeps): void {
-  app.use(taskRoutes(deps));
-  app.use(taskCancellationRoutes(deps));
-  app.use(taskEventRoutes(deps));
-  app.use(workflowRoutes(deps));
-  app.use(workflowRunEventRoutes(deps));
-  app.use(agentRoutes(deps));
-  app.use(agentDrainRoutes(deps));
-  app.use(capabilityRoutes(deps));
-  app.use(routingRoutes(deps));
-  app.use(deadLetterRoutes(deps));
-  app.use(policyRoutes(deps));
-  app.use(costRoutes(deps));
-  app.use(scalingRoutes(deps));
-  app.use(safetyEventRoutes(deps));
-  app.use(diagnosticsRoutes({ ...deps, queueDepths: deps.apiMetrics.queueDepths }));
+/** The handler of every operation of the contract, each given what it uses. */
+function apiHandlers(deps: ApiAppDeps): ApiHandlers {
+  return {
+    ...healthHandlers(deps),
+    ...metricsHandlers({ metrics: deps.apiMetrics.metrics }),
+    ...openApiHandlers(),
+    ...taskHandlers(deps),
+    ...taskCancellationHandlers(deps),
+    ...taskEventHandlers(deps),
+    ...workflowHandlers(deps),
+    ...workflowRunEventHandlers(deps),
+    ...agentHandlers(deps),
+    ...agentDrainHandlers(deps),
+    ...capabilityHandlers(deps),
+    ...routingHandlers(deps),
+    ...deadLetterHandlers(deps),
+    ...policyHandlers(deps),
+    ...costHandlers(deps),
+    ...scalingHandlers(deps),
+    ...safetyEventHandlers(deps),
+    ...diagnosticsHandlers({ ...deps, queueDepths: deps.apiMetrics.queueDepths }),
+  };
 }

@@ -1,10 +1,11 @@
-import { ForbiddenError, grantsScope, UnauthenticatedError } from '@tta/core';
+import { ForbiddenError, UnauthenticatedError } from '@tta/core';
+import { grantsScope } from '@tta/contracts';
 import type { Request, RequestHandler } from 'express';
 import { setCaller, type ApiCaller } from './api-caller';
 import type { ApiAuth } from './build-auth';
 import { ADMIN_SESSION_COOKIE, presentedApiKey, readCookie } from './credentials';
 import { refuseUnauthenticated } from './require-scope';
-import { isAdminPath, isPublicRoute, requiredScope } from './route-scopes';
+import { isAdminPath, isPublicRoute, requiredScope } from './route-access';
 
 const OPEN_CALLER: ApiCaller = { keyId: 'anonymous', scopes: ['admin'], via: 'open' };
 

@@ -7,51 +7,8 @@ import type {
   TaskService,
   RedisClient,
 } from '@tta/core';
+import { DEPTH_STATES, type CapabilityOverview, type QueueDepth } from '@tta/contracts';
 import { withRedis } from './with-redis';
-
-/** Job states shown as a capability's queue depth. */
-export const DEPTH_STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'completed',
-  'failed',
-] as const;
-
-/** Number of jobs in each state. */
-export type QueueDepth = Record<(typeof DEPTH_STATES)[number], number>;
-
-/** One queue of a capability: the generic one or a pool of agents with some labels. */
-export interface CapabilityQueueOverview {
-  /** The queue name: `cap.<capability>` or `cap.<capability>.<pool>`. */
-  queue: string;
-  /** Labels of the pool; `{}` for the generic queue. */
-  labels: Record<string, string>;
-  /** Live agents consuming the queue (draining ones excluded). */
-  liveAgents: number;
-  /** Sum of the concurrency of those agents. */
-  capacity: number;
-  /** Jobs by state in this queue. */
-  depth: QueueDepth;
-}
-
-/** One capability of the catalog with who serves it and how much work waits for it. */
-export interface CapabilityOverview {
-  name: string;
-  agentType: string;
-  description: string;
-  /** The capability's generic queue. */
-  queue: string;
-  /** Live agents serving the capability (draining ones excluded). */
-  liveAgents: number;
-  /** Sum of the concurrency of those agents: jobs they can run at once. */
-  capacity: number;
-  /** Jobs by state, summed over every queue of the capability. */
-  depth: QueueDepth;
-  /** Every known queue of the capability: the generic one first, then the pools (live, or holding tasks routed to them). */
-  queues: CapabilityQueueOverview[];
-}
 
 /** Options of {@link capabilityOverviews}. */
 export interface CapabilityOverviewOptions {

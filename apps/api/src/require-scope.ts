@@ -1,8 +1,9 @@
-import { ForbiddenError, grantsScope, UnauthenticatedError, type ApiScope } from '@tta/core';
+import { ForbiddenError, UnauthenticatedError } from '@tta/core';
+import { grantsScope, type ApiScope } from '@tta/contracts';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { adminLoginUrl } from './admin-redirects';
 import { callerOf } from './api-caller';
-import { isAdminPath } from './route-scopes';
+import { isAdminPath } from './route-access';
 
 /** Whether the request comes from a browser asking for a page rather than from an API client. */
 function wantsHtml(req: Request): boolean {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseClassifierModel, type ClassifierModel } from '@tta/agents';
-import { SAFETY_LEVELS } from '@tta/core';
+import { SAFETY_LEVELS } from '@tta/contracts';
 import type {
   HeadReport,
   TrainedHead,

@@ -1,5 +1,5 @@
 import { DEFAULT_FEATURE_BUCKETS, extractFeatures } from '@tta/agents';
-import type { SafetyLevel } from '@tta/core';
+import type { SafetyLevel } from '@tta/contracts';
 import type { CorpusRow } from './corpus';
 import {
   floorSignificant,

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SAFETY_LEVELS, toError, type SafetyLevel } from '@tta/core';
+import { toError } from '@tta/core';
+import { type SafetyLevel } from '@tta/contracts';
+import { SAFETY_LEVELS } from '@tta/contracts';
 import { parse } from 'csv-parse/sync';
 
 /** The header every corpus CSV starts with. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { toError, type SafetyLevel } from '@tta/core';
+import { toError } from '@tta/core';
+import { type SafetyLevel } from '@tta/contracts';
 import { readCorpus, readTranscripts, type CorpusRow, type TranscriptLine } from './corpus';
 import { EVAL_SAFETY_USAGE, parseEvalArgs, type EvalSafetyOptions } from './eval-args';
 import { NEW_SAFETY_DOC, replaceGeneratedSection } from './safety-doc';

@@ -1,4 +1,5 @@
-import { SAFETY_LEVELS, type SafetyLevel } from '@tta/core';
+import { type SafetyLevel } from '@tta/contracts';
+import { SAFETY_LEVELS } from '@tta/contracts';
 
 /** One labelled text after screening. */
 export interface ScreenedRow {

@@ -1,4 +1,4 @@
-import { SAFETY_LEVELS } from '@tta/core';
+import { SAFETY_LEVELS } from '@tta/contracts';
 import {
   RATE_LABELS,
   RATE_NAMES,

@@ -1,5 +1,5 @@
 import { loadSafetyLexicon, SafetyScreen } from '@tta/agents';
-import type { SafetyLevel } from '@tta/core';
+import type { SafetyLevel } from '@tta/contracts';
 import { safetyPaths } from './safety-paths';
 
 /** What the evaluation reads of a screen's answer. */

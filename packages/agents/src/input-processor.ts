@@ -1,11 +1,10 @@
 import {
-  builtInCapabilitySchemas,
   parseOrThrow,
   SafetyMetrics,
   UnknownCapabilityError,
-  type BuiltInCapability,
   type MetricsRegistry,
 } from '@tta/core';
+import { builtInCapabilitySchemas, type BuiltInCapability } from '@tta/contracts';
 import { defineAgent, type ResolvedAgentDefinition } from '@tta/agent-sdk';
 import { classifyWithLlm } from './input/classify-with-llm';
 import { parseInput } from './input/parse-input';

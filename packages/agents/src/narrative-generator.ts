@@ -1,9 +1,5 @@
-import {
-  builtInCapabilitySchemas,
-  parseOrThrow,
-  UnknownCapabilityError,
-  type BuiltInCapability,
-} from '@tta/core';
+import { parseOrThrow, UnknownCapabilityError } from '@tta/core';
+import { builtInCapabilitySchemas, type BuiltInCapability } from '@tta/contracts';
 import { defineAgent, type ResolvedAgentDefinition } from '@tta/agent-sdk';
 import { parseInput } from './input/parse-input';
 import { composePassage } from './narrative/compose-passage';

@@ -1,12 +1,11 @@
 import {
-  builtInCapabilitySchemas,
   parseOrThrow,
   UnknownCapabilityError,
   ValidationError,
-  type BuiltInCapability,
   type QueueNames,
   type RedisClient,
 } from '@tta/core';
+import { builtInCapabilitySchemas, type BuiltInCapability } from '@tta/contracts';
 import {
   defineAgent,
   type AgentTask,

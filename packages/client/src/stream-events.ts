@@ -1,6 +1,10 @@
-import type { SafetyAuditEntry, SafetyEvent } from './safety-types';
-import type { Task } from './task-types';
-import type { WorkflowRun, WorkflowStepStatus } from './workflow-types';
+import type {
+  SafetyAuditEntry,
+  SafetyEvent,
+  Task,
+  WorkflowRun,
+  WorkflowStepStatus,
+} from './api-types';
 
 /** Fields every event of a stream has besides its name and data. */
 interface EventBase {

@@ -1,44 +1,41 @@
 import type {
   Agent,
   AgentFilter,
-  Capability,
-  Diagnostics,
-  DrainRequested,
-  HealthStatus,
-  RoutingPreview,
-  ScalingReport,
-} from './agent-types';
-import type {
   AppliedPolicy,
+  Cancelled,
+  Capability,
   CostQuery,
   CostReport,
+  DeadLetterListOptions,
+  DeadLetterPage,
+  Diagnostics,
+  DrainRequested,
+  EnqueuedTask,
+  HealthStatus,
   PolicyReload,
   PolicySources,
   PolicyStatus,
   PolicyValidation,
-} from './policy-types';
-import { apiErrorOf } from './api-error';
-import { NdjsonParser } from './ndjson-parser';
-import { openStream, textChunks } from './open-stream';
-import type {
+  RoutingPreview,
   SafetyAuditEntry,
   SafetyAuditOptions,
   SafetyEvent,
   SafetyEventListOptions,
   SafetyEventPage,
   SafetyReview,
-} from './safety-types';
-import { SseParser, type ServerSentEvent } from './sse-parser';
-import type { RunEvent, SafetyStreamEvent, TaskEvent } from './stream-events';
-import type {
-  Cancelled,
-  DeadLetterListOptions,
-  DeadLetterPage,
-  EnqueuedTask,
+  ScalingReport,
+  StartedRun,
   Task,
   TaskInput,
-} from './task-types';
-import type { StartedRun, WorkflowRun, WorkflowRunInput, WorkflowSummary } from './workflow-types';
+  WorkflowRun,
+  WorkflowRunInput,
+  WorkflowSummary,
+} from './api-types';
+import { apiErrorOf } from './api-error';
+import { NdjsonParser } from './ndjson-parser';
+import { openStream, textChunks } from './open-stream';
+import { SseParser, type ServerSentEvent } from './sse-parser';
+import type { RunEvent, SafetyStreamEvent, TaskEvent } from './stream-events';
 
 /** Options of {@link TtaClient}. */
 export interface TtaClientOptions {

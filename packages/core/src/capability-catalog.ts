@@ -1,6 +1,6 @@
 import type { CapabilityConfig } from './config/catalog-schema';
 import type { AppConfig } from './config/load-config';
-import { capabilitySchemas, type CapabilitySchemas } from './capability-schemas';
+import { capabilitySchemas, type CapabilitySchemas } from '@tta/contracts';
 import { UnknownCapabilityError } from './errors';
 
 /** One capability with its settings and (for built-ins) its schemas. */

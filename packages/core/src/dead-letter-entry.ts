@@ -1,5 +1,6 @@
 import type { Job, JobsOptions } from 'bullmq';
-import type { TaskJobData, TaskView } from './task';
+import type { TaskJobData } from './task';
+import type { TaskView } from '@tta/contracts';
 
 /** Why a dead-lettered task failed for the last time. */
 export interface DeadLetterError {

@@ -10,7 +10,8 @@ import { NotFoundError, TaskExistsError } from './errors';
 import type { Logger } from './logger';
 import type { QueueNames } from './queue-names';
 import { QueueShards } from './queue-shards';
-import type { EnqueuedTask, TaskJobData } from './task';
+import type { TaskJobData } from './task';
+import type { EnqueuedTask } from '@tta/contracts';
 import { TaskId } from './task-id';
 import type { RedisClient } from './redis-connection';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { IdempotencyConflictError } from './errors';
 import type { QueueNames } from './queue-names';
-import type { TaskRequest } from './task';
+import type { TaskRequest } from '@tta/contracts';
 import type { RedisClient } from './redis-connection';
 
 /** A task asking to be the one its idempotency key stands for. */

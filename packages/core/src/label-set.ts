@@ -1,24 +1,7 @@
-import { z } from 'zod';
-
-/** Most labels an agent may carry (and a task may require): an agent consumes one pool queue per non-empty subset of its labels, so 3 labels make 7 pool queues per capability. */
-export const MAX_LABELS = 3;
+import { labelSetSchema } from '@tta/contracts';
 
 /** Labels of an agent (`{ tier: 'fast', locale: 'en' }`) or requirements of a task. */
 export type LabelSet = Record<string, string>;
-
-/** One label key or value: 1 to 64 letters, digits, dots, dashes or underscores; case matters. */
-export const labelSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash or underscore');
-
-/** A set of labels: at most {@link MAX_LABELS} pairs of {@link labelSchema} keys and values. */
-export const labelSetSchema = z
-  .record(labelSchema, labelSchema)
-  .refine((labels) => Object.keys(labels).length <= MAX_LABELS, {
-    message: `at most ${MAX_LABELS} labels`,
-  });
 
 /** Why `labels` is not a valid label set, or `undefined` when it is. */
 export function labelSetProblem(labels: LabelSet): string | undefined {

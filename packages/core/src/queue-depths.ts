@@ -1,3 +1,4 @@
+import { QUEUE_JOB_STATES, type QueueJobState } from '@tta/contracts';
 import { Queue } from 'bullmq';
 import { Gauge, type Registry } from 'prom-client';
 import { toError } from './errors';
@@ -7,20 +8,6 @@ import type { QueueNames } from './queue-names';
 import { QueueShards } from './queue-shards';
 import { SharedRead } from './shared-read';
 import type { RedisClient } from './redis-connection';
-
-/** The job states counted in every queue, as BullMQ names them. */
-export const QUEUE_JOB_STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const;
-
-/** A job state of {@link QUEUE_JOB_STATES}. */
-export type QueueJobState = (typeof QUEUE_JOB_STATES)[number];
 
 /** Number of jobs in each state of one queue. */
 export type QueueJobCounts = Record<QueueJobState, number>;

@@ -1,3 +1,4 @@
+import { MAX_CANCEL_REASON_LENGTH } from '@tta/contracts';
 import { Job, type Queue } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
 import {
@@ -52,9 +53,6 @@ export interface CancelledTask {
    */
   status: 'cancelled';
 }
-
-/** Longest cancellation reason accepted. */
-export const MAX_CANCEL_REASON_LENGTH = 256;
 
 const PENDING_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 

@@ -16,7 +16,7 @@ import {
   type RoutingState,
   type RoutingStateReadOptions,
 } from './routing-snapshot';
-import type { TaskRequest } from './task';
+import type { TaskRequest } from '@tta/contracts';
 
 /** Where a task goes. */
 export interface Route {

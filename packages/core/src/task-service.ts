@@ -8,15 +8,14 @@ import { NotFoundError, RedisUnavailableError, redisFailure, ValidationError } f
 import { IdempotencyStore, requestFingerprint, type IdempotencyClaim } from './idempotency-store';
 import type { QueueNames } from './queue-names';
 import { QueueShards } from './queue-shards';
+import { type TaskJobData, type TaskJobResult } from './task';
 import {
   taskBatchRequestSchema,
   taskRequestSchema,
   type EnqueuedTask,
-  type TaskJobData,
-  type TaskJobResult,
   type TaskRequest,
   type TaskView,
-} from './task';
+} from '@tta/contracts';
 import { TaskId } from './task-id';
 import { taskViewOf } from './task-view';
 import type { TaskRouter } from './task-router';

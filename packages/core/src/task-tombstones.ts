@@ -1,6 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import type { QueueNames } from './queue-names';
-import type { TaskView } from './task';
+import type { TaskView } from '@tta/contracts';
 import type { RedisClient } from './redis-connection';
 
 /** What the tombstone of a cancelled task records; it outlives the task's job. */

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
-import type { TaskJobData, TaskJobResult, TaskView } from './task';
+import type { TaskJobData, TaskJobResult } from './task';
+import type { TaskView } from '@tta/contracts';
 
 /** A task as the API reports it, from its job, queue and BullMQ state. */
 export function taskViewOf(

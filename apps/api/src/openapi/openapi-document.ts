@@ -1,10 +1,14 @@
-import { API_SCOPES, builtInCapabilitySchemas } from '@tta/core';
-import { PUBLIC_ROUTES, ROUTE_SCOPES, type RouteScope } from '../route-scopes';
-import type { ApiOperation, NamedSchema } from './api-operation';
-import { API_OPERATIONS, API_TAGS } from './api-operations';
+import {
+  API_OPERATIONS,
+  API_SCOPES,
+  API_TAGS,
+  builtInCapabilitySchemas,
+  errorBodySchema,
+  type ApiOperation,
+  type NamedSchema,
+} from '@tta/contracts';
 import { operationObject, type OperationSecurity } from './operation-object';
 import type { OperationObject } from './openapi-types';
-import { errorBodySchema } from './response-schemas';
 import { toJsonSchema, type JsonSchema } from './to-json-schema';
 
 /** Name of the security scheme of API keys in the document. */
@@ -14,16 +18,12 @@ export const BEARER_SCHEME = 'bearerAuth';
 export interface OpenApiDocumentOptions {
   /** The routes described. Default: {@link API_OPERATIONS}. */
   operations?: readonly ApiOperation[];
-  /** Which scope each route needs. Default: the access control's `ROUTE_SCOPES`. */
-  scopes?: readonly RouteScope[];
-  /** Routes open to anyone. Default: the access control's `PUBLIC_ROUTES`. */
-  publicRoutes?: ReadonlyArray<Pick<RouteScope, 'method' | 'path'>>;
   /** `info.version` of the document. Default: `1.0.0`. */
   version?: string;
 }
 
 /** An OpenAPI 3.1 document, as plain JSON. */
-export interface OpenApiDocument {
+export type OpenApiDocument = {
   /** Always `3.1.0`. */
   openapi: '3.1.0';
   /** Title, version and description of the API. */
@@ -39,7 +39,7 @@ export interface OpenApiDocument {
   };
   /** The default: an API key. Public routes override it with none. */
   security: Array<Record<string, string[]>>;
-}
+};
 
 /** `/v1/tasks/:id` → `/v1/tasks/{id}`. */
 export function toOpenApiPath(expressPath: string): string {
@@ -62,7 +62,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
     const byMethod = (paths[path] ??= {});
     if (byMethod[method])
       throw new Error(`OpenAPI: ${operation.method} ${path} is described twice`);
-    byMethod[method] = operationObject(operation, securityOf(operation, options));
+    byMethod[method] = operationObject(operation, securityOf(operation));
   }
   return {
     openapi: '3.1.0',
@@ -79,15 +79,10 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
   };
 }
 
-function securityOf(operation: ApiOperation, options: OpenApiDocumentOptions): OperationSecurity {
-  const same = (route: Pick<RouteScope, 'method' | 'path'>): boolean =>
-    route.method === operation.method && route.path === operation.path;
-  if ((options.publicRoutes ?? PUBLIC_ROUTES).some(same))
-    return { scheme: BEARER_SCHEME, public: true };
-  const scope = (options.scopes ?? ROUTE_SCOPES).find(same)?.scope;
-  return scope === undefined
-    ? { scheme: BEARER_SCHEME, public: false }
-    : { scheme: BEARER_SCHEME, public: false, scope };
+function securityOf(operation: ApiOperation): OperationSecurity {
+  return operation.scope === 'public'
+    ? { scheme: BEARER_SCHEME, public: true }
+    : { scheme: BEARER_SCHEME, public: false, scope: operation.scope };
 }
 
 function securitySchemes(): OpenApiDocument['components']['securitySchemes'] {

@@ -1,4 +1,4 @@
-import type { ApiOperation } from './api-operation';
+import type { ApiOperation } from '@tta/contracts';
 import type { OperationObject, ParameterObject, ResponseObject } from './openapi-types';
 import { toJsonSchema, type JsonSchema } from './to-json-schema';
 

@@ -1,4 +1,4 @@
-import { grantsScope } from '@tta/core';
+import { grantsScope } from '@tta/contracts';
 import express, { Router, type Request, type Response } from 'express';
 import { renderLoginPage, type LoginPageView } from '../admin/login-page';
 import { sameOriginGuard } from '../admin/same-origin-guard';

@@ -20,7 +20,7 @@ import {
 import { callerOf } from '../api-caller';
 import { withRedis } from '../with-redis';
 import { safetyEventStream, type SafetyEventStreamOptions } from './safety-event-stream';
-import { safetyReviewBodySchema } from './safety-events';
+import { safetyReviewBodySchema } from '@tta/contracts';
 
 /** Options of {@link adminSafetyRoutes}. */
 export interface AdminSafetyRoutesOptions extends SafetyEventStreamOptions {

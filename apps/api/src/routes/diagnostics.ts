@@ -1,3 +1,4 @@
+import type { OperationHandlers } from './operation-handlers';
 import {
   readDiagnosticsReport,
   type AgentRegistry,
@@ -6,10 +7,9 @@ import {
   type QueueNames,
   type RedisClient,
 } from '@tta/core';
-import { Router } from 'express';
 import { withRedis } from '../with-redis';
 
-/** Options of {@link diagnosticsRoutes}. */
+/** Options of {@link diagnosticsHandlers}. */
 export interface DiagnosticsRoutesOptions {
   /** The live-agent registry. */
   registry: AgentRegistry;
@@ -28,19 +28,21 @@ export interface DiagnosticsRoutesOptions {
  * config }`: live agents, the last 50 registry events, job counts by state of every queue, the
  * leading supervisor's id (`null` for none) and the redacted configuration.
  */
-export function diagnosticsRoutes(options: DiagnosticsRoutesOptions): Router {
-  const router = Router();
-  router.get('/v1/diagnostics', async (_req, res) => {
-    const report = await withRedis(options.redis, () =>
-      readDiagnosticsReport({
-        agents: options.registry,
-        depths: options.queueDepths,
-        redis: options.redis,
-        names: options.names,
-        config: options.config,
-      }),
-    );
-    res.json(report);
-  });
-  return router;
+export function diagnosticsHandlers(
+  options: DiagnosticsRoutesOptions,
+): OperationHandlers<'getDiagnostics'> {
+  return {
+    getDiagnostics: async (_req, res) => {
+      const report = await withRedis(options.redis, () =>
+        readDiagnosticsReport({
+          agents: options.registry,
+          depths: options.queueDepths,
+          redis: options.redis,
+          names: options.names,
+          config: options.config,
+        }),
+      );
+      res.json(report);
+    },
+  };
 }

@@ -1,8 +1,8 @@
-import { Router } from 'express';
+import type { OperationHandlers } from './operation-handlers';
 import { assertRedisAnswers } from '../with-redis';
 import type { RedisClient } from '@tta/core';
 
-/** Options of {@link healthRoutes}. */
+/** Options of {@link healthHandlers}. */
 export interface HealthRoutesOptions {
   /** The producer connection whose PING decides readiness. */
   redis: RedisClient;
@@ -14,14 +14,16 @@ export interface HealthRoutesOptions {
  * `GET /healthz`: 200 while the process serves requests, Redis or not. `GET /readyz`: 200 when
  * Redis answers PING in time, else 503 `redis_unavailable`.
  */
-export function healthRoutes(options: HealthRoutesOptions): Router {
-  const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  router.get('/readyz', async (_req, res) => {
-    await assertRedisAnswers(options.redis, { timeoutMs: options.readinessTimeoutMs ?? 500 });
-    res.json({ status: 'ok' });
-  });
-  return router;
+export function healthHandlers(
+  options: HealthRoutesOptions,
+): OperationHandlers<'getHealth' | 'getReadiness'> {
+  return {
+    getHealth: (_req, res) => {
+      res.json({ status: 'ok' });
+    },
+    getReadiness: async (_req, res) => {
+      await assertRedisAnswers(options.redis, { timeoutMs: options.readinessTimeoutMs ?? 500 });
+      res.json({ status: 'ok' });
+    },
+  };
 }

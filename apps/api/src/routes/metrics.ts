@@ -1,7 +1,7 @@
+import type { OperationHandlers } from './operation-handlers';
 import type { MetricsRegistry } from '@tta/core';
-import { Router } from 'express';
 
-/** Options of {@link metricsRoutes}. */
+/** Options of {@link metricsHandlers}. */
 export interface MetricsRoutesOptions {
   /** The API's registry. */
   metrics: MetricsRegistry;
@@ -11,11 +11,11 @@ export interface MetricsRoutesOptions {
  * `GET /metrics`: the API's metrics in Prometheus text format, the gauges read from Redis
  * (queue depths, agents) as of the scrape.
  */
-export function metricsRoutes(options: MetricsRoutesOptions): Router {
-  const router = Router();
-  router.get('/metrics', async (_req, res) => {
-    const text = await options.metrics.metrics();
-    res.set('content-type', options.metrics.contentType).send(text);
-  });
-  return router;
+export function metricsHandlers(options: MetricsRoutesOptions): OperationHandlers<'getMetrics'> {
+  return {
+    getMetrics: async (_req, res) => {
+      const text = await options.metrics.metrics();
+      res.set('content-type', options.metrics.contentType).send(text);
+    },
+  };
 }

@@ -1,32 +1,16 @@
-import {
-  labelSetSchema,
-  parseOrThrow,
-  ValidationError,
-  type TaskRouter,
-  type RedisClient,
-} from '@tta/core';
-import { Router } from 'express';
-import { z } from 'zod';
+import { previewQuerySchema } from '@tta/contracts';
+import type { OperationHandlers } from './operation-handlers';
+import { parseOrThrow, ValidationError, type TaskRouter, type RedisClient } from '@tta/core';
+import { labelSetSchema } from '@tta/contracts';
 import { withRedis } from '../with-redis';
 
-/** Options of {@link routingRoutes}. */
+/** Options of {@link routingHandlers}. */
 export interface RoutingRoutesOptions {
   /** The router whose decision is previewed. */
   router: TaskRouter;
   /** The producer connection the router reads through. */
   redis: RedisClient;
 }
-
-/**
- * The query of `GET /v1/routing/preview`: the capability, and requirements as
- * `key:value` pairs joined by commas (checked further by {@link parseRequirements}).
- */
-export const previewQuerySchema = z
-  .object({
-    capability: z.string().min(1).max(128),
-    requirements: z.string().max(1024).optional(),
-  })
-  .strict();
 
 const FIELD = 'query.requirements';
 
@@ -35,16 +19,20 @@ const FIELD = 'query.requirements';
  * would go to now, and every known queue of the capability with its live agents, capacity,
  * backlog, expected wait and why it won or lost. Nothing is enqueued.
  */
-export function routingRoutes(options: RoutingRoutesOptions): Router {
-  const router = Router();
-  router.get('/v1/routing/preview', async (req, res) => {
-    const query = parseOrThrow(previewQuerySchema, req.query, 'query');
-    const requirements = parseRequirements(query.requirements ?? '');
-    res.json(
-      await withRedis(options.redis, () => options.router.preview(query.capability, requirements)),
-    );
-  });
-  return router;
+export function routingHandlers(
+  options: RoutingRoutesOptions,
+): OperationHandlers<'previewRouting'> {
+  return {
+    previewRouting: async (req, res) => {
+      const query = parseOrThrow(previewQuerySchema, req.query, 'query');
+      const requirements = parseRequirements(query.requirements ?? '');
+      res.json(
+        await withRedis(options.redis, () =>
+          options.router.preview(query.capability, requirements),
+        ),
+      );
+    },
+  };
 }
 
 /** `tier:fast,locale:en` → `{ tier: 'fast', locale: 'en' }`; an empty text is no requirement. */

@@ -1,3 +1,4 @@
+import { AUDIT_ENTRY_ID } from '@tta/contracts';
 import {
   RedisUnavailableError,
   toError,
@@ -19,9 +20,6 @@ export interface SafetyEventStreamOptions {
   /** Interval of the heartbeat comment on the open stream, in ms. Default: 15,000. */
   sseHeartbeatMs?: number;
 }
-
-/** The id of an entry of the safety audit stream (a Redis stream id). */
-export const AUDIT_ENTRY_ID = /^[0-9]{1,16}-[0-9]{1,10}$/;
 
 /**
  * The live feed of safety events, for `GET /v1/safety/events/stream` and the safety page's

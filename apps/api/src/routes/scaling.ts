@@ -1,8 +1,8 @@
+import type { OperationHandlers } from './operation-handlers';
 import { ScalingStore, type QueueNames, type RedisClient } from '@tta/core';
-import { Router } from 'express';
 import { withRedis } from '../with-redis';
 
-/** Options of {@link scalingRoutes}. */
+/** Options of {@link scalingHandlers}. */
 export interface ScalingRoutesOptions {
   /** The producer connection the autoscaler's published state is read on. */
   redis: RedisClient;
@@ -15,11 +15,11 @@ export interface ScalingRoutesOptions {
  * actual replicas and the last decision per agent type, and its newest decisions. Empty while
  * no autoscaler has run.
  */
-export function scalingRoutes(options: ScalingRoutesOptions): Router {
+export function scalingHandlers(options: ScalingRoutesOptions): OperationHandlers<'getScaling'> {
   const store = new ScalingStore(options.redis, { names: options.names });
-  const router = Router();
-  router.get('/v1/scaling', async (_req, res) => {
-    res.json(await withRedis(options.redis, () => store.read()));
-  });
-  return router;
+  return {
+    getScaling: async (_req, res) => {
+      res.json(await withRedis(options.redis, () => store.read()));
+    },
+  };
 }

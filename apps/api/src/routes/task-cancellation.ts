@@ -1,8 +1,8 @@
+import type { OperationHandlers } from './operation-handlers';
 import { parseOrThrow, type TaskCanceller } from '@tta/core';
-import { Router } from 'express';
-import { cancelQuerySchema } from '../cancel-query';
+import { cancelQuerySchema } from '@tta/contracts';
 
-/** Options of {@link taskCancellationRoutes}. */
+/** Options of {@link taskCancellationHandlers}. */
 export interface TaskCancellationRoutesOptions {
   /** Cancels tasks across processes. */
   canceller: TaskCanceller;
@@ -15,15 +15,17 @@ export interface TaskCancellationRoutesOptions {
  * answers the same. 404 `not_found` for an unknown id, 409 `task_finished` for a task that
  * already completed or failed.
  */
-export function taskCancellationRoutes(options: TaskCancellationRoutesOptions): Router {
-  const router = Router();
-  router.delete('/v1/tasks/:id', async (req, res) => {
-    const { reason } = parseOrThrow(cancelQuerySchema, req.query);
-    const answer = await options.canceller.cancel(
-      req.params.id,
-      reason === undefined ? {} : { reason },
-    );
-    res.status(202).json(answer);
-  });
-  return router;
+export function taskCancellationHandlers(
+  options: TaskCancellationRoutesOptions,
+): OperationHandlers<'cancelTask'> {
+  return {
+    cancelTask: async (req, res) => {
+      const { reason } = parseOrThrow(cancelQuerySchema, req.query);
+      const answer = await options.canceller.cancel(
+        req.params.id,
+        reason === undefined ? {} : { reason },
+      );
+      res.status(202).json(answer);
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import type { OperationHandlers } from './operation-handlers';
 import {
   NotFoundError,
   RedisUnavailableError,
@@ -8,13 +9,12 @@ import {
   type TaskJobResult,
   type TaskRouter,
   type TaskService,
-  type TaskView,
   type RedisClient,
 } from '@tta/core';
-import { Router } from 'express';
+import { type TaskView } from '@tta/contracts';
 import { followJob, type JobEventTranslation, type SseEvent } from '../follow-job';
 
-/** Options of {@link taskEventRoutes}. */
+/** Options of {@link taskEventHandlers}. */
 export interface TaskEventRoutesOptions {
   /** Reads tasks (the snapshot, and the final state). */
   tasks: TaskService;
@@ -45,25 +45,27 @@ const FINAL_STATUSES: ReadonlySet<TaskView['status']> = new Set([
  * after the final event, or right after the snapshot when the task had already finished.
  * 404 `not_found` (JSON, no stream) for an unknown id.
  */
-export function taskEventRoutes(options: TaskEventRoutesOptions): Router {
-  const router = Router();
-  router.get('/v1/tasks/:id/events', async (req, res) => {
-    const id = req.params.id;
-    const parsed = TaskId.parse(id);
-    if (!parsed || !options.router.isTaskQueue(parsed.queue)) throw new NotFoundError('task', id);
-    if (options.redis.status !== 'ready') throw new RedisUnavailableError();
-    await followJob(res, {
-      events: options.events,
-      queue: parsed.queue,
-      jobId: id,
-      heartbeatMs: options.sseHeartbeatMs ?? 15_000,
-      logger: options.logger,
-      snapshot: () => options.tasks.get(id),
-      isFinal: (view) => FINAL_STATUSES.has(view.status),
-      translate: (event) => translateTaskEvent(options.tasks, event),
-    });
-  });
-  return router;
+export function taskEventHandlers(
+  options: TaskEventRoutesOptions,
+): OperationHandlers<'streamTaskEvents'> {
+  return {
+    streamTaskEvents: async (req, res) => {
+      const id = req.params.id;
+      const parsed = TaskId.parse(id);
+      if (!parsed || !options.router.isTaskQueue(parsed.queue)) throw new NotFoundError('task', id);
+      if (options.redis.status !== 'ready') throw new RedisUnavailableError();
+      await followJob(res, {
+        events: options.events,
+        queue: parsed.queue,
+        jobId: id,
+        heartbeatMs: options.sseHeartbeatMs ?? 15_000,
+        logger: options.logger,
+        snapshot: () => options.tasks.get(id),
+        isFinal: (view) => FINAL_STATUSES.has(view.status),
+        translate: (event) => translateTaskEvent(options.tasks, event),
+      });
+    },
+  };
 }
 
 async function translateTaskEvent(

@@ -1,3 +1,4 @@
+import type { OperationHandlers } from './operation-handlers';
 import {
   NotFoundError,
   RedisUnavailableError,
@@ -11,10 +12,9 @@ import {
   type WorkflowRuns,
   type RedisClient,
 } from '@tta/core';
-import { Router } from 'express';
 import { followJob, type JobEventTranslation, type SseEvent } from '../follow-job';
 
-/** Options of {@link workflowRunEventRoutes}. */
+/** Options of {@link workflowRunEventHandlers}. */
 export interface WorkflowRunEventRoutesOptions {
   /** Reads runs (the snapshot, and the final state). */
   workflowRuns: WorkflowRuns;
@@ -45,37 +45,39 @@ const FINAL_STATUSES: ReadonlySet<WorkflowRunView['status']> = new Set([
  * right after the snapshot when the run had already ended. 404 `not_found` (JSON, no stream)
  * for an unknown id.
  */
-export function workflowRunEventRoutes(options: WorkflowRunEventRoutesOptions): Router {
-  const router = Router();
-  router.get('/v1/workflow-runs/:id/events', async (req, res) => {
-    const id = req.params.id;
-    const queue = options.names.workflow;
-    if (TaskId.parse(id)?.queue !== queue) throw new NotFoundError('workflow run', id);
-    if (options.redis.status !== 'ready') throw new RedisUnavailableError();
-    // The parent job turns active again each time its stage's tasks are done: only the first
-    // time the run starts is told.
-    let started = false;
-    await followJob(res, {
-      events: options.events,
-      queue,
-      jobId: id,
-      heartbeatMs: options.sseHeartbeatMs ?? 15_000,
-      logger: options.logger,
-      snapshot: async () => {
-        const view = await options.workflowRuns.get(id);
-        started = view.status !== 'queued';
-        return view;
-      },
-      isFinal: (view) => FINAL_STATUSES.has(view.status),
-      translate: async (event) => {
-        if (event.name !== 'active') return translateRunEvent(options.workflowRuns, event);
-        const first = !started;
-        started = true;
-        return { events: first ? [{ event: 'active', data: { id } }] : [], end: false };
-      },
-    });
-  });
-  return router;
+export function workflowRunEventHandlers(
+  options: WorkflowRunEventRoutesOptions,
+): OperationHandlers<'streamWorkflowRunEvents'> {
+  return {
+    streamWorkflowRunEvents: async (req, res) => {
+      const id = req.params.id;
+      const queue = options.names.workflow;
+      if (TaskId.parse(id)?.queue !== queue) throw new NotFoundError('workflow run', id);
+      if (options.redis.status !== 'ready') throw new RedisUnavailableError();
+      // The parent job turns active again each time its stage's tasks are done: only the first
+      // time the run starts is told.
+      let started = false;
+      await followJob(res, {
+        events: options.events,
+        queue,
+        jobId: id,
+        heartbeatMs: options.sseHeartbeatMs ?? 15_000,
+        logger: options.logger,
+        snapshot: async () => {
+          const view = await options.workflowRuns.get(id);
+          started = view.status !== 'queued';
+          return view;
+        },
+        isFinal: (view) => FINAL_STATUSES.has(view.status),
+        translate: async (event) => {
+          if (event.name !== 'active') return translateRunEvent(options.workflowRuns, event);
+          const first = !started;
+          started = true;
+          return { events: first ? [{ event: 'active', data: { id } }] : [], end: false };
+        },
+      });
+    },
+  };
 }
 
 async function translateRunEvent(

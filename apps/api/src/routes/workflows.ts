@@ -1,13 +1,13 @@
+import { cancelQuerySchema, type WorkflowSummary } from '@tta/contracts';
+import type { OperationHandlers } from './operation-handlers';
 import {
   parseOrThrow,
   type WorkflowCanceller,
   type WorkflowDefinition,
   type WorkflowRuns,
 } from '@tta/core';
-import { Router } from 'express';
-import { cancelQuerySchema } from '../cancel-query';
 
-/** Options of {@link workflowRoutes}. */
+/** Options of {@link workflowHandlers}. */
 export interface WorkflowRoutesOptions {
   /** The loaded workflow definitions, by name. */
   workflows: ReadonlyMap<string, WorkflowDefinition>;
@@ -15,20 +15,6 @@ export interface WorkflowRoutesOptions {
   workflowRuns: WorkflowRuns;
   /** Cancels runs and their running steps. */
   workflowCanceller: WorkflowCanceller;
-}
-
-/** What `GET /v1/workflows` tells of one workflow. */
-export interface WorkflowSummary {
-  /** The workflow's name, as `POST /v1/workflows/:name/runs` takes it. */
-  name: string;
-  /** What a run of it does. */
-  description: string;
-  /** Whether a run needs a `sessionId`. */
-  requiresSession: boolean;
-  /** The run's input declaration: field name to type, `?` for optional. */
-  input: Record<string, string>;
-  /** Its stages in order, each with its steps (run in parallel) and their capabilities. */
-  stages: Array<{ name: string; steps: Array<{ id: string; capability: string }> }>;
 }
 
 /**
@@ -39,26 +25,30 @@ export interface WorkflowSummary {
  * 202 `{ id, status: 'cancelled' }`, the same on a repeat; 409 `task_finished` once the run
  * completed or failed).
  */
-export function workflowRoutes(options: WorkflowRoutesOptions): Router {
-  const router = Router();
-  router.get('/v1/workflows', (_req, res) => {
-    res.json({ workflows: [...options.workflows.values()].map(workflowSummary) });
-  });
-  router.post('/v1/workflows/:name/runs', async (req, res) => {
-    res.status(202).json(await options.workflowRuns.start(req.params.name, req.body));
-  });
-  router.get('/v1/workflow-runs/:id', async (req, res) => {
-    res.json(await options.workflowRuns.get(req.params.id));
-  });
-  router.delete('/v1/workflow-runs/:id', async (req, res) => {
-    const { reason } = parseOrThrow(cancelQuerySchema, req.query);
-    const answer = await options.workflowCanceller.cancel(
-      req.params.id,
-      reason === undefined ? {} : { reason },
-    );
-    res.status(202).json(answer);
-  });
-  return router;
+export function workflowHandlers(
+  options: WorkflowRoutesOptions,
+): OperationHandlers<
+  'listWorkflows' | 'startWorkflowRun' | 'getWorkflowRun' | 'cancelWorkflowRun'
+> {
+  return {
+    listWorkflows: (_req, res) => {
+      res.json({ workflows: [...options.workflows.values()].map(workflowSummary) });
+    },
+    startWorkflowRun: async (req, res) => {
+      res.status(202).json(await options.workflowRuns.start(req.params.name, req.body));
+    },
+    getWorkflowRun: async (req, res) => {
+      res.json(await options.workflowRuns.get(req.params.id));
+    },
+    cancelWorkflowRun: async (req, res) => {
+      const { reason } = parseOrThrow(cancelQuerySchema, req.query);
+      const answer = await options.workflowCanceller.cancel(
+        req.params.id,
+        reason === undefined ? {} : { reason },
+      );
+      res.status(202).json(answer);
+    },
+  };
 }
 
 /** The outline of a definition: its stages and their steps' capabilities. */

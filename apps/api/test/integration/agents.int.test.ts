@@ -3,7 +3,7 @@ import { createTestRedis } from '@tta/test-utils';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
-import type { CapabilityOverview } from '../../src/capability-overview';
+import type { CapabilityOverview } from '@tta/contracts';
 import { startApiHarness, type ApiHarness } from './api-harness';
 
 const TTL_MS = 60_000;

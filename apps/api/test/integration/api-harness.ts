@@ -8,11 +8,11 @@ import {
   hashApiKey,
   loadConfig,
   type ApiKeyRateLimit,
-  type ApiScope,
   type AppConfig,
   type RedisClient,
   waitForReady,
 } from '@tta/core';
+import { type ApiScope } from '@tta/contracts';
 import { createTestRedis, deletePrefix, testRedisUrl, uniquePrefix } from '@tta/test-utils';
 import { Queue } from 'bullmq';
 import type { Application } from 'express';

@@ -1,10 +1,6 @@
 import { Worker, type Job } from 'bullmq';
-import {
-  deadLetterDataOf,
-  type DeadLetterEntry,
-  type EnqueuedTask,
-  type TaskJobData,
-} from '@tta/core';
+import { deadLetterDataOf, type DeadLetterEntry, type TaskJobData } from '@tta/core';
+import { type EnqueuedTask } from '@tta/contracts';
 import { createTestRedis, waitFor } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 import request from 'supertest';

@@ -1,4 +1,4 @@
-import type { EnqueuedTask } from '@tta/core';
+import type { EnqueuedTask } from '@tta/contracts';
 import { waitFor } from '@tta/test-utils';
 import request from 'supertest';
 import { startApiHarness, type ApiHarness } from './api-harness';

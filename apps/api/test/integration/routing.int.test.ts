@@ -1,8 +1,9 @@
-import { agentQueues, AgentRegistry, type EnqueuedTask, type RoutePreview } from '@tta/core';
+import { agentQueues, AgentRegistry, type RoutePreview } from '@tta/core';
+import { type EnqueuedTask } from '@tta/contracts';
 import { createTestRedis } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
-import type { CapabilityOverview } from '../../src/capability-overview';
+import type { CapabilityOverview } from '@tta/contracts';
 import { startApiHarness, type ApiHarness } from './api-harness';
 
 const TTL_MS = 60_000;

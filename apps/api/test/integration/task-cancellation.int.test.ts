@@ -1,4 +1,5 @@
-import { TaskId, type EnqueuedTask } from '@tta/core';
+import { TaskId } from '@tta/core';
+import { type EnqueuedTask } from '@tta/contracts';
 import { createTestRedis, waitFor } from '@tta/test-utils';
 import { UnrecoverableError, Worker } from 'bullmq';
 import request from 'supertest';

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { TaskId, type EnqueuedTask, type TaskJobResult } from '@tta/core';
+import { TaskId, type TaskJobResult } from '@tta/core';
+import { type EnqueuedTask } from '@tta/contracts';
 import { ApiError, TtaClient, type ServerSentEvent } from '@tta/client';
 import { createTestRedis, waitFor } from '@tta/test-utils';
 import { UnrecoverableError, Worker, type Processor } from 'bullmq';

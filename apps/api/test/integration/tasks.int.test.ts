@@ -1,4 +1,5 @@
-import { TaskId, type EnqueuedTask } from '@tta/core';
+import { TaskId } from '@tta/core';
+import { type EnqueuedTask } from '@tta/contracts';
 import request from 'supertest';
 import { startApiHarness, type ApiHarness } from './api-harness';
 

@@ -12,8 +12,8 @@ import {
   waitForReady,
   type QueueNames,
   type TaskJobData,
-  type TaskView,
 } from '@tta/core';
+import { type TaskView } from '@tta/contracts';
 import { createTestRedis, deletePrefix, uniqueNames, waitFor } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 import { AgentRuntime, defineAgent, type AgentHandler } from '@tta/agent-sdk';

@@ -1,5 +1,6 @@
 import type { LlmMessage, TaskContext } from '@tta/agent-sdk';
-import { AppError, INTENT_VERBS, intentSchema, toError, type Intent } from '@tta/core';
+import { AppError, toError } from '@tta/core';
+import { INTENT_VERBS, intentSchema, type Intent } from '@tta/contracts';
 
 /** How the classifier answers: one JSON intent, nothing else. */
 export const CLASSIFIER_INSTRUCTIONS = [

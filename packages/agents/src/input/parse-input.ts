@@ -1,4 +1,4 @@
-import type { Intent, IntentVerb } from '@tta/core';
+import type { Intent, IntentVerb } from '@tta/contracts';
 import { normalizeSegments } from '../text/normalize-text';
 import { FEELINGS } from './feelings';
 import {

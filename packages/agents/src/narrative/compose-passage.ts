@@ -1,4 +1,4 @@
-import type { IntentVerb, NarrativeTone } from '@tta/core';
+import type { IntentVerb, NarrativeTone } from '@tta/contracts';
 import { DIRECTION_PHRASES, exitsOf } from '../world/world-map';
 import type { PassageFacts, PassageRequest } from './passage-facts';
 import { passageFacts } from './passage-facts';

@@ -1,4 +1,4 @@
-import type { NarrativeSafety, NarrativeTone } from '@tta/core';
+import type { NarrativeSafety, NarrativeTone } from '@tta/contracts';
 import type { Passage } from './compose-passage';
 import type { PassageRequest } from './passage-facts';
 import { breakSuggestionFor, checkInFor, toldGently } from './safety-openings';

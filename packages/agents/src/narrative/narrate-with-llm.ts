@@ -1,5 +1,6 @@
 import type { TaskContext } from '@tta/agent-sdk';
-import { AppError, toError, type NarrativeSafety } from '@tta/core';
+import { AppError, toError } from '@tta/core';
+import { type NarrativeSafety } from '@tta/contracts';
 import type { Passage } from './compose-passage';
 import { narrationMessages } from './narration-prompt';
 import { passageFacts, type PassageRequest } from './passage-facts';

@@ -1,5 +1,5 @@
 import type { LlmMessage } from '@tta/agent-sdk';
-import type { NarrativeSafety } from '@tta/core';
+import type { NarrativeSafety } from '@tta/contracts';
 import type { Passage } from './compose-passage';
 import type { PassageFacts, PassageRequest } from './passage-facts';
 import { safetyOpening, toldGently } from './safety-openings';

@@ -1,4 +1,4 @@
-import type { IntentVerb, NarrativeTone } from '@tta/core';
+import type { IntentVerb, NarrativeTone } from '@tta/contracts';
 import { capitalize } from '../text/capitalize';
 import type { Item } from '../world/world-map';
 import type { PassageFacts } from './passage-facts';

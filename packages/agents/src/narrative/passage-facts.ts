@@ -1,4 +1,4 @@
-import type { Intent, IntentVerb, WorldState } from '@tta/core';
+import type { Intent, IntentVerb, WorldState } from '@tta/contracts';
 import { feelingValence, type FeelingValence } from '../input/feelings';
 import {
   CHARACTERS,

@@ -1,4 +1,4 @@
-import type { NarrativeSafety, SafetyCategory } from '@tta/core';
+import type { NarrativeSafety, SafetyCategory } from '@tta/contracts';
 import type { Picker } from './stable-hash';
 
 /**

@@ -1,5 +1,7 @@
 import type { LlmMessage, TaskContext } from '@tta/agent-sdk';
-import { SAFETY_CATEGORIES, toError, type SafetyCategory, type SafetyLevel } from '@tta/core';
+import { toError } from '@tta/core';
+import { type SafetyLevel } from '@tta/contracts';
+import { SAFETY_CATEGORIES, type SafetyCategory } from '@tta/contracts';
 import { z } from 'zod';
 import { CSSRS_LEVELS, type CssrsLevel } from './patterns/screen-signal';
 import type { SafetyScreenResult } from './safety-screen';

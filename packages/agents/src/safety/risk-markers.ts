@@ -1,4 +1,4 @@
-import { RISK_MARKERS, type RiskMarker } from '@tta/core';
+import { RISK_MARKERS, type RiskMarker } from '@tta/contracts';
 import type { FictionFrame } from './fiction-frame';
 import type { DocumentQuery } from './patterns/document-query';
 

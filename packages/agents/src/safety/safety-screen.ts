@@ -1,10 +1,10 @@
+import { type SafetyLevel } from '@tta/contracts';
 import {
   SAFETY_CATEGORIES,
   type RiskMarker,
   type ScreenLayer,
   type SafetyCategory,
-  type SafetyLevel,
-} from '@tta/core';
+} from '@tta/contracts';
 import { RiskClassifier } from './classifier/risk-classifier';
 import { findFictionFrame, isFramed, type FictionFrame } from './fiction-frame';
 import type { SafetyLexicon } from './lexicon/screen-lexicon';

@@ -1,4 +1,4 @@
-import type { Intent, IntentVerb, WorldState } from '@tta/core';
+import type { Intent, IntentVerb, WorldState } from '@tta/contracts';
 import { DIRECTIONS, type Direction } from '../input/intent-vocabulary';
 import { capitalize } from '../text/capitalize';
 import {

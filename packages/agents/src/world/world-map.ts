@@ -1,4 +1,4 @@
-import type { WorldState } from '@tta/core';
+import type { WorldState } from '@tta/contracts';
 import { DIRECTIONS, type Direction } from '../input/intent-vocabulary';
 
 /** An exit that stays closed until a flag is set. */

@@ -2,11 +2,10 @@ import {
   AppError,
   ValidationError,
   VersionConflictError,
-  worldStateSchema,
   type QueueNames,
-  type WorldState,
   type RedisClient,
 } from '@tta/core';
+import { worldStateSchema, type WorldState } from '@tta/contracts';
 import { LuaScript } from './lua-script';
 import { initialWorld } from './world-map';
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { builtInCapabilitySchemas, createLogger } from '@tta/core';
+import { createLogger } from '@tta/core';
+import { builtInCapabilitySchemas } from '@tta/contracts';
 import { LlmGateway, OpenAiCompatibleProvider } from '@tta/agent-sdk';
 import {
   createInputProcessor,

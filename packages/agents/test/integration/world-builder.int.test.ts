@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AppError,
-  builtInCapabilitySchemas,
-  loadConfig,
-  ValidationError,
-  VersionConflictError,
-  type WorldState,
-} from '@tta/core';
+import { AppError, loadConfig, ValidationError, VersionConflictError } from '@tta/core';
+import { builtInCapabilitySchemas, type WorldState } from '@tta/contracts';
 import type { ResolvedAgentDefinition } from '@tta/agent-sdk';
 import { builtInAgents, createWorldBuilder, loadSafetyLexicon } from '@tta/agents';
 import { createTestRedis, deletePrefix, uniqueNames } from '@tta/test-utils';

@@ -1,4 +1,4 @@
-import { worldStateSchema, type WorldState } from '@tta/core';
+import { worldStateSchema, type WorldState } from '@tta/contracts';
 import { parseInput } from '@tta/agents';
 import { applyIntent, type WorldTransition } from '../../src/world/apply-intent';
 import { initialWorld } from '../../src/world/world-map';

@@ -1,4 +1,4 @@
-import type { SafetyLevel } from '@tta/core';
+import type { SafetyLevel } from '@tta/contracts';
 import { RiskClassifier } from '@tta/agents';
 import { buildClassifierModel } from '../../../../bench/src/safety/classifier-model-file';
 import {

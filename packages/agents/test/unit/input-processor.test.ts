@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { builtInCapabilitySchemas, UnknownCapabilityError, ValidationError } from '@tta/core';
+import { UnknownCapabilityError, ValidationError } from '@tta/core';
+import { builtInCapabilitySchemas } from '@tta/contracts';
 import { createInputProcessor, loadSafetyLexicon } from '@tta/agents';
 import { agentTask, createTaskContext } from '../task-context';
 

@@ -1,10 +1,10 @@
+import { ValidationError } from '@tta/core';
 import {
   builtInCapabilitySchemas,
   INTENT_VERBS,
   NARRATIVE_TONES,
-  ValidationError,
   type IntentVerb,
-} from '@tta/core';
+} from '@tta/contracts';
 import { createNarrativeGenerator, parseInput } from '@tta/agents';
 import { applyIntent } from '../../src/world/apply-intent';
 import { initialWorld } from '../../src/world/world-map';

@@ -3,7 +3,7 @@ import {
   SAFETY_CATEGORIES,
   type NarrativeSafety,
   type SafetyCategory,
-} from '@tta/core';
+} from '@tta/contracts';
 import { LlmGateway, type LlmCompletion, type LlmProvider, type LlmRequest } from '@tta/agent-sdk';
 import { createNarrativeGenerator, parseInput } from '@tta/agents';
 import { applyIntent } from '../../src/world/apply-intent';

@@ -1,4 +1,4 @@
-import { builtInCapabilitySchemas, type Intent } from '@tta/core';
+import { builtInCapabilitySchemas, type Intent } from '@tta/contracts';
 import { parseInput } from '@tta/agents';
 import { normalizeText } from '../../src/text/normalize-text';
 

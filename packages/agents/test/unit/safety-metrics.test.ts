@@ -1,4 +1,4 @@
-import type { SafetyLevel } from '@tta/core';
+import type { SafetyLevel } from '@tta/contracts';
 import { splitMetrics, type ScreenedRow } from '../../../../bench/src/safety/safety-metrics';
 
 /** `count` rows expected `expect`, screened `got`. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { builtInCapabilitySchemas, type SafetyLevel } from '@tta/core';
+import { type SafetyLevel } from '@tta/contracts';
+import { builtInCapabilitySchemas } from '@tta/contracts';
 import { SafetyScreen, loadSafetyLexicon } from '@tta/agents';
 
 const lexicon = loadSafetyLexicon(

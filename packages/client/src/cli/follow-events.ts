@@ -1,5 +1,4 @@
-import type { Task } from '../task-types';
-import type { WorkflowRun } from '../workflow-types';
+import type { Task, WorkflowRun } from '../api-types';
 import type { ServerSentEvent } from '../sse-parser';
 import { FINAL_EVENTS } from '../stream-events';
 import type { TtaClient } from '../tta-client';

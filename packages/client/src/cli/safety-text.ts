@@ -1,4 +1,4 @@
-import type { SafetyAuditEntry, SafetyEvent } from '../safety-types';
+import type { SafetyAuditEntry, SafetyEvent } from '../api-types';
 import { oneLine } from './exit-codes';
 import { formatAge, formatFields, formatTable, truncate } from './format-table';
 

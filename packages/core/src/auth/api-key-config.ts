@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_SCOPES } from './api-scope';
+import { API_SCOPES } from '@tta/contracts';
 
 /** A rate limit of its own for one key, over config `rateLimit`. */
 export const apiKeyRateLimitSchema = z

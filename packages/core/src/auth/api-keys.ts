@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyRateLimit } from './api-key-config';
-import type { ApiScope } from './api-scope';
+import type { ApiScope } from '@tta/contracts';
 
 /** One configured key, as the frozen config holds it. */
 export interface ApiKeyEntry {

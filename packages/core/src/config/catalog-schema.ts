@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelSetSchema } from '../label-set';
+import { labelSetSchema } from '@tta/contracts';
 
 const name = z
   .string()

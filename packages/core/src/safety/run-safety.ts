@@ -1,11 +1,13 @@
 import {
+  CSSRS_LEVELS,
   RISK_MARKERS,
   SAFETY_CATEGORIES,
   SAFETY_LEVELS,
+  type CssrsLevel,
   type RiskMarker,
   type SafetyCategory,
   type SafetyLevel,
-} from '../capability-schemas';
+} from '@tta/contracts';
 import type { CrisisResource } from '../config/crisis-resources';
 
 /** The capability whose steps a run's safety gate reads. */
@@ -27,7 +29,7 @@ export interface RunSafety {
   /** The screen's categories. */
   categories: SafetyCategory[];
   /** The C-SSRS level the screen recognised. */
-  cssrs?: string;
+  cssrs?: CssrsLevel;
   /** The screen's score (0..1). */
   score?: number;
   /** The session's decayed risk points, this turn included. */
@@ -56,7 +58,7 @@ export interface RunSafety {
 export interface ScreenOutput {
   level: SafetyLevel;
   categories: SafetyCategory[];
-  cssrs?: string;
+  cssrs?: CssrsLevel;
   score?: number;
   layers: string[];
   version?: string;
@@ -80,7 +82,9 @@ export function readScreenOutput(output: unknown): ScreenOutput | undefined {
       (RISK_MARKERS as readonly string[]).includes(m),
     ),
   };
-  if (typeof o.cssrs === 'string') screen.cssrs = o.cssrs;
+  if (typeof o.cssrs === 'string' && (CSSRS_LEVELS as readonly string[]).includes(o.cssrs)) {
+    screen.cssrs = o.cssrs as CssrsLevel;
+  }
   if (typeof o.score === 'number') screen.score = o.score;
   if (typeof o.version === 'string') screen.version = o.version;
   return screen;

@@ -8,9 +8,9 @@ import {
   type NewSafetyEvent,
   type SafetyAuditEntry,
   type SafetyEvent,
-  type SafetyEventStatus,
   type SafetyReviewNote,
 } from './safety-event';
+import { type SafetyEventStatus } from '@tta/contracts';
 import { NOTIFY_EVENT, RECORD_EVENT, REVIEW_EVENT } from './safety-event-scripts';
 
 /** Options of {@link SafetyEventStore}. */

@@ -1,14 +1,4 @@
-/** Kinds of safety event: a turn ended on a crisis, continued with a check-in, or its screen failed. */
-export const SAFETY_EVENT_TYPES = ['crisis', 'screen_unavailable', 'concern'] as const;
-
-/** A kind of safety event. */
-export type SafetyEventType = (typeof SAFETY_EVENT_TYPES)[number];
-
-/** Where an event is in its review: `open`, then `acknowledged` by a reviewer, then `resolved`. */
-export const SAFETY_EVENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
-
-/** A review status. */
-export type SafetyEventStatus = (typeof SAFETY_EVENT_STATUSES)[number];
+import type { CssrsLevel, SafetyEventStatus, SafetyEventType } from '@tta/contracts';
 
 /** What the player was shown on the event's turn. */
 export type SafetyResponseShown = 'crisis_response' | 'check_in';
@@ -34,7 +24,7 @@ export interface NewSafetyEvent {
   /** The screen's categories. */
   categories: string[];
   /** The C-SSRS level the screen recognised. */
-  cssrs?: string;
+  cssrs?: CssrsLevel;
   /** The screen's layers that fired. */
   layers: string[];
   /** The screen's version. */

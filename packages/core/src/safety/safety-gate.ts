@@ -9,7 +9,8 @@ import {
   type RunSafety,
   type ScreenOutput,
 } from './run-safety';
-import type { NewSafetyEvent, SafetyEventType } from './safety-event';
+import type { NewSafetyEvent } from './safety-event';
+import type { SafetyEventType } from '@tta/contracts';
 import { SafetyEventStore } from './safety-event-store';
 import type { SafetyMetrics } from './safety-metrics';
 import { escalationConfigOf, SafetyNotifications } from './safety-notifier';

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { reuseMetric } from '../metrics';
-import { SAFETY_EVENT_TYPES, type SafetyEventType } from './safety-event';
+import { SAFETY_EVENT_TYPES, type SafetyEventType } from '@tta/contracts';
 
 /** The level an event of each type is written with: a failed screen has none. */
 const LEVEL_OF: Readonly<Record<SafetyEventType, string>> = {

@@ -7,7 +7,8 @@ import type { QueueNames } from '../queue-names';
 import type { RedisClient } from '../redis-connection';
 import type { TaskJobData } from '../task';
 import { stepTaskId } from '../workflow/step-task-id';
-import type { SafetyEvent, SafetyEventType } from './safety-event';
+import type { SafetyEvent } from './safety-event';
+import type { SafetyEventType } from '@tta/contracts';
 import type { SafetyEventStore } from './safety-event-store';
 import type { SafetyMetrics } from './safety-metrics';
 

@@ -1,4 +1,4 @@
-import type { RiskMarker, SafetyCategory, SafetyLevel } from '../capability-schemas';
+import type { RiskMarker, SafetyCategory, SafetyLevel } from '@tta/contracts';
 import type { AppConfig } from '../config/load-config';
 import type { QueueNames } from '../queue-names';
 import type { RedisClient } from '../redis-connection';

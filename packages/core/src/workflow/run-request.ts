@@ -1,6 +1,6 @@
+import { runRequestSchema } from '@tta/contracts';
 import { z } from 'zod';
 import type { CapabilityCatalog } from '../capability-catalog';
-import { inputRecordSchema } from '../task';
 import { ValidationError, type FieldIssue } from '../errors';
 import { parseOrThrow, toFieldIssues } from '../zod-issues';
 import { resolveValue } from './evaluate';
@@ -13,21 +13,6 @@ export interface RunRequest {
   /** The player session of the run. */
   sessionId?: string;
 }
-
-/** The body of `POST /v1/workflows/:name/runs`: `{ input, sessionId? }`. */
-export const runRequestSchema = z
-  .object({
-    /** The run's input, checked against the workflow's `input` declaration. */
-    input: inputRecordSchema.default({}),
-    /** The player session the run belongs to; runs of one session are processed in order. */
-    sessionId: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash or underscore')
-      .optional(),
-  })
-  .strict();
 
 const FIELD_TYPES: Record<string, () => z.ZodType> = {
   string: () => z.string(),

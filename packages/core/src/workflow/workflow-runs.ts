@@ -16,7 +16,8 @@ import type { SessionBudget } from '../session-budget';
 import { SessionOrder } from '../session-order';
 import { TaskId } from '../task-id';
 import { TaskTombstones, tombstoneOf } from '../task-tombstones';
-import { MAX_CANCEL_REASON_LENGTH, type CancelTaskOptions } from '../task-canceller';
+import { type CancelTaskOptions } from '../task-canceller';
+import { MAX_CANCEL_REASON_LENGTH } from '@tta/contracts';
 import { parseRunRequest } from './run-request';
 import { cancelledRunView, toRunView } from './workflow-run-view';
 import type {

@@ -6,8 +6,8 @@ import {
   poolName,
   QueueNames,
   TaskId,
-  taskRequestSchema,
 } from '@tta/core';
+import { taskRequestSchema } from '@tta/contracts';
 
 describe('poolName', () => {
   it('writes sorted key-value pairs joined by dots', () => {

@@ -2,13 +2,13 @@ import { Redis } from 'ioredis';
 import {
   CapabilityCatalog,
   loadConfig,
-  MAX_INPUT_DEPTH,
   QueueNames,
   TaskRouter,
   TaskService,
   UnknownCapabilityError,
   ValidationError,
 } from '@tta/core';
+import { MAX_INPUT_DEPTH } from '@tta/contracts';
 
 const config = loadConfig({ env: {} });
 const names = new QueueNames('{tta}');

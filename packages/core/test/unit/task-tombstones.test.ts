@@ -1,4 +1,5 @@
-import { cancelledView, tombstoneFields, type TaskTombstone, type TaskView } from '@tta/core';
+import { cancelledView, tombstoneFields, type TaskTombstone } from '@tta/core';
+import { type TaskView } from '@tta/contracts';
 
 const tombstone: TaskTombstone = {
   taskId: 'cap.input.parse~00000000-0000-4000-8000-000000000000',

@@ -1,3 +1,4 @@
+import type { CssrsLevel } from '@tta/contracts';
 import { Script } from 'node:vm';
 import type { SafetyEvent } from '@tta/core';
 import { inlineScript } from '../../../src/admin/html';
@@ -30,7 +31,7 @@ function event(overrides: Partial<SafetyEvent> & Pick<SafetyEvent, 'id'>): Safet
     sessionId: 'session-1',
     level: type === 'screen_unavailable' ? 'unknown' : type,
     categories: ['suicidal_ideation'],
-    cssrs: 'ideation_with_method',
+    cssrs: 'method',
     layers: ['patterns'],
     sessionReasons: [],
     shown: 'crisis_response',
@@ -110,7 +111,7 @@ describe('renderSafetyPage', () => {
       '<td><span class="type type-crisis">crisis</span></td>',
       '<td>crisis</td>',
       '<td class="wrap">suicidal_ideation, self_harm</td>',
-      '<td>ideation_with_method</td>',
+      '<td>method</td>',
       '<td>session-1</td>',
       '<td class="id">workflow~run-sev_a</td>',
       '<td title="2025-01-02T11:59:00.000Z">1 min</td>',
@@ -169,7 +170,8 @@ describe('renderSafetyPage', () => {
             sessionId: hostile,
             level: hostile,
             categories: [hostile],
-            cssrs: hostile,
+            // Whatever Redis holds is escaped, even a level outside the contract.
+            cssrs: hostile as CssrsLevel,
             status: 'acknowledged',
             acknowledgedBy: hostile,
             acknowledgedAt: NOW,

@@ -1,16 +1,19 @@
-import { runRequestSchema, taskBatchRequestSchema, taskRequestSchema } from '@tta/core';
+import {
+  agentQuerySchema,
+  API_OPERATIONS,
+  cancelQuerySchema,
+  deadLetterQuerySchema,
+  drainBodySchema,
+  previewQuerySchema,
+  runRequestSchema,
+  taskBatchRequestSchema,
+  taskRequestSchema,
+  type ApiOperation,
+} from '@tta/contracts';
 import { z } from 'zod';
-import { cancelQuerySchema } from '../../../src/cancel-query';
-import type { ApiOperation } from '../../../src/openapi/api-operation';
-import { API_OPERATIONS } from '../../../src/openapi/api-operations';
 import { buildOpenApiDocument, toOpenApiPath } from '../../../src/openapi/openapi-document';
 import type { OperationObject } from '../../../src/openapi/openapi-types';
 import type { JsonSchema } from '../../../src/openapi/to-json-schema';
-import { PUBLIC_ROUTES, ROUTE_SCOPES } from '../../../src/route-scopes';
-import { drainBodySchema } from '../../../src/routes/agent-drain';
-import { agentQuerySchema } from '../../../src/routes/agents';
-import { deadLetterQuerySchema } from '../../../src/routes/dead-letter';
-import { previewQuerySchema } from '../../../src/routes/routing';
 import { schemaProblems } from '../../support/schema-problems';
 
 const document = buildOpenApiDocument();
@@ -80,12 +83,12 @@ describe('buildOpenApiDocument', () => {
     expect(query.filter((p) => p.required).map((p) => p.name)).toEqual(expected.required ?? []);
   });
 
-  it('gives every route the scope of the access control table, and public ones none', () => {
+  it('gives every route the scope of the contract table, and public ones none', () => {
     for (const [method, path, op] of allOperations()) {
-      const same = (r: { method: string; path: string }): boolean =>
-        r.method === method && toOpenApiPath(r.path) === path;
-      const scope = ROUTE_SCOPES.find(same)?.scope;
-      if (PUBLIC_ROUTES.some(same)) {
+      const scope = API_OPERATIONS.find(
+        (r) => r.method === method && toOpenApiPath(r.path) === path,
+      )?.scope;
+      if (scope === 'public') {
         expect({ path, security: op.security }).toEqual({ path, security: [] });
       } else {
         expect({ path, scope: op['x-scope'] }).toEqual({ path, scope });
@@ -122,6 +125,7 @@ describe('buildOpenApiDocument', () => {
     const bare: ApiOperation = {
       method: 'GET',
       path: '/v1/things/:id',
+      scope: 'tasks:read',
       operationId: 'getThing',
       tag: 'things',
       summary: 'a thing',
@@ -133,6 +137,7 @@ describe('buildOpenApiDocument', () => {
   it('refuses two different schemas under one name, or one route described twice', () => {
     const op = (path: string, schema: z.ZodType): ApiOperation => ({
       method: 'GET',
+      scope: 'tasks:read',
       path,
       operationId: path,
       tag: 't',

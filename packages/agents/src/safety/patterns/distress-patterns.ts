@@ -1,4 +1,4 @@
-import type { SafetyCategory } from '@tta/core';
+import type { SafetyCategory } from '@tta/contracts';
 import type { DocumentQuery } from './document-query';
 import type { ScreenSignal } from './screen-signal';
 

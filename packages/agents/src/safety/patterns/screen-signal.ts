@@ -1,6 +1,6 @@
-import type { CssrsLevel, SafetyCategory } from '@tta/core';
+import type { CssrsLevel, SafetyCategory } from '@tta/contracts';
 
-export { CSSRS_LEVELS, type CssrsLevel } from '@tta/core';
+export { CSSRS_LEVELS, type CssrsLevel } from '@tta/contracts';
 
 /** One risk signal a rule found. */
 export interface ScreenSignal {

@@ -1,4 +1,4 @@
-import type { AgentFilter, AgentStatus } from '../../agent-types';
+import type { AgentFilter, AgentStatus } from '../../api-types';
 import type { CliCommand } from '../cli-command';
 import { positionalArgs, stringOption } from '../command-options';
 import { ExitCode } from '../exit-codes';

@@ -1,4 +1,4 @@
-import type { DeadLetterListOptions } from '../../task-types';
+import type { DeadLetterListOptions } from '../../api-types';
 import type { CliCommand, CommandContext } from '../cli-command';
 import { integerOption, positionalArgs, stringOption } from '../command-options';
 import { ExitCode, oneLine } from '../exit-codes';

@@ -1,4 +1,4 @@
-import type { TaskInput } from '../../task-types';
+import type { TaskInput } from '../../api-types';
 import type { CliCommand, CommandContext } from '../cli-command';
 import { integerOption, jsonObjectOption, positionalArgs, stringOption } from '../command-options';
 import { ExitCode } from '../exit-codes';

@@ -1,4 +1,4 @@
-import type { SafetyEventListOptions, SafetyEventStatus, SafetyLevel } from '../../safety-types';
+import type { SafetyEventListOptions, SafetyEventStatus, SafetyLevel } from '../../api-types';
 import type { CliCommand, CommandContext } from '../cli-command';
 import { integerOption, positionalArgs, stringOption } from '../command-options';
 import { ExitCode } from '../exit-codes';

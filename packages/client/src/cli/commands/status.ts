@@ -1,5 +1,4 @@
-import type { Task } from '../../task-types';
-import type { WorkflowRun } from '../../workflow-types';
+import type { Task, WorkflowRun } from '../../api-types';
 import type { CliCommand } from '../cli-command';
 import { positionalArgs } from '../command-options';
 import { ExitCode } from '../exit-codes';

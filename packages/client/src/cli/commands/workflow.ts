@@ -1,4 +1,4 @@
-import type { WorkflowRunInput } from '../../workflow-types';
+import type { WorkflowRunInput } from '../../api-types';
 import type { CliCommand, CommandContext } from '../cli-command';
 import { jsonObjectOption, positionalArgs, stringOption } from '../command-options';
 import { ExitCode } from '../exit-codes';

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { ApiKeys, grantsScope, hashApiKey, type ApiKeyEntry } from '@tta/core';
+import { ApiKeys, hashApiKey, type ApiKeyEntry } from '@tta/core';
+import { grantsScope } from '@tta/contracts';
 
 const entries: ApiKeyEntry[] = [
   { id: 'producer', hash: hashApiKey('key-producer-1'), scopes: ['tasks:write'] },

@@ -3,13 +3,13 @@ import {
   CapabilityCatalog,
   loadConfig,
   loadWorkflows,
-  MAX_INPUT_DEPTH,
   parseRunRequest,
   stepTaskId,
   TaskId,
   ValidationError,
   type WorkflowDefinition,
 } from '@tta/core';
+import { MAX_INPUT_DEPTH } from '@tta/contracts';
 
 const catalog = new CapabilityCatalog(loadConfig({ env: {} }).capabilities);
 const workflows = loadWorkflows({

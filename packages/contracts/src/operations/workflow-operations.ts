@@ -1,22 +1,21 @@
-import { runRequestSchema } from '@tta/core';
-import { z } from 'zod';
-import { cancelQuerySchema } from '../cancel-query';
-import type { ApiOperation } from './api-operation';
+import type { ApiOperation } from '../operation';
+import { cancelledSchema, cancelQuerySchema } from '../schemas/tasks';
 import {
-  cancelledSchema,
+  runRequestSchema,
   startedRunSchema,
+  workflowListSchema,
   workflowRunSchema,
-  workflowSummarySchema,
-} from './response-schemas';
+} from '../schemas/workflows';
 
 const RUN_ID =
   'the run id, `workflow~<uuid>` (`workflow~<shard>~<uuid>` past shard 0) as `POST /v1/workflows/{name}/runs` answered it';
 
 /** The workflow and workflow-run routes. */
-export const WORKFLOW_OPERATIONS: readonly ApiOperation[] = [
+export const WORKFLOW_OPERATIONS = [
   {
     method: 'GET',
     path: '/v1/workflows',
+    scope: 'tasks:read',
     operationId: 'listWorkflows',
     tag: 'workflows',
     summary: 'List the loaded workflow definitions with their stages and steps',
@@ -26,13 +25,14 @@ export const WORKFLOW_OPERATIONS: readonly ApiOperation[] = [
       description: 'the workflows',
       body: {
         name: 'WorkflowList',
-        schema: z.object({ workflows: z.array(workflowSummarySchema) }),
+        schema: workflowListSchema,
       },
     },
   },
   {
     method: 'POST',
     path: '/v1/workflows/:name/runs',
+    scope: 'tasks:write',
     operationId: 'startWorkflowRun',
     tag: 'workflows',
     summary: 'Start a run of a workflow',
@@ -50,6 +50,7 @@ export const WORKFLOW_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/v1/workflow-runs/:id',
+    scope: 'tasks:read',
     operationId: 'getWorkflowRun',
     tag: 'workflows',
     summary: 'Read a workflow run: status, stage, steps, outcome, result',
@@ -63,6 +64,7 @@ export const WORKFLOW_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'DELETE',
     path: '/v1/workflow-runs/:id',
+    scope: 'tasks:write',
     operationId: 'cancelWorkflowRun',
     tag: 'workflows',
     summary: 'Cancel a workflow run and its running steps',
@@ -78,6 +80,7 @@ export const WORKFLOW_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/v1/workflow-runs/:id/events',
+    scope: 'tasks:read',
     operationId: 'streamWorkflowRunEvents',
     tag: 'workflows',
     summary: 'Follow a workflow run as server-sent events',
@@ -86,4 +89,4 @@ export const WORKFLOW_OPERATIONS: readonly ApiOperation[] = [
     pathParams: { id: RUN_ID },
     response: { status: 200, description: 'the event stream', contentType: 'text/event-stream' },
   },
-];
+] as const satisfies readonly ApiOperation[];

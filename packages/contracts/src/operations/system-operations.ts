@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import type { ApiOperation } from './api-operation';
-import { healthSchema } from './response-schemas';
+import type { ApiOperation } from '../operation';
+import { healthSchema } from '../schemas/system';
 
 const health = { name: 'Health', schema: healthSchema };
 
 /** Health, readiness and this document. */
-export const SYSTEM_OPERATIONS: readonly ApiOperation[] = [
+export const SYSTEM_OPERATIONS = [
   {
     method: 'GET',
     path: '/healthz',
+    scope: 'public',
     operationId: 'getHealth',
     tag: 'system',
     summary: 'Liveness: 200 while the process serves requests, Redis or not',
@@ -18,6 +19,7 @@ export const SYSTEM_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/readyz',
+    scope: 'admin',
     operationId: 'getReadiness',
     tag: 'system',
     summary: 'Readiness: 200 when Redis answers PING in time, else 503',
@@ -27,6 +29,7 @@ export const SYSTEM_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/openapi.json',
+    scope: 'admin',
     operationId: 'getOpenApiDocument',
     tag: 'system',
     summary: 'This document: OpenAPI 3.1, generated from the schemas the routes validate with',
@@ -40,6 +43,7 @@ export const SYSTEM_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/metrics',
+    scope: 'admin',
     operationId: 'getMetrics',
     tag: 'system',
     summary: "The API's Prometheus metrics (`tta_*`), queue depths and agents as of the scrape",
@@ -50,4 +54,4 @@ export const SYSTEM_OPERATIONS: readonly ApiOperation[] = [
       contentType: 'text/plain',
     },
   },
-];
+] as const satisfies readonly ApiOperation[];

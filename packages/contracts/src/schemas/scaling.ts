@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ApiOperation } from './api-operation';
 
-const decision = z.object({
+/** One decision of the autoscaler. */
+export const scalingDecisionSchema = z.object({
   type: z.string().describe('agent type'),
   at: z.string().describe('when, ISO 8601'),
   direction: z.enum(['up', 'down', 'hold']),
@@ -24,28 +24,13 @@ export const scalingReportSchema = z.object({
       desired: z.number().int(),
       actual: z.number().int(),
       live: z.number().int().optional(),
-      lastDecision: decision.nullable(),
+      lastDecision: scalingDecisionSchema.nullable(),
     }),
   ),
   decisions: z
-    .array(decision)
+    .array(scalingDecisionSchema)
     .describe('newest decisions that changed a replica count, newest first'),
 });
 
-/** The autoscaler's route. */
-export const SCALING_OPERATIONS: readonly ApiOperation[] = [
-  {
-    method: 'GET',
-    path: '/v1/scaling',
-    operationId: 'getScaling',
-    tag: 'agents',
-    summary: 'Autoscaler: desired and actual replicas per agent type, and its last decisions',
-    description:
-      'What the leading supervisor publishes in Redis on every decision (config `autoscaler`); empty lists while no autoscaler has run.',
-    response: {
-      status: 200,
-      description: 'the scaling state',
-      body: { name: 'ScalingReport', schema: scalingReportSchema },
-    },
-  },
-];
+/** Desired and actual replicas per agent type, and the last decisions. */
+export type ScalingReportView = z.output<typeof scalingReportSchema>;

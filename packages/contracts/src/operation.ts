@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ApiScope } from './api-scope';
 
 /** An HTTP method the API serves. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -24,8 +25,8 @@ export interface OperationResponse {
 }
 
 /**
- * One route of the API as the OpenAPI document describes it. Its scope is not here: it comes
- * from the one scope table the access control uses (`route-scopes.ts`).
+ * One route of the API: the API mounts it and checks its scope from this, the OpenAPI document
+ * describes it from this, and the client takes its types from the schemas named here.
  */
 export interface ApiOperation {
   /** The method. */
@@ -34,6 +35,11 @@ export interface ApiOperation {
   path: string;
   /** A unique, stable name: `getTask`. */
   operationId: string;
+  /**
+   * Who may call it: `public` (anyone, no key), or the scope a key needs (`admin` implies
+   * every other).
+   */
+  scope: ApiScope | 'public';
   /** The group it is listed under: `tasks`, `workflows`... */
   tag: string;
   /** One line: what it does. */

@@ -1,14 +1,15 @@
-import { taskBatchRequestSchema, taskRequestSchema } from '@tta/core';
-import { z } from 'zod';
-import { cancelQuerySchema } from '../cancel-query';
-import { deadLetterQuerySchema } from '../routes/dead-letter';
-import type { ApiOperation } from './api-operation';
+import type { ApiOperation } from '../operation';
 import {
   cancelledSchema,
+  cancelQuerySchema,
   deadLetterPageSchema,
+  deadLetterQuerySchema,
   enqueuedTaskSchema,
+  enqueuedTasksSchema,
+  taskBatchRequestSchema,
+  taskRequestSchema,
   taskViewSchema,
-} from './response-schemas';
+} from '../schemas/tasks';
 
 const TASK_ID =
   'the task id, `<queue>~<uuid>` (`<queue>~<shard>~<uuid>` past shard 0) as `POST /v1/tasks` answered it';
@@ -16,10 +17,11 @@ const TASK_ID =
 const enqueuedTask = { name: 'EnqueuedTask', schema: enqueuedTaskSchema };
 
 /** The task and dead-letter routes. */
-export const TASK_OPERATIONS: readonly ApiOperation[] = [
+export const TASK_OPERATIONS = [
   {
     method: 'POST',
     path: '/v1/tasks',
+    scope: 'tasks:write',
     operationId: 'enqueueTask',
     tag: 'tasks',
     summary: 'Enqueue one task',
@@ -35,6 +37,7 @@ export const TASK_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/v1/tasks/batch',
+    scope: 'tasks:write',
     operationId: 'enqueueTasks',
     tag: 'tasks',
     summary: 'Enqueue many tasks in one round trip',
@@ -44,13 +47,14 @@ export const TASK_OPERATIONS: readonly ApiOperation[] = [
     response: {
       status: 202,
       description: 'every task is queued, in the order given',
-      body: { name: 'EnqueuedTasks', schema: z.object({ tasks: z.array(enqueuedTaskSchema) }) },
+      body: { name: 'EnqueuedTasks', schema: enqueuedTasksSchema },
     },
     errors: [409, 422],
   },
   {
     method: 'GET',
     path: '/v1/tasks/:id',
+    scope: 'tasks:read',
     operationId: 'getTask',
     tag: 'tasks',
     summary: 'Read a task: status, result or error, attempts, agent, progress, timings',
@@ -64,6 +68,7 @@ export const TASK_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'DELETE',
     path: '/v1/tasks/:id',
+    scope: 'tasks:write',
     operationId: 'cancelTask',
     tag: 'tasks',
     summary: 'Cancel a task: removed if pending, aborted if running',
@@ -79,6 +84,7 @@ export const TASK_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/v1/tasks/:id/events',
+    scope: 'tasks:read',
     operationId: 'streamTaskEvents',
     tag: 'tasks',
     summary: 'Follow a task as server-sent events',
@@ -90,6 +96,7 @@ export const TASK_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/v1/dead-letter',
+    scope: 'tasks:read',
     operationId: 'listDeadLetters',
     tag: 'dead-letter',
     summary: 'List dead-lettered tasks, newest first',
@@ -103,6 +110,7 @@ export const TASK_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/v1/dead-letter/:id/retry',
+    scope: 'tasks:write',
     operationId: 'retryDeadLetter',
     tag: 'dead-letter',
     summary: 'Put a dead-lettered task back in its queue, same id, fresh attempts',
@@ -113,10 +121,11 @@ export const TASK_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'DELETE',
     path: '/v1/dead-letter/:id',
+    scope: 'tasks:write',
     operationId: 'deleteDeadLetter',
     tag: 'dead-letter',
     summary: 'Delete a dead-letter entry',
     pathParams: { id: TASK_ID },
     response: { status: 204, description: 'deleted' },
   },
-];
+] as const satisfies readonly ApiOperation[];

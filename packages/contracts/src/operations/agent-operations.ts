@@ -1,23 +1,24 @@
-import { z } from 'zod';
-import { drainBodySchema } from '../routes/agent-drain';
-import { agentQuerySchema } from '../routes/agents';
-import { previewQuerySchema } from '../routes/routing';
-import type { ApiOperation } from './api-operation';
+import type { ApiOperation } from '../operation';
 import {
+  agentListSchema,
+  agentQuerySchema,
   agentSchema,
-  capabilitySchema,
-  diagnosticsSchema,
+  capabilityListSchema,
+  drainBodySchema,
   drainRequestedSchema,
+  previewQuerySchema,
   routePreviewSchema,
-} from './response-schemas';
+} from '../schemas/agents';
+import { diagnosticsSchema } from '../schemas/system';
 
 const AGENT_ID = 'the agent id, as `GET /v1/agents` lists it';
 
 /** The agent, capability and routing routes. */
-export const AGENT_OPERATIONS: readonly ApiOperation[] = [
+export const AGENT_OPERATIONS = [
   {
     method: 'GET',
     path: '/v1/agents',
+    scope: 'agents:read',
     operationId: 'listAgents',
     tag: 'agents',
     summary: 'List live agents',
@@ -25,12 +26,13 @@ export const AGENT_OPERATIONS: readonly ApiOperation[] = [
     response: {
       status: 200,
       description: 'the live agents',
-      body: { name: 'AgentList', schema: z.object({ agents: z.array(agentSchema) }) },
+      body: { name: 'AgentList', schema: agentListSchema },
     },
   },
   {
     method: 'GET',
     path: '/v1/agents/:id',
+    scope: 'agents:read',
     operationId: 'getAgent',
     tag: 'agents',
     summary: 'Read one live agent',
@@ -44,6 +46,7 @@ export const AGENT_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/v1/agents/:id/drain',
+    scope: 'admin',
     operationId: 'drainAgent',
     tag: 'agents',
     summary: 'Ask a live agent to drain: it stops taking tasks, finishes its own and leaves',
@@ -61,6 +64,7 @@ export const AGENT_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/v1/capabilities',
+    scope: 'agents:read',
     operationId: 'listCapabilities',
     tag: 'agents',
     summary: 'The capability catalog with live agents, capacity and queue depth per queue',
@@ -69,13 +73,14 @@ export const AGENT_OPERATIONS: readonly ApiOperation[] = [
       description: 'the capabilities, by name',
       body: {
         name: 'CapabilityList',
-        schema: z.object({ capabilities: z.array(capabilitySchema) }),
+        schema: capabilityListSchema,
       },
     },
   },
   {
     method: 'GET',
     path: '/v1/routing/preview',
+    scope: 'agents:read',
     operationId: 'previewRouting',
     tag: 'agents',
     summary: 'Where a task would go now, and why; nothing is enqueued',
@@ -89,6 +94,7 @@ export const AGENT_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/v1/diagnostics',
+    scope: 'admin',
     operationId: 'getDiagnostics',
     tag: 'agents',
     summary: 'The whole system at once: agents, registry events, queue depths, leader, config',
@@ -98,4 +104,4 @@ export const AGENT_OPERATIONS: readonly ApiOperation[] = [
       body: { name: 'Diagnostics', schema: diagnosticsSchema },
     },
   },
-];
+] as const satisfies readonly ApiOperation[];
