@@ -1,7 +1,7 @@
 /** The processes that export metrics. */
 export type MetricsProcess = 'api' | 'worker' | 'supervisor';
 
-/** One row of the README's metrics table. */
+/** One row of the metrics table in `docs/METRICS.md`. */
 export interface MetricsTableRow {
   /** The metric family's name, e.g. `tta_tasks_completed_total`. */
   name: string;

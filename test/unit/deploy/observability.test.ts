@@ -59,8 +59,7 @@ const monitoring = readYaml<{ services: Record<string, ComposeService> }>(
 );
 const prometheus = readYaml<{ scrape_configs: ScrapeConfig[] }>('deploy/prometheus/prometheus.yml');
 const dashboard = JSON.parse(read('deploy/grafana/dashboards/tta.json')) as Dashboard;
-const readme = read('README.md');
-const table = readMetricsTable(readme);
+const table = readMetricsTable(read('docs/METRICS.md'));
 
 function env(service: string, name: string): string | undefined {
   const value = compose.services[service]?.environment?.[name];
@@ -157,7 +156,7 @@ describe('deploy/prometheus/rules', () => {
     expect(files).toContain(`${mounted ?? ''}/*.yml`);
   });
 
-  it('alerts on unacknowledged crisis events, on a screen that was unavailable and on dead-lettered webhooks, from metrics of the README table', () => {
+  it('alerts on unacknowledged crisis events, on a screen that was unavailable and on dead-lettered webhooks, from metrics of the docs/METRICS.md table', () => {
     const exprOf = (alert: string) => rules.find((r) => r.alert === alert)?.expr ?? '';
     expect(exprOf('TtaSafetyCrisisUnacknowledged')).toMatch(
       /tta_safety_events_unacknowledged\{type="crisis"\}/,
@@ -218,7 +217,7 @@ describe('deploy/grafana/dashboards/tta.json', () => {
     }
   });
 
-  it('queries only metrics of the README table', () => {
+  it('queries only metrics of the docs/METRICS.md table', () => {
     const known = new Set(table.map((r) => r.name));
     const used = exprs.flatMap((e) => metricsOf(e, table));
     expect(used.length).toBeGreaterThan(0);

@@ -160,9 +160,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-const table = readMetricsTable(readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8'));
+const table = readMetricsTable(readFileSync(path.join(REPO_ROOT, 'docs/METRICS.md'), 'utf8'));
 
-describe('every metric of the README table, after real traffic', () => {
+describe('every metric of the docs/METRICS.md table, after real traffic', () => {
   it.each(table.map((row) => [row.name, row] as const))('%s', (_name, row) => {
     const labelled: string[] = [];
     for (const process of row.processes) {
