@@ -29,7 +29,11 @@ export async function capabilityOverviews(
   return Promise.all(options.catalog.list().map((entry) => overviewOf(entry, live, options)));
 }
 
-async function overviewOf(
+/**
+ * One capability of the catalog with its queues, capacity and depth; `live` are the live
+ * agents (draining ones left out of the capacity).
+ */
+export async function overviewOf(
   entry: CapabilityEntry,
   live: AgentInfo[],
   options: CapabilityOverviewOptions,

@@ -13,6 +13,9 @@ import type {
   DrainRequested,
   EnqueuedTask,
   Health,
+  Operation,
+  OperationId,
+  PathParamsOf,
   PolicyReload,
   PolicyStatus,
   PolicyValidateRequest,
@@ -21,6 +24,8 @@ import type {
   QueueDepth,
   QueueJobCounts,
   RegistryEventView,
+  RequestOf,
+  ResponseOf,
   RoutePreview,
   RunInput,
   RunStatus,
@@ -162,3 +167,22 @@ export type SafetyAuditOptions = NonNullable<QueryOf<'exportSafetyAudit'>> & {
   /** Stops reading (the iteration then throws the signal's reason). */
   signal?: AbortSignal;
 };
+
+/** The `operationId` of the operation at `method path` of the contract. */
+export type OperationAt<M extends Operation['method'], P extends string> = Extract<
+  Operation,
+  { method: M; path: P }
+>['operationId'];
+
+/** A path of the contract that takes `method`: `/v1/capabilities/:name`. */
+export type PathOf<M extends Operation['method']> = Extract<Operation, { method: M }>['path'];
+
+/** What {@link TtaClient.call} sends: path parameters, query and body, typed by the contract. */
+export interface CallOptions<Id extends OperationId> {
+  /** The values of the path's `:name` parameters. */
+  params?: PathParamsOf<Id>;
+  /** The query. */
+  query?: QueryOf<Id>;
+  /** The JSON body. */
+  body?: RequestOf<Id>;
+}

@@ -2,6 +2,7 @@ import type {
   Agent,
   AgentFilter,
   AppliedPolicy,
+  CallOptions,
   Cancelled,
   Capability,
   CostQuery,
@@ -12,6 +13,8 @@ import type {
   DrainRequested,
   EnqueuedTask,
   HealthStatus,
+  OperationAt,
+  PathOf,
   PolicyReload,
   PolicySources,
   PolicyStatus,
@@ -31,6 +34,7 @@ import type {
   WorkflowRunInput,
   WorkflowSummary,
 } from './api-types';
+import type { Operation, ResponseOf } from '@tta/contracts';
 import { apiErrorOf } from './api-error';
 import { NdjsonParser } from './ndjson-parser';
 import { openStream, textChunks } from './open-stream';
@@ -308,6 +312,26 @@ export class TtaClient {
     const res = await this.open(path, 'text/event-stream', options);
     const parser = new SseParser();
     for await (const chunk of textChunks(res)) yield* parser.push(chunk);
+  }
+
+  /**
+   * Calls any JSON operation of the API by its method and path as the contract names them,
+   * typed by the contract: `call('GET', '/v1/capabilities/:name', { params: { name } })`
+   * answers a `CapabilityDetail`. Operations added to the contract are callable at once.
+   * Throws {@link ApiError} on an error answer.
+   */
+  call<M extends Operation['method'], P extends PathOf<M>>(
+    method: M,
+    path: P,
+    options: CallOptions<OperationAt<M, P>> = {},
+  ): Promise<ResponseOf<OperationAt<M, P>>> {
+    const params: Record<string, string> = { ...options.params };
+    const filled = path.replace(/:(\w+)/g, (_match, name: string) => {
+      const value = params[name];
+      if (value === undefined) throw new TypeError(`missing path parameter '${name}' of ${path}`);
+      return encodeURIComponent(value);
+    });
+    return this.request(method, withQuery(filled, options.query ?? {}), options.body);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -3,7 +3,7 @@ import { createTestRedis } from '@tta/test-utils';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
-import type { CapabilityOverview } from '@tta/contracts';
+import type { CapabilityDetail, CapabilityOverview } from '@tta/contracts';
 import { startApiHarness, type ApiHarness } from './api-harness';
 
 const TTL_MS = 60_000;
@@ -160,6 +160,36 @@ describe('GET /v1/capabilities', () => {
       capacity: 0,
       depth: { waiting: 0, active: 0, delayed: 0, prioritized: 0, completed: 0, failed: 0 },
     });
+  });
+});
+
+describe('GET /v1/capabilities/:name', () => {
+  it('shows one capability with its schemas, queues and live agents', async () => {
+    const res = await request(h.app).get('/v1/capabilities/input.parse').expect(200);
+    const detail = res.body as CapabilityDetail;
+    expect(detail).toMatchObject({
+      name: 'input.parse',
+      agentType: 'input-processor',
+      queue: 'cap.input.parse',
+      liveAgents: 1,
+      capacity: 8,
+      queues: [{ queue: 'cap.input.parse', labels: {}, liveAgents: 1, capacity: 8 }],
+    });
+    expect(detail.agents.map((a) => [a.id, a.status]).sort()).toEqual([
+      ['parser-1', 'ready'],
+      ['parser-2', 'draining'],
+    ]);
+    expect(detail.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { text: expect.objectContaining({ type: 'string' }) },
+      required: expect.arrayContaining(['text']),
+    });
+    expect(detail.outputSchema).toMatchObject({ type: 'object' });
+  });
+
+  it('answers 404 not_found for a capability the catalog does not hold', async () => {
+    const res = await request(h.app).get('/v1/capabilities/no.such').expect(404);
+    expect(res.body.error.code).toBe('not_found');
   });
 });
 

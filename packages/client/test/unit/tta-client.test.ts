@@ -51,6 +51,20 @@ const calls: Array<[string, Call, [string, string, unknown?], unknown, unknown]>
     { total: { costUsd: 0 } },
   ],
   ['health', (c) => c.health(), ['GET', '/healthz'], { status: 'ok' }, { status: 'ok' }],
+  [
+    'call',
+    (c) => c.call('GET', '/v1/capabilities/:name', { params: { name: 'a b/c' } }),
+    ['GET', '/v1/capabilities/a%20b%2Fc'],
+    { name: 'a b/c' },
+    { name: 'a b/c' },
+  ],
+  [
+    'call with query and body',
+    (c) => c.call('POST', '/v1/agents/:id/drain', { params: { id: 'w-1' }, body: { reason: 'r' } }),
+    ['POST', '/v1/agents/w-1/drain', { reason: 'r' }],
+    { status: 'drain_requested' },
+    { status: 'drain_requested' },
+  ],
   ['ready', (c) => c.ready(), ['GET', '/readyz'], { status: 'ok' }, { status: 'ok' }],
   [
     'openApi',

@@ -3,6 +3,7 @@ import {
   agentListSchema,
   agentQuerySchema,
   agentSchema,
+  capabilityDetailSchema,
   capabilityListSchema,
   drainBodySchema,
   drainRequestedSchema,
@@ -75,6 +76,21 @@ export const AGENT_OPERATIONS = [
         name: 'CapabilityList',
         schema: capabilityListSchema,
       },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/capabilities/:name',
+    scope: 'agents:read',
+    operationId: 'getCapability',
+    tag: 'agents',
+    summary:
+      'One capability: its input and output schemas, its queues and the live agents serving it',
+    pathParams: { name: 'the capability, e.g. `narrative.generate`' },
+    response: {
+      status: 200,
+      description: 'the capability',
+      body: { name: 'CapabilityDetail', schema: capabilityDetailSchema },
     },
   },
   {

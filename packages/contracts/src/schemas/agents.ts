@@ -107,6 +107,22 @@ export const capabilitySchema = z.object({
 /** One capability of the catalog with who serves it and how much work waits for it. */
 export type CapabilityOverview = z.output<typeof capabilitySchema>;
 
+/** One capability with its schemas, queues and the live agents serving it. */
+export const capabilityDetailSchema = capabilitySchema.extend({
+  inputSchema: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('JSON Schema of its input (built-in capabilities); none: any JSON object'),
+  outputSchema: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('JSON Schema of its output (built-in capabilities)'),
+  agents: z.array(agentSchema).describe('the live agents serving it, draining ones included'),
+});
+
+/** One capability with its schemas, queues and the live agents serving it. */
+export type CapabilityDetail = z.output<typeof capabilityDetailSchema>;
+
 /** The answer of `GET /v1/capabilities`. */
 export const capabilityListSchema = z.object({ capabilities: z.array(capabilitySchema) });
 
