@@ -25,7 +25,6 @@ import type {
   QueueJobCounts,
   RegistryEventView,
   RequestOf,
-  ResponseOf,
   RoutePreview,
   RunInput,
   RunStatus,
