@@ -8,7 +8,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
-import { boundPort, closeServer, listen } from '../../apps/api/src/http-server';
+import { boundPort, closeServer, listen } from '../../apps/api/src/http/http-server';
 import { startApiHarness, type ApiHarness } from '../../apps/api/test/integration/api-harness';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -10,8 +10,8 @@ import {
 } from '@tta/core';
 import { createApp } from './app';
 import { buildApiServices } from './build-api';
-import { buildApiAuthOrExit } from './build-auth';
-import { boundPort, closeServer, listen } from './http-server';
+import { buildApiAuthOrExit } from './access/build-auth';
+import { boundPort, closeServer, listen } from './http/http-server';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();

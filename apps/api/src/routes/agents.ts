@@ -1,7 +1,7 @@
 import { agentQuerySchema } from '@tta/contracts';
 import type { OperationHandlers } from './operation-handlers';
 import { NotFoundError, parseOrThrow, type AgentRegistry, type RedisClient } from '@tta/core';
-import { withRedis } from '../with-redis';
+import { withRedis } from '../http/with-redis';
 
 /** Options of {@link agentHandlers}. */
 export interface AgentRoutesOptions {

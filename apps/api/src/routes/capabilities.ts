@@ -3,9 +3,9 @@ import {
   capabilityOverviews,
   overviewOf,
   type CapabilityOverviewOptions,
-} from '../capability-overview';
+} from './capability-overview';
 import { toJsonSchema } from '../openapi/to-json-schema';
-import { withRedis } from '../with-redis';
+import { withRedis } from '../http/with-redis';
 import type { OperationHandlers } from './operation-handlers';
 
 /** Options of {@link capabilityHandlers}. */

@@ -1,7 +1,7 @@
 import { costQuerySchema, parseTime } from '@tta/contracts';
 import type { OperationHandlers } from './operation-handlers';
 import { parseOrThrow, ValidationError, type CostLedger, type RedisClient } from '@tta/core';
-import { withRedis } from '../with-redis';
+import { withRedis } from '../http/with-redis';
 
 /** Options of {@link costHandlers}. */
 export interface CostRoutesOptions {

@@ -1,7 +1,7 @@
 import { deadLetterQuerySchema } from '@tta/contracts';
 import type { OperationHandlers } from './operation-handlers';
 import { parseOrThrow, type DeadLetterQueue, type RedisClient } from '@tta/core';
-import { withRedis } from '../with-redis';
+import { withRedis } from '../http/with-redis';
 
 /** Options of {@link deadLetterHandlers}. */
 export interface DeadLetterRoutesOptions {

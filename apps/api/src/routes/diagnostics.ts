@@ -7,7 +7,7 @@ import {
   type QueueNames,
   type RedisClient,
 } from '@tta/core';
-import { withRedis } from '../with-redis';
+import { withRedis } from '../http/with-redis';
 
 /** Options of {@link diagnosticsHandlers}. */
 export interface DiagnosticsRoutesOptions {

@@ -1,5 +1,5 @@
 import type { OperationHandlers } from './operation-handlers';
-import { assertRedisAnswers } from '../with-redis';
+import { assertRedisAnswers } from '../http/with-redis';
 import type { RedisClient } from '@tta/core';
 
 /** Options of {@link healthHandlers}. */

@@ -1,8 +1,8 @@
 import { policyValidateBodySchema } from '@tta/contracts';
 import type { OperationHandlers } from './operation-handlers';
 import { InvalidPolicyError, parseOrThrow, type PolicyManager, type RedisClient } from '@tta/core';
-import { callerOf } from '../api-caller';
-import { withRedis } from '../with-redis';
+import { callerOf } from '../access/api-caller';
+import { withRedis } from '../http/with-redis';
 
 /** Options of {@link policyHandlers}. */
 export interface PolicyRoutesOptions {

@@ -2,7 +2,7 @@ import { previewQuerySchema } from '@tta/contracts';
 import type { OperationHandlers } from './operation-handlers';
 import { parseOrThrow, ValidationError, type TaskRouter, type RedisClient } from '@tta/core';
 import { labelSetSchema } from '@tta/contracts';
-import { withRedis } from '../with-redis';
+import { withRedis } from '../http/with-redis';
 
 /** Options of {@link routingHandlers}. */
 export interface RoutingRoutesOptions {

@@ -7,7 +7,7 @@ import {
   type SafetyEventFeed,
 } from '@tta/core';
 import type { RequestHandler, Response } from 'express';
-import { SSE_HEADERS } from '../sse-stream';
+import { SSE_HEADERS } from '../http/sse-stream';
 
 /** Options of {@link safetyEventStream}. */
 export interface SafetyEventStreamOptions {

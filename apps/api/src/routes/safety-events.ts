@@ -11,7 +11,7 @@ import {
 } from '@tta/contracts';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { withRedis } from '../with-redis';
+import { withRedis } from '../http/with-redis';
 import type { OperationHandler, OperationHandlers } from './operation-handlers';
 import { safetyEventStream, type SafetyEventStreamOptions } from './safety-event-stream';
 

@@ -1,6 +1,6 @@
 import type { OperationHandlers } from './operation-handlers';
 import { ScalingStore, type QueueNames, type RedisClient } from '@tta/core';
-import { withRedis } from '../with-redis';
+import { withRedis } from '../http/with-redis';
 
 /** Options of {@link scalingHandlers}. */
 export interface ScalingRoutesOptions {

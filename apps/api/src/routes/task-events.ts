@@ -12,7 +12,7 @@ import {
   type RedisClient,
 } from '@tta/core';
 import { type TaskView } from '@tta/contracts';
-import { followJob, type JobEventTranslation, type SseEvent } from '../follow-job';
+import { followJob, type JobEventTranslation, type SseEvent } from '../http/follow-job';
 
 /** Options of {@link taskEventHandlers}. */
 export interface TaskEventRoutesOptions {

@@ -1,6 +1,6 @@
 import type { OperationHandlers } from './operation-handlers';
 import type { TaskService } from '@tta/core';
-import { withIdempotencyHeader } from '../with-idempotency-header';
+import { withIdempotencyHeader } from '../http/with-idempotency-header';
 
 /** Options of {@link taskHandlers}. */
 export interface TaskRoutesOptions {

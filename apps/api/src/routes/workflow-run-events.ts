@@ -12,7 +12,7 @@ import {
   type WorkflowRuns,
   type RedisClient,
 } from '@tta/core';
-import { followJob, type JobEventTranslation, type SseEvent } from '../follow-job';
+import { followJob, type JobEventTranslation, type SseEvent } from '../http/follow-job';
 
 /** Options of {@link workflowRunEventHandlers}. */
 export interface WorkflowRunEventRoutesOptions {

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { NewSafetyEvent, SafetyEvent, SafetyFeedItem } from '@tta/core';
 import { waitFor } from '@tta/test-utils';
 import request from 'supertest';
-import { boundPort, closeServer, listen } from '../../src/http-server';
+import { boundPort, closeServer, listen } from '../../src/http/http-server';
 import { startApiHarness, type ApiHarness } from './api-harness';
 
 const OPS_KEY = 'admin-safety-ops-key-0123456789';

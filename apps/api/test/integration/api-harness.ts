@@ -19,7 +19,7 @@ import type { Application } from 'express';
 import winston from 'winston';
 import { createApp } from '../../src/app';
 import { buildApiServices, type ApiServices } from '../../src/build-api';
-import { buildApiAuth, type ApiAuth } from '../../src/build-auth';
+import { buildApiAuth, type ApiAuth } from '../../src/access/build-auth';
 
 /** An API key a test presents, in the clear (the harness configures its hash). */
 export interface TestApiKey {

@@ -1,6 +1,6 @@
 import { createTestRedis, deletePrefix, uniquePrefix } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
-import { ApiRateLimiter, type RateLimitDecision } from '../../src/api-rate-limiter';
+import { ApiRateLimiter, type RateLimitDecision } from '../../src/access/api-rate-limiter';
 
 describe('ApiRateLimiter leases', () => {
   let redis: Redis;

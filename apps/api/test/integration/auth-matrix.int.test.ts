@@ -4,8 +4,8 @@ import { createLogger, loadConfig } from '@tta/core';
 import { API_OPERATIONS, API_SCOPES, type ApiScope } from '@tta/contracts';
 import winston from 'winston';
 import request from 'supertest';
-import { buildApiAuth } from '../../src/build-auth';
-import { isAdminPath, isPublicRoute, requiredScope } from '../../src/route-access';
+import { buildApiAuth } from '../../src/access/build-auth';
+import { isAdminPath, isPublicRoute, requiredScope } from '../../src/access/route-access';
 import { startApiHarness, type ApiHarness, type TestApiKey } from './api-harness';
 import { mountedRoutes, samplePath, type MountedRoute } from './mounted-routes';
 

@@ -5,7 +5,7 @@ import { ApiError, TtaClient, type ServerSentEvent } from '@tta/client';
 import { createTestRedis, waitFor } from '@tta/test-utils';
 import { UnrecoverableError, Worker, type Processor } from 'bullmq';
 import request from 'supertest';
-import { boundPort, closeServer, listen } from '../../src/http-server';
+import { boundPort, closeServer, listen } from '../../src/http/http-server';
 import { startApiHarness, type ApiHarness } from './api-harness';
 
 const QUEUE = 'cap.input.parse';

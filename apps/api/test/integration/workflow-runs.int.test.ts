@@ -7,7 +7,7 @@ import { AgentRegistry, createLogger, TaskId, WorkflowEngine } from '@tta/core';
 import { createTestRedis, once } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
-import { boundPort, closeServer, listen } from '../../src/http-server';
+import { boundPort, closeServer, listen } from '../../src/http/http-server';
 import { startApiHarness, type ApiHarness } from './api-harness';
 
 const logger = createLogger({ level: 'error' });

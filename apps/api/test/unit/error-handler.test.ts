@@ -10,7 +10,7 @@ import {
   ValidationError,
   VersionConflictError,
 } from '@tta/core';
-import { toErrorResponse } from '../../src/error-handler';
+import { toErrorResponse } from '../../src/http/error-handler';
 
 function bodyParserError(type: string, status: number, extra: object = {}): Error {
   return Object.assign(new Error(`body-parser: ${type}`), { type, status, expose: true, ...extra });

@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { requestId, requestIdOf } from '../../src/request-id';
+import { requestId, requestIdOf } from '../../src/http/request-id';
 
 function app() {
   const a = express();

@@ -1,5 +1,5 @@
-import { adminLoginUrl, safeAdminTarget } from '../../src/admin-redirects';
-import { isPublicRoute, requiredScope } from '../../src/route-access';
+import { adminLoginUrl, safeAdminTarget } from '../../src/admin/admin-redirects';
+import { isPublicRoute, requiredScope } from '../../src/access/route-access';
 
 describe('requiredScope', () => {
   it.each([

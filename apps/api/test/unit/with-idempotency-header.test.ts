@@ -1,5 +1,5 @@
 import { ValidationError } from '@tta/core';
-import { withIdempotencyHeader } from '../../src/with-idempotency-header';
+import { withIdempotencyHeader } from '../../src/http/with-idempotency-header';
 
 describe('withIdempotencyHeader', () => {
   const body = { capability: 'input.parse', input: { text: 'x' } };

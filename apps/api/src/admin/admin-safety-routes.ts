@@ -7,19 +7,19 @@ import {
   type SafetyMetrics,
 } from '@tta/core';
 import express, { Router, type Request, type Response } from 'express';
-import type { PageNotice } from '../admin/admin-layout';
-import { SAFETY_PAGE_PATH } from '../admin/admin-paths';
-import { readSafetyOverview, summarizeOverview } from '../admin/safety-overview';
+import type { PageNotice } from './admin-layout';
+import { SAFETY_PAGE_PATH } from './admin-paths';
+import { readSafetyOverview, summarizeOverview } from './safety-overview';
 import {
   renderSafetyPage,
   renderSafetyRows,
   SAFETY_ROWS_PATH,
   SAFETY_STREAM_PATH,
   type SafetyReviewAction,
-} from '../admin/safety-page';
-import { callerOf } from '../api-caller';
-import { withRedis } from '../with-redis';
-import { safetyEventStream, type SafetyEventStreamOptions } from './safety-event-stream';
+} from './safety-page';
+import { callerOf } from '../access/api-caller';
+import { withRedis } from '../http/with-redis';
+import { safetyEventStream, type SafetyEventStreamOptions } from '../routes/safety-event-stream';
 import { safetyReviewBodySchema } from '@tta/contracts';
 
 /** Options of {@link adminSafetyRoutes}. */

@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import { AGENTS_PAGE_PATH, BULL_BOARD_PATH, SAFETY_PAGE_PATH } from './admin/admin-paths';
-import { sameOriginGuard } from './admin/same-origin-guard';
-import { adminGuard } from './require-scope';
-import { adminAgentRoutes, type AdminAgentRoutesOptions } from './routes/admin-agents';
-import { adminSafetyRoutes, type AdminSafetyRoutesOptions } from './routes/admin-safety';
-import { bullBoardRoutes, type BullBoardRoutesOptions } from './routes/bull-board';
+import { AGENTS_PAGE_PATH, BULL_BOARD_PATH, SAFETY_PAGE_PATH } from './admin-paths';
+import { sameOriginGuard } from './same-origin-guard';
+import { adminGuard } from '../access/require-scope';
+import { adminAgentRoutes, type AdminAgentRoutesOptions } from './admin-agents-routes';
+import { adminSafetyRoutes, type AdminSafetyRoutesOptions } from './admin-safety-routes';
+import { bullBoardRoutes, type BullBoardRoutesOptions } from './bull-board-routes';
 
 /** Options of {@link adminRoutes}. */
 export interface AdminRoutesOptions

@@ -1,10 +1,10 @@
 import { grantsScope } from '@tta/contracts';
 import express, { Router, type Request, type Response } from 'express';
-import { renderLoginPage, type LoginPageView } from '../admin/login-page';
-import { sameOriginGuard } from '../admin/same-origin-guard';
-import { ADMIN_LOGIN_PATH, safeAdminTarget } from '../admin-redirects';
-import type { ApiAuth } from '../build-auth';
-import { ADMIN_SESSION_COOKIE } from '../credentials';
+import { renderLoginPage, type LoginPageView } from './login-page';
+import { sameOriginGuard } from './same-origin-guard';
+import { ADMIN_LOGIN_PATH, safeAdminTarget } from './admin-redirects';
+import type { ApiAuth } from '../access/build-auth';
+import { ADMIN_SESSION_COOKIE } from '../access/credentials';
 
 /** Options of {@link adminLoginRoutes}. */
 export interface AdminLoginRoutesOptions {

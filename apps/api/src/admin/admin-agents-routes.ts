@@ -1,9 +1,9 @@
 import { NotFoundError, type AgentControl, type AgentRegistry, type RedisClient } from '@tta/core';
 import { Router, type Request } from 'express';
-import { readAgentOverview } from '../admin/agent-overview';
-import { AGENTS_PAGE_PATH, renderAgentsPage, type PageNotice } from '../admin/agents-page';
-import { callerOf } from '../api-caller';
-import { withRedis } from '../with-redis';
+import { readAgentOverview } from './agent-overview';
+import { AGENTS_PAGE_PATH, renderAgentsPage, type PageNotice } from './agents-page';
+import { callerOf } from '../access/api-caller';
+import { withRedis } from '../http/with-redis';
 
 /** Options of {@link adminAgentRoutes}. */
 export interface AdminAgentRoutesOptions {

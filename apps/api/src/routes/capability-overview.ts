@@ -8,7 +8,7 @@ import type {
   RedisClient,
 } from '@tta/core';
 import { DEPTH_STATES, type CapabilityOverview, type QueueDepth } from '@tta/contracts';
-import { withRedis } from './with-redis';
+import { withRedis } from '../http/with-redis';
 
 /** Options of {@link capabilityOverviews}. */
 export interface CapabilityOverviewOptions {

@@ -1,7 +1,7 @@
 import { ForbiddenError, UnauthenticatedError } from '@tta/core';
 import { grantsScope, type ApiScope } from '@tta/contracts';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { adminLoginUrl } from './admin-redirects';
+import { adminLoginUrl } from '../admin/admin-redirects';
 import { callerOf } from './api-caller';
 import { isAdminPath } from './route-access';
 

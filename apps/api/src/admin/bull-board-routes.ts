@@ -1,9 +1,9 @@
 import { createBullBoard } from '@bull-board/api';
 import { ExpressAdapter } from '@bull-board/express';
 import { Router } from 'express';
-import { AGENTS_PAGE_PATH, BULL_BOARD_PATH, LOGOUT_PATH } from '../admin/agents-page';
-import type { BoardQueues } from '../admin/board-queues';
-import { withRedis } from '../with-redis';
+import { AGENTS_PAGE_PATH, BULL_BOARD_PATH, LOGOUT_PATH } from './agents-page';
+import type { BoardQueues } from './board-queues';
+import { withRedis } from '../http/with-redis';
 import type { RedisClient } from '@tta/core';
 
 type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
