@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelSetSchema } from '../label-set';
+import { labelSetSchema } from '../labels/label-set';
 
 const name = z
   .string()

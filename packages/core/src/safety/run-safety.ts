@@ -5,7 +5,7 @@ import {
   type RiskMarker,
   type SafetyCategory,
   type SafetyLevel,
-} from '../capability-schemas';
+} from '../capabilities/capability-schemas';
 import type { CrisisResource } from '../config/crisis-resources';
 
 /** The capability whose steps a run's safety gate reads. */

@@ -1,4 +1,4 @@
-import type { RiskMarker, SafetyCategory, SafetyLevel } from '../capability-schemas';
+import type { RiskMarker, SafetyCategory, SafetyLevel } from '../capabilities/capability-schemas';
 
 /** One screened turn of a session, as its risk state keeps it (never the player's words). */
 export interface ScreenedTurn {

@@ -1,13 +1,12 @@
 import {
   agentQueues,
   labelSetProblem,
-  labelSubsets,
-  parsePoolName,
   poolName,
   QueueNames,
   TaskId,
   taskRequestSchema,
 } from '@tta/core';
+import { labelSubsets, parsePoolName } from '../../src/labels/pool-name';
 
 describe('poolName', () => {
   it('writes sorted key-value pairs joined by dots', () => {

@@ -1,4 +1,5 @@
-import { cancelledView, tombstoneFields, type TaskTombstone, type TaskView } from '@tta/core';
+import type { TaskTombstone, TaskView } from '@tta/core';
+import { cancelledView, tombstoneFields } from '../../src/tasks/task-tombstones';
 
 const tombstone: TaskTombstone = {
   taskId: 'cap.input.parse~00000000-0000-4000-8000-000000000000',

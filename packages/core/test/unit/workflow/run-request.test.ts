@@ -4,12 +4,12 @@ import {
   loadConfig,
   loadWorkflows,
   MAX_INPUT_DEPTH,
-  parseRunRequest,
   stepTaskId,
   TaskId,
   ValidationError,
   type WorkflowDefinition,
 } from '@tta/core';
+import { parseRunRequest } from '../../../src/workflow/run-request';
 
 const catalog = new CapabilityCatalog(loadConfig({ env: {} }).capabilities);
 const workflows = loadWorkflows({
