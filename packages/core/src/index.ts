@@ -1,61 +1,274 @@
-export * from './agent-registry';
-export * from './auth';
-export * from './agent-control';
-export * from './capability-catalog';
-export * from './dead-letter-entry';
-export * from './dead-letter-queue';
-export * from './config';
-export * from './cost-ledger';
-export * from './cost-report';
-export * from './errors';
-export * from './lifecycle';
-export * from './llm-policy';
-export * from './logger';
-export * from './metrics';
-export * from './policy';
-export * from './queue-names';
-export * from './queue-shards';
-export * from './redis-connection';
-export * from './task';
-export * from './task-id';
-export * from './task-job-options';
-export * from './task-router';
-export * from './agent-queues';
-export * from './choose-route';
-export * from './label-set';
-export * from './pool-name';
-export * from './routing-snapshot';
-export * from './task-service';
-export * from './task-canceller';
-export * from './job-event-stream';
-export * from './task-tombstones';
-export * from './idempotency-store';
-export * from './zod-issues';
-export * from './local-redis';
-export * from './diagnostics-server';
-export * from './leader-lock';
-export * from './local-executor';
-export * from './supervisor';
-export * from './session-order';
-export * from './session-gate';
-export * from './session-budget';
-export * from './workflow';
-export * from './workflow-canceller';
-export * from './shared-read';
-export * from './queue-depths';
-export * from './agent-gauges';
-export * from './registry-events-counter';
-export * from './safety';
-export * from './job-event-metrics';
-export * from './http-request-metrics';
-export * from './supervisor-leader';
-export * from './diagnostics-report';
-export * from './system-gauges';
-export * from './autoscaler';
-export * from './scaling-executor';
-export * from './scaling-policy';
-export * from './scaling-signals';
-export * from './scaling-store';
-export * from './autoscaled-agent-types';
-export * from './external-executor';
-export * from './compose-executor';
+/**
+ * The public surface of `@tta/core`: the names that apps and other packages use. Inside the
+ * package, import from the defining file (`../tasks/task-service`), not from an index.
+ */
+export {
+  type ApiKeyEntry,
+  type ApiKeyIdentity,
+  type ApiKeyRateLimit,
+  ApiKeys,
+  hashApiKey,
+  type IssuedSession,
+  resolveAuth,
+  type ResolveAuthOptions,
+  type ResolvedAuth,
+  SessionTokens,
+  type SessionTokensOptions,
+} from './auth';
+export { CapabilityCatalog, type CapabilityEntry } from './capabilities';
+export {
+  type AgentTypeConfig,
+  type AppConfig,
+  type LlmModelConfig,
+  loadConfig,
+  type LoadConfigOptions,
+  loadConfigOrExit,
+  redactUrl,
+} from './config';
+export {
+  type CostEntry,
+  CostLedger,
+  type CostLedgerOptions,
+  type CostQuery,
+  type CostReport,
+  type CostSpend,
+  type TaskUsage,
+} from './costs';
+export {
+  type DiagnosticsReport,
+  type DiagnosticsReportOptions,
+  type DiagnosticsServer,
+  type DiagnosticsServerOptions,
+  readDiagnosticsReport,
+  registerSystemGauges,
+  startDiagnosticsServer,
+  type SystemGaugesOptions,
+} from './diagnostics';
+export {
+  AppError,
+  type AppErrorOptions,
+  type BudgetExceededDetails,
+  BudgetExceededError,
+  type BudgetKind,
+  ConfigError,
+  CrossSiteRequestError,
+  type FieldIssue,
+  ForbiddenError,
+  IdempotencyConflictError,
+  IllegalStateError,
+  InvalidPolicyError,
+  LlmRequestError,
+  type LlmRequestErrorOptions,
+  ModelNotAllowedError,
+  NoLiveAgentError,
+  NotFoundError,
+  parseOrThrow,
+  ProviderUnavailableError,
+  RateLimitedError,
+  type RedisConnectionState,
+  redisFailure,
+  RedisUnavailableError,
+  ReviewConflictError,
+  TaskCancelledError,
+  toError,
+  toFieldIssues,
+  ToolDeniedError,
+  ToolTimeoutError,
+  UnauthenticatedError,
+  UnknownCapabilityError,
+  ValidationError,
+  VersionConflictError,
+} from './errors';
+export { formatLabels, type LabelSet, labelSetProblem, poolName } from './labels';
+export {
+  closeAll,
+  handleShutdownSignals,
+  Lifecycle,
+  type LifecycleState,
+  type ShutdownOptions,
+} from './lifecycle';
+export {
+  type AgentPolicy,
+  type AgentPolicyView,
+  agentPolicyView,
+  type AppliedPolicy,
+  DEFAULT_TOOL_CONCURRENCY,
+  DEFAULT_TOOL_TIMEOUT_MS,
+  DOTTED_NAME,
+  type LlmPolicy,
+  type LlmPolicyLookup,
+  needsProblem,
+  type ParsedPolicies,
+  parsePolicies,
+  type ParsePoliciesOptions,
+  PolicyManager,
+  type PolicyManagerEvents,
+  type PolicyManagerOptions,
+  type PolicyPermissions,
+  type PolicyProvider,
+  type PolicyReload,
+  type PolicySources,
+  type PolicyStatus,
+  type PolicyValidation,
+  policyVersion,
+  PolicyWatcher,
+  type PolicyWatcherOptions,
+  type ToolLimits,
+  type ToolNeeds,
+} from './policy';
+export {
+  agentQueues,
+  type ParsedTaskId,
+  QueueDepths,
+  type QueueDepthsOptions,
+  type QueueJobCounts,
+  QueueNames,
+  type QueueNamesOptions,
+  QueueShards,
+  type QueueShardsOptions,
+  stepTaskId,
+  TaskId,
+} from './queues';
+export {
+  closeRedis,
+  createRedisConnection,
+  findRedisServer,
+  freePort,
+  type LocalRedis,
+  type LocalRedisOptions,
+  pingRedis,
+  type RedisClient,
+  type RedisConnectionOptions,
+  startLocalRedis,
+  waitForReady,
+} from './redis';
+export {
+  type AgentCommand,
+  AgentControl,
+  agentControlChannel,
+  type AgentControlOptions,
+  type AgentFilter,
+  type AgentInfo,
+  type AgentRegistration,
+  AgentRegistry,
+  type AgentRegistryOptions,
+  type AgentStatus,
+  drainKey,
+  parseAgentCommand,
+  type RegistryEvent,
+} from './registry';
+export {
+  type ParsedQueue,
+  type QueueCapacity,
+  type Route,
+  type RoutePreview,
+  type RouteRequest,
+  TaskRouter,
+  type TaskRouterOptions,
+} from './routing';
+export {
+  DELIVERY_OUTCOMES,
+  type NewSafetyEvent,
+  type ReviewedEvent,
+  SAFETY_WEBHOOK_QUEUE,
+  type SafetyAuditEntry,
+  SafetyEscalation,
+  type SafetyEscalationOptions,
+  type SafetyEvent,
+  SafetyEventFeed,
+  type SafetyEventListOptions,
+  type SafetyEventPage,
+  SafetyEventStore,
+  type SafetyEventStoreOptions,
+  type SafetyFeedItem,
+  SafetyMetrics,
+} from './safety';
+export {
+  type AgentTypeScaling,
+  type AutoscaledAgentType,
+  autoscaledAgentTypes,
+  Autoscaler,
+  type AutoscalerOptions,
+  ComposeExecutor,
+  type ComposeExecutorOptions,
+  ExternalExecutor,
+  LocalExecutor,
+  type LocalExecutorEvents,
+  type LocalExecutorOptions,
+  type ScalingDecisionRecord,
+  type ScalingExecutor,
+  type ScalingReport,
+  ScalingStore,
+  type ScalingStoreOptions,
+} from './scaling';
+export {
+  SessionBudget,
+  type SessionBudgetOptions,
+  SessionGate,
+  type SessionGateOptions,
+  type SessionOrderedData,
+} from './sessions';
+export { Supervisor, type SupervisorEvents, type SupervisorOptions } from './supervision';
+export {
+  type CancelledTask,
+  type CancelTaskOptions,
+  deadLetterDataOf,
+  type DeadLetterEntry,
+  type DeadLetterJobData,
+  type DeadLetterListOptions,
+  type DeadLetterPage,
+  DeadLetterQueue,
+  type DeadLetterQueueOptions,
+  type JobEvent,
+  type JobEventListener,
+  JobEventMetrics,
+  JobEventStream,
+  type JobEventStreamOptions,
+  type MoveFailedResult,
+  TaskCanceller,
+  type TaskCancellerOptions,
+  type TaskJobData,
+  type TaskJobResult,
+  TaskService,
+  type TaskServiceOptions,
+  type TaskTombstone,
+  TaskTombstones,
+  type TaskTombstonesOptions,
+  type TombstoneOutcome,
+  type Unsubscribe,
+} from './tasks';
+export {
+  createLogger,
+  createMetricsRegistry,
+  HttpRequestMetrics,
+  type HttpRequestSample,
+  type Logger,
+  type LoggerOptions,
+  type MetricsRegistry,
+  type MetricsRegistryOptions,
+  reuseMetric,
+  UNMATCHED_ROUTE,
+} from './telemetry';
+export {
+  type CancelledRun,
+  loadWorkflows,
+  type LoadWorkflowsOptions,
+  StageTasks,
+  type StageTasksOptions,
+  type StartedRun,
+  type StepFailurePolicy,
+  type StepRecord,
+  WorkflowCanceller,
+  type WorkflowCancellerOptions,
+  type WorkflowDefinition,
+  WorkflowEngine,
+  type WorkflowEngineOptions,
+  type WorkflowEngineState,
+  type WorkflowRunData,
+  type WorkflowRunResult,
+  WorkflowRuns,
+  type WorkflowRunsOptions,
+  type WorkflowRunStatus,
+  type WorkflowRunView,
+  type WorkflowStage,
+} from './workflow';

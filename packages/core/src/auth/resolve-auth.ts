@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../errors/config-error';
 import { ApiKeys, hashApiKey, type ApiKeyEntry } from './api-keys';
 
 /** The documented key used in development and tests while no key is configured (scope `admin`). */

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { ConfigError, toError } from '../errors';
+import { ConfigError } from '../errors/config-error';
+import { toError } from '../errors/to-error';
 import {
   agentTypesSchema,
   capabilityCatalogSchema,

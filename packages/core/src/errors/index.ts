@@ -1,29 +1,38 @@
-export * from './app-error';
-export * from './budget-exceeded-error';
-export * from './config-error';
-export * from './cross-site-request-error';
-export * from './forbidden-error';
-export * from './idempotency-conflict-error';
-export * from './illegal-state-error';
-export * from './invalid-policy-error';
-export * from './llm-request-error';
-export * from './model-not-allowed-error';
-export * from './no-live-agent-error';
-export * from './not-found-error';
-export * from './provider-unavailable-error';
-export * from './rate-limited-error';
-export * from './redis-failure';
-export * from './redis-unavailable-error';
-export * from './review-conflict-error';
-export * from './shutting-down-error';
-export * from './task-cancelled-error';
-export * from './task-exists-error';
-export * from './task-finished-error';
-export * from './to-error';
-export * from './tool-denied-error';
-export * from './tool-timeout-error';
-export * from './unauthenticated-error';
-export * from './unknown-capability-error';
-export * from './unknown-workflow-error';
-export * from './validation-error';
-export * from './version-conflict-error';
+/**
+ * Errors: the `AppError` family, one class per file, each with a stable code, and the helpers that
+ * turn anything thrown, and zod issues, into them.
+ */
+export { AppError, type AppErrorOptions } from './app-error';
+export {
+  type BudgetExceededDetails,
+  BudgetExceededError,
+  type BudgetKind,
+} from './budget-exceeded-error';
+export { ConfigError } from './config-error';
+export { CrossSiteRequestError } from './cross-site-request-error';
+export { ForbiddenError } from './forbidden-error';
+export { IdempotencyConflictError } from './idempotency-conflict-error';
+export { IllegalStateError } from './illegal-state-error';
+export { InvalidPolicyError } from './invalid-policy-error';
+export { LlmRequestError, type LlmRequestErrorOptions } from './llm-request-error';
+export { ModelNotAllowedError } from './model-not-allowed-error';
+export { NoLiveAgentError } from './no-live-agent-error';
+export { NotFoundError } from './not-found-error';
+export { ProviderUnavailableError } from './provider-unavailable-error';
+export { RateLimitedError } from './rate-limited-error';
+export { type RedisConnectionState, redisFailure } from './redis-failure';
+export { RedisUnavailableError } from './redis-unavailable-error';
+export { ReviewConflictError } from './review-conflict-error';
+export { ShuttingDownError } from './shutting-down-error';
+export { TaskCancelledError } from './task-cancelled-error';
+export { TaskExistsError } from './task-exists-error';
+export { TaskFinishedError } from './task-finished-error';
+export { toError } from './to-error';
+export { ToolDeniedError } from './tool-denied-error';
+export { ToolTimeoutError } from './tool-timeout-error';
+export { UnauthenticatedError } from './unauthenticated-error';
+export { UnknownCapabilityError } from './unknown-capability-error';
+export { UnknownWorkflowError } from './unknown-workflow-error';
+export { type FieldIssue, ValidationError } from './validation-error';
+export { VersionConflictError } from './version-conflict-error';
+export { parseOrThrow, toFieldIssues } from './zod-issues';

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import type { CapabilityCatalog } from '../capability-catalog';
-import { toError } from '../errors';
+import type { CapabilityCatalog } from '../capabilities/capability-catalog';
+import { toError } from '../errors/to-error';
 import {
   agentPolicySchema,
   DEFAULT_POLICY_NAME,

@@ -1,6 +1,6 @@
-import type { QueueNames } from '../queue-names';
+import type { QueueNames } from '../queues/queue-names';
 import { appliedPolicySchema, type AppliedPolicy } from './policy-schema';
-import type { RedisClient } from '../redis-connection';
+import type { RedisClient } from '../redis/redis-connection';
 
 /** A reload that was refused: when, and why (every problem found, separated by `; `). */
 export interface PolicyError {

@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { toError } from '../errors';
-import type { Logger } from '../logger';
+import { toError } from '../errors/to-error';
+import type { Logger } from '../telemetry/logger';
 import type { PolicyManager } from './policy-manager';
 
 /** Options of {@link PolicyWatcher}. */

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { toError } from '../errors';
+import { toError } from '../errors/to-error';
 import { parsePolicies, type ParsedPolicies, type ParsePoliciesOptions } from './parse-policies';
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);

@@ -1,9 +1,9 @@
 import type { Registry } from 'prom-client';
 import type { AppConfig } from '../config/load-config';
-import { toError } from '../errors';
-import type { Logger } from '../logger';
-import type { QueueNames } from '../queue-names';
-import type { RedisClient } from '../redis-connection';
+import { toError } from '../errors/to-error';
+import type { Logger } from '../telemetry/logger';
+import type { QueueNames } from '../queues/queue-names';
+import type { RedisClient } from '../redis/redis-connection';
 import { SafetyEventStore } from './safety-event-store';
 import { SafetyMetrics } from './safety-metrics';
 import { escalationConfigOf, SafetyNotifications, SafetyWebhookWorker } from './safety-notifier';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { toError } from '../errors';
-import type { Logger } from '../logger';
-import type { RedisClient } from '../redis-connection';
+import { toError } from '../errors/to-error';
+import type { Logger } from '../telemetry/logger';
+import type { RedisClient } from '../redis/redis-connection';
 import type { SafetyAuditEntry, SafetyEvent } from './safety-event';
 import type { SafetyEventStore } from './safety-event-store';
 

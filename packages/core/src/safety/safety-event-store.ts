@@ -1,8 +1,9 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config/load-config';
-import { NotFoundError, ReviewConflictError } from '../errors';
-import type { QueueNames } from '../queue-names';
-import type { RedisClient } from '../redis-connection';
+import { NotFoundError } from '../errors/not-found-error';
+import { ReviewConflictError } from '../errors/review-conflict-error';
+import type { QueueNames } from '../queues/queue-names';
+import type { RedisClient } from '../redis/redis-connection';
 import {
   SAFETY_EVENT_SEVERITY,
   type NewSafetyEvent,

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { reuseMetric } from '../metrics';
+import { reuseMetric } from '../telemetry/metrics';
 import { SAFETY_EVENT_TYPES, type SafetyEventType } from '@tta/contracts';
 
 /** The level an event of each type is written with: a failed screen has none. */

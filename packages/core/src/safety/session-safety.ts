@@ -1,7 +1,7 @@
 import type { RiskMarker, SafetyCategory, SafetyLevel } from '@tta/contracts';
 import type { AppConfig } from '../config/load-config';
-import type { QueueNames } from '../queue-names';
-import type { RedisClient } from '../redis-connection';
+import type { QueueNames } from '../queues/queue-names';
+import type { RedisClient } from '../redis/redis-connection';
 import { assessSessionRisk, type ScreenedTurn, type SessionRiskAssessment } from './session-risk';
 
 /** The settings {@link SessionSafety} reads: config `safety`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CapabilityCatalog } from '../capability-catalog';
+import type { CapabilityCatalog } from '../capabilities/capability-catalog';
 import { isPickRule, isPickTemplate } from './evaluate';
 import type {
   WorkflowCondition,

@@ -1,16 +1,24 @@
-export * from './workflow-types';
-export * from './workflow-schema';
-export * from './evaluate';
-export * from './check-workflow';
-export * from './load-workflows';
-export * from './run-request';
-export * from './workflow-run-view';
-export * from './workflow-runs';
-export * from './step-task-id';
-export * from './run-outcome';
-export * from './workflow-metrics';
-export * from './stage-tasks';
-export * from './run-cancel-watcher';
-export * from './run-processor';
-export * from './workflow-engine-options';
-export * from './workflow-engine';
+/**
+ * Workflows: their definitions, runs, and the engine that drives a run stage by stage.
+ */
+export { loadWorkflows, type LoadWorkflowsOptions } from './load-workflows';
+export { StageTasks, type StageTasksOptions } from './stage-tasks';
+export { WorkflowCanceller, type WorkflowCancellerOptions } from './workflow-canceller';
+export { WorkflowEngine, type WorkflowEngineState } from './workflow-engine';
+export type { WorkflowEngineOptions } from './workflow-engine-options';
+export {
+  type CancelledRun,
+  type StartedRun,
+  WorkflowRuns,
+  type WorkflowRunsOptions,
+} from './workflow-runs';
+export type {
+  StepFailurePolicy,
+  StepRecord,
+  WorkflowDefinition,
+  WorkflowRunData,
+  WorkflowRunResult,
+  WorkflowRunStatus,
+  WorkflowRunView,
+  WorkflowStage,
+} from './workflow-types';

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { CapabilityCatalog } from '../capability-catalog';
-import { ConfigError, toError } from '../errors';
+import type { CapabilityCatalog } from '../capabilities/capability-catalog';
+import { ConfigError } from '../errors/config-error';
+import { toError } from '../errors/to-error';
 import { checkWorkflow, type WorkflowProblem } from './check-workflow';
 import { WORKFLOW_NAME, workflowFileSchema } from './workflow-schema';
 import type { WorkflowDefinition } from './workflow-types';

@@ -1,11 +1,11 @@
 import { Job, type Queue } from 'bullmq';
-import { toError } from '../errors';
-import type { Logger } from '../logger';
-import type { QueueNames } from '../queue-names';
-import { TaskId } from '../task-id';
-import { TaskTombstones } from '../task-tombstones';
+import { toError } from '../errors/to-error';
+import type { Logger } from '../telemetry/logger';
+import type { QueueNames } from '../queues/queue-names';
+import { TaskId } from '../queues/task-id';
+import { TaskTombstones } from '../tasks/task-tombstones';
 import type { WorkflowRunData } from './workflow-types';
-import type { RedisClient } from '../redis-connection';
+import type { RedisClient } from '../redis/redis-connection';
 
 /** Options of {@link RunCancelWatcher}. */
 export interface RunCancelWatcherOptions {

@@ -1,5 +1,5 @@
 import type { CrisisResource } from '../config/crisis-resources';
-import type { TaskUsage } from '../task';
+import type { TaskUsage } from '../costs/task-usage';
 import { SCREEN_UNAVAILABLE_OUTCOME } from '../safety/run-safety';
 import { resolveValue } from './evaluate';
 import type {

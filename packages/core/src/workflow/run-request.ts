@@ -1,8 +1,8 @@
 import { runRequestSchema } from '@tta/contracts';
 import { z } from 'zod';
-import type { CapabilityCatalog } from '../capability-catalog';
-import { ValidationError, type FieldIssue } from '../errors';
-import { parseOrThrow, toFieldIssues } from '../zod-issues';
+import type { CapabilityCatalog } from '../capabilities/capability-catalog';
+import { ValidationError, type FieldIssue } from '../errors/validation-error';
+import { parseOrThrow, toFieldIssues } from '../errors/zod-issues';
 import { resolveValue } from './evaluate';
 import type { WorkflowDefinition, WorkflowStep } from './workflow-types';
 

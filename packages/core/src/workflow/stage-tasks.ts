@@ -1,14 +1,14 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import { taskJobOptions } from '../task-job-options';
-import type { CapabilityCatalog } from '../capability-catalog';
+import { taskJobOptions } from '../tasks/task-job-options';
+import type { CapabilityCatalog } from '../capabilities/capability-catalog';
 import type { AppConfig } from '../config/load-config';
-import type { TaskJobData, TaskJobResult } from '../task';
-import { TaskId } from '../task-id';
-import type { TaskRouter } from '../task-router';
-import { toFieldIssues } from '../zod-issues';
+import type { TaskJobData, TaskJobResult } from '../tasks/task';
+import { TaskId } from '../queues/task-id';
+import type { TaskRouter } from '../routing/task-router';
+import { toFieldIssues } from '../errors/zod-issues';
 import { evaluateCondition, resolveValue } from './evaluate';
 import { runStateOf } from './run-outcome';
-import { stepTaskId } from './step-task-id';
+import { stepTaskId } from '../queues/step-task-id';
 import type {
   RunState,
   StepRecord,

@@ -1,12 +1,12 @@
 import type { Registry } from 'prom-client';
-import type { CapabilityCatalog } from '../capability-catalog';
+import type { CapabilityCatalog } from '../capabilities/capability-catalog';
 import type { AppConfig } from '../config/load-config';
-import type { Logger } from '../logger';
-import type { QueueNames } from '../queue-names';
-import { QueueShards } from '../queue-shards';
-import type { TaskRouter } from '../task-router';
+import type { Logger } from '../telemetry/logger';
+import type { QueueNames } from '../queues/queue-names';
+import { QueueShards } from '../queues/queue-shards';
+import type { TaskRouter } from '../routing/task-router';
 import type { WorkflowDefinition } from './workflow-types';
-import type { RedisClient } from '../redis-connection';
+import type { RedisClient } from '../redis/redis-connection';
 
 /** Options of {@link WorkflowEngine}. */
 export interface WorkflowEngineOptions {

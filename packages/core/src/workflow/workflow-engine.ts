@@ -1,8 +1,8 @@
 import { Queue, Worker } from 'bullmq';
-import { JobEventMetrics } from '../job-event-metrics';
-import { closeAll } from '../lifecycle';
-import type { Logger } from '../logger';
-import type { QueueNames } from '../queue-names';
+import { JobEventMetrics } from '../tasks/job-event-metrics';
+import { closeAll } from '../lifecycle/lifecycle';
+import type { Logger } from '../telemetry/logger';
+import type { QueueNames } from '../queues/queue-names';
 import { RunCancelWatcher } from './run-cancel-watcher';
 import { RunProcessor } from './run-processor';
 import {

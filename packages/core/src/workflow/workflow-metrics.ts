@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { reuseMetric } from '../metrics';
+import { reuseMetric } from '../telemetry/metrics';
 import { SafetyMetrics } from '../safety/safety-metrics';
 
 const STEP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { TaskTombstone } from '../task-tombstones';
+import type { TaskTombstone } from '../tasks/task-tombstones';
 import type {
   WorkflowDefinition,
   WorkflowRunData,

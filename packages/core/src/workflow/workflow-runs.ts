@@ -1,22 +1,20 @@
 import { Job, Queue, type JobsOptions } from 'bullmq';
-import { taskJobOptions } from '../task-job-options';
-import type { CapabilityCatalog } from '../capability-catalog';
+import { taskJobOptions } from '../tasks/task-job-options';
+import type { CapabilityCatalog } from '../capabilities/capability-catalog';
 import type { AppConfig } from '../config/load-config';
-import {
-  NotFoundError,
-  RedisUnavailableError,
-  redisFailure,
-  TaskFinishedError,
-  UnknownWorkflowError,
-  ValidationError,
-} from '../errors';
-import type { QueueNames } from '../queue-names';
-import { QueueShards } from '../queue-shards';
-import type { SessionBudget } from '../session-budget';
-import { SessionOrder } from '../session-order';
-import { TaskId } from '../task-id';
-import { TaskTombstones, tombstoneOf } from '../task-tombstones';
-import { type CancelTaskOptions } from '../task-canceller';
+import { NotFoundError } from '../errors/not-found-error';
+import { RedisUnavailableError } from '../errors/redis-unavailable-error';
+import { redisFailure } from '../errors/redis-failure';
+import { TaskFinishedError } from '../errors/task-finished-error';
+import { UnknownWorkflowError } from '../errors/unknown-workflow-error';
+import { ValidationError } from '../errors/validation-error';
+import type { QueueNames } from '../queues/queue-names';
+import { QueueShards } from '../queues/queue-shards';
+import type { SessionBudget } from '../sessions/session-budget';
+import { SessionOrder } from '../sessions/session-order';
+import { TaskId } from '../queues/task-id';
+import { TaskTombstones, tombstoneOf } from '../tasks/task-tombstones';
+import { type CancelTaskOptions } from '../tasks/task-canceller';
 import { MAX_CANCEL_REASON_LENGTH } from '@tta/contracts';
 import { parseRunRequest } from './run-request';
 import { cancelledRunView, toRunView } from './workflow-run-view';
@@ -26,7 +24,7 @@ import type {
   WorkflowRunResult,
   WorkflowRunView,
 } from './workflow-types';
-import type { RedisClient } from '../redis-connection';
+import type { RedisClient } from '../redis/redis-connection';
 
 /** Options of {@link WorkflowRuns}. */
 export interface WorkflowRunsOptions {

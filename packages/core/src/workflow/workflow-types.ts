@@ -1,5 +1,5 @@
 import type { RunSafety } from '../safety/run-safety';
-import type { TaskUsage } from '../task';
+import type { TaskUsage } from '../costs/task-usage';
 
 /**
  * A condition on the run's state, evaluated against `{ input, sessionId, steps }` where

@@ -6,12 +6,12 @@ import {
   DeadLetterQueue,
   deadLetterDataOf,
   NotFoundError,
-  TaskExistsError,
   TaskId,
   type DeadLetterQueueOptions,
   type QueueNames,
   type TaskJobData,
 } from '@tta/core';
+import { TaskExistsError } from '../../src/errors/task-exists-error';
 import { createTestRedis, deletePrefix, uniqueNames, waitFor } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';

@@ -2,14 +2,13 @@ import { Queue } from 'bullmq';
 import {
   CapabilityCatalog,
   IdempotencyConflictError,
-  IdempotencyStore,
   loadConfig,
-  requestFingerprint,
   TaskId,
   TaskRouter,
   TaskService,
   type QueueNames,
 } from '@tta/core';
+import { IdempotencyStore, requestFingerprint } from '../../src/tasks/idempotency-store';
 import { createTestRedis, deletePrefix, once, uniqueNames, waitFor } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 

@@ -1,4 +1,5 @@
-import { JobEventStream, ShuttingDownError, type JobEvent, type QueueNames } from '@tta/core';
+import { JobEventStream, type JobEvent, type QueueNames } from '@tta/core';
+import { ShuttingDownError } from '../../src/errors/shutting-down-error';
 import { createTestRedis, deletePrefix, once, uniqueNames, waitFor } from '@tta/test-utils';
 import { Queue, UnrecoverableError, Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';

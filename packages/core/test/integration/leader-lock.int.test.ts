@@ -1,4 +1,5 @@
-import { LeaderLock, type QueueNames } from '@tta/core';
+import type { QueueNames } from '@tta/core';
+import { LeaderLock } from '../../src/redis/leader-lock';
 import { createTestRedis, deletePrefix, once, uniqueNames, waitFor } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 

@@ -7,11 +7,11 @@ import {
   createLogger,
   loadConfig,
   PolicyManager,
-  PolicyStore,
   PolicyWatcher,
   type AppliedPolicy,
   type QueueNames,
 } from '@tta/core';
+import { PolicyStore } from '../../src/policy/policy-store';
 import { createTestRedis, deletePrefix, once, uniqueNames, waitFor } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 

@@ -1,11 +1,6 @@
 import { Queue } from 'bullmq';
-import {
-  agentQueues,
-  AgentRegistry,
-  RoutingSnapshot,
-  type AgentRegistration,
-  type QueueNames,
-} from '@tta/core';
+import { agentQueues, AgentRegistry, type AgentRegistration, type QueueNames } from '@tta/core';
+import { RoutingSnapshot } from '../../src/routing/routing-snapshot';
 import { createTestRedis, deletePrefix, uniqueNames } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 

@@ -1,4 +1,4 @@
-import { SessionOrder, type TaskProgress } from '@tta/core';
+import { SessionOrder, type TaskProgress } from '../../src/sessions/session-order';
 import { createTestRedis, deletePrefix, uniqueNames } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 

@@ -1,4 +1,6 @@
-import { loadConfig, SessionSafety, type QueueNames, type ScreenedTurn } from '@tta/core';
+import { loadConfig, type QueueNames } from '@tta/core';
+import type { ScreenedTurn } from '../../src/safety/session-risk';
+import { SessionSafety } from '../../src/safety/session-safety';
 import { createTestRedis, deletePrefix, uniqueNames } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 

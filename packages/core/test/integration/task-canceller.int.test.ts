@@ -4,12 +4,12 @@ import {
   loadConfig,
   NotFoundError,
   TaskCanceller,
-  TaskFinishedError,
   TaskId,
   TaskRouter,
   TaskService,
   type QueueNames,
 } from '@tta/core';
+import { TaskFinishedError } from '../../src/errors/task-finished-error';
 import {
   createTestRedis,
   deletePrefix,

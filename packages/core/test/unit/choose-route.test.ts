@@ -1,4 +1,4 @@
-import { chooseRoute, type RouteCandidate } from '@tta/core';
+import { chooseRoute, type RouteCandidate } from '../../src/routing/choose-route';
 
 const GENERIC = 'cap.story.tell';
 

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, redactConfig } from '@tta/core';
+import { ConfigError, loadConfig } from '@tta/core';
+import { redactConfig } from '../../src/config/redact-config';
 
 function configError(fn: () => unknown): string {
   try {

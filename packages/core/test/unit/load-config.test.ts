@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, redactConfig, redactUrl, type AppConfig } from '@tta/core';
+import { ConfigError, loadConfig, redactUrl, type AppConfig } from '@tta/core';
+import { redactConfig } from '../../src/config/redact-config';
 
 const REPO_CONFIG_DIR = path.resolve(__dirname, '../../../../config');
 

@@ -1,13 +1,6 @@
-import {
-  agentQueues,
-  labelSetProblem,
-  labelSubsets,
-  parsePoolName,
-  poolName,
-  QueueNames,
-  TaskId,
-} from '@tta/core';
+import { agentQueues, labelSetProblem, poolName, QueueNames, TaskId } from '@tta/core';
 import { taskRequestSchema } from '@tta/contracts';
+import { labelSubsets, parsePoolName } from '../../src/labels/pool-name';
 
 describe('poolName', () => {
   it('writes sorted key-value pairs joined by dots', () => {

@@ -1,4 +1,5 @@
-import { fnv1a, MAX_SHARDS, QueueNames, QueueShards, shardPrefix, TaskId } from '@tta/core';
+import { QueueNames, QueueShards, TaskId } from '@tta/core';
+import { fnv1a, MAX_SHARDS, shardPrefix } from '../../src/queues/queue-shards';
 
 describe('QueueShards', () => {
   it('has one shard, the base prefix, by default: keys stay where they were', () => {

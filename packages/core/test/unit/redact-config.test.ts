@@ -1,4 +1,5 @@
-import { loadConfig, redactConfig, REDACTED, type AppConfig } from '@tta/core';
+import { loadConfig, type AppConfig } from '@tta/core';
+import { redactConfig, REDACTED } from '../../src/config/redact-config';
 
 const KEY_HASH = `sha256:${'a'.repeat(64)}`;
 const SECRET = 's3cret-s3cret-s3cret-s3cret-s3cret-42';

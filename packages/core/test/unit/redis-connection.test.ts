@@ -1,4 +1,5 @@
-import { redactUrl, redisOptionsFromUrl, redisTargetFromUrl } from '@tta/core';
+import { redactUrl } from '@tta/core';
+import { redisOptionsFromUrl, redisTargetFromUrl } from '../../src/redis/redis-url';
 
 describe('redisOptionsFromUrl', () => {
   it('defaults host, port and db', () => {

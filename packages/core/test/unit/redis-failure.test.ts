@@ -1,4 +1,5 @@
-import { NotFoundError, RedisUnavailableError, isRedisOutage, redisFailure } from '@tta/core';
+import { NotFoundError, RedisUnavailableError, redisFailure } from '@tta/core';
+import { isRedisOutage } from '../../src/errors/redis-failure';
 
 const ready = { status: 'ready' };
 

@@ -3,7 +3,7 @@ import {
   type ScalingPolicyOptions,
   type ScalingSignals,
   type ScalingState,
-} from '@tta/core';
+} from '../../src/scaling/scaling-policy';
 
 const options: ScalingPolicyOptions = {
   minReplicas: 1,

@@ -1,4 +1,5 @@
-import { loadConfig, taskJobOptions } from '@tta/core';
+import { loadConfig } from '@tta/core';
+import { taskJobOptions } from '../../src/tasks/task-job-options';
 
 const { tasks } = loadConfig({ env: {} });
 

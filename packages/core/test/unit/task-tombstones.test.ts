@@ -1,5 +1,6 @@
-import { cancelledView, tombstoneFields, type TaskTombstone } from '@tta/core';
-import { type TaskView } from '@tta/contracts';
+import type { TaskView } from '@tta/contracts';
+import type { TaskTombstone } from '@tta/core';
+import { cancelledView, tombstoneFields } from '../../src/tasks/task-tombstones';
 
 const tombstone: TaskTombstone = {
   taskId: 'cap.input.parse~00000000-0000-4000-8000-000000000000',

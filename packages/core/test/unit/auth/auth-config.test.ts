@@ -1,4 +1,5 @@
-import { hashApiKey, loadConfig, redactConfig, type AppConfig } from '@tta/core';
+import { hashApiKey, loadConfig, type AppConfig } from '@tta/core';
+import { redactConfig } from '../../../src/config/redact-config';
 
 const hash = hashApiKey('k1');
 

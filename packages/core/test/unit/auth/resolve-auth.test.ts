@@ -1,10 +1,5 @@
-import {
-  ConfigError,
-  DEVELOPMENT_API_KEY,
-  hashApiKey,
-  resolveAuth,
-  type AuthSettings,
-} from '@tta/core';
+import { ConfigError, hashApiKey, resolveAuth } from '@tta/core';
+import { DEVELOPMENT_API_KEY, type AuthSettings } from '../../../src/auth/resolve-auth';
 
 const key = { id: 'ops', hash: hashApiKey('ops-key'), scopes: ['admin' as const] };
 const secret = 'x'.repeat(32);

@@ -8,8 +8,8 @@ import {
   loadConfig,
   parsePolicies,
   policyVersion,
-  readPolicyDir,
 } from '@tta/core';
+import { readPolicyDir } from '../../../src/policy/read-policy-dir';
 
 const REPO_POLICIES = path.resolve(__dirname, '../../../../../config/policies');
 const catalog = new CapabilityCatalog(loadConfig({ env: {} }).capabilities);

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { signWebhook } from '../../../src/safety/safety-notifier';
 import {
   assessSessionRisk,
-  signWebhook,
   turnPoints,
   type ScreenedTurn,
   type SessionRiskOptions,
-} from '@tta/core';
+} from '../../../src/safety/session-risk';
 
 const options: SessionRiskOptions = { windowMs: 3_600_000, halfLifeMs: 1_800_000, crisisScore: 2 };
 const MINUTE = 60_000;

@@ -4,8 +4,8 @@ import {
   isPickRule,
   pickBy,
   resolveValue,
-  type RunState,
-} from '@tta/core';
+} from '../../../src/workflow/evaluate';
+import type { RunState } from '../../../src/workflow/workflow-types';
 
 const state: RunState = {
   input: { text: 'go north', tags: ['a', 'b'] },

@@ -1,15 +1,15 @@
 import path from 'node:path';
+import { MAX_INPUT_DEPTH } from '@tta/contracts';
 import {
   CapabilityCatalog,
   loadConfig,
   loadWorkflows,
-  parseRunRequest,
   stepTaskId,
   TaskId,
   ValidationError,
   type WorkflowDefinition,
 } from '@tta/core';
-import { MAX_INPUT_DEPTH } from '@tta/contracts';
+import { parseRunRequest } from '../../../src/workflow/run-request';
 
 const catalog = new CapabilityCatalog(loadConfig({ env: {} }).capabilities);
 const workflows = loadWorkflows({

@@ -1,0 +1,177 @@
+import {
+  costField,
+  NANO_USD_PER_USD,
+  summarizeCosts,
+  type CostBucket,
+  type CostFilter,
+  type CostReport,
+} from './cost-report';
+import type { QueueNames } from '../queues/queue-names';
+import type { RedisClient } from '../redis/redis-connection';
+
+/** One LLM call's usage and cost, as the ledger records it. */
+export interface CostEntry {
+  /** The task that made the call. */
+  taskId: string;
+  /** The task's session, when it has one. */
+  sessionId?: string;
+  /** Type of the agent that ran the task. */
+  agentType: string;
+  /** The model called (its name in config `llm.models`). */
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Epoch ms of the call. Default: now. */
+  at?: number;
+}
+
+/** Options of {@link CostLedger}. */
+export interface CostLedgerOptions {
+  /** Key names of the deployment. */
+  names: QueueNames;
+  /** How long hourly buckets, and the running totals of tasks and sessions after their last spend, are kept. Default: 35 days. */
+  retentionMs?: number;
+}
+
+/** A time window and filters of a {@link CostLedger.report}. */
+export interface CostQuery extends CostFilter {
+  /** Start, epoch ms; counted from the start of its UTC hour. */
+  from: number;
+  /** End, epoch ms, exclusive; counted to the end of its UTC hour. */
+  to: number;
+}
+
+/** What a task and its session have spent on LLM calls so far, in USD. */
+export interface CostSpend {
+  taskUsd: number;
+  sessionUsd: number;
+}
+
+const HOUR_MS = 3_600_000;
+const DEFAULT_RETENTION_MS = 35 * 24 * HOUR_MS;
+
+/**
+ * Tokens and cost of LLM calls in Redis. Each call adds to a hash per UTC hour
+ * (`<prefix>:costs:<hours since the epoch>`, one counter per session, agent type, model and
+ * direction) and to the running totals of its task (`costs:task:<id>`) and session
+ * (`costs:session:<id>`), which budgets read. Everything expires `retentionMs` after its last
+ * write.
+ */
+export class CostLedger {
+  private readonly retentionMs: number;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly options: CostLedgerOptions,
+  ) {
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    if (!Number.isInteger(this.retentionMs) || this.retentionMs <= 0) {
+      throw new TypeError('CostLedger: retentionMs must be a positive integer');
+    }
+  }
+
+  /** Adds one call's usage and cost, atomically. */
+  async record(entry: CostEntry): Promise<void> {
+    const inputTokens = tokens(entry.inputTokens, 'inputTokens');
+    const outputTokens = tokens(entry.outputTokens, 'outputTokens');
+    const nanoUsd = Math.round(count(entry.costUsd, 'costUsd') * NANO_USD_PER_USD);
+    const session = entry.sessionId ?? '';
+    const bucket = this.bucketKey(hourOf(entry.at ?? Date.now()));
+    const multi = this.redis.multi();
+    multi.hincrby(bucket, costField('in', session, entry.agentType, entry.model), inputTokens);
+    multi.hincrby(bucket, costField('out', session, entry.agentType, entry.model), outputTokens);
+    multi.hincrby(bucket, costField('nusd', session, entry.agentType, entry.model), nanoUsd);
+    multi.pexpire(bucket, this.retentionMs + HOUR_MS);
+    const totals = [this.taskKey(entry.taskId)];
+    if (entry.sessionId !== undefined) totals.push(this.sessionKey(entry.sessionId));
+    for (const key of totals) {
+      multi.hincrby(key, 'in', inputTokens);
+      multi.hincrby(key, 'out', outputTokens);
+      multi.hincrby(key, 'nusd', nanoUsd);
+      multi.pexpire(key, this.retentionMs);
+    }
+    await multi.exec();
+  }
+
+  /** What a task (over all its attempts) and a session have spent so far, in USD. */
+  async spend(scope: { taskId?: string; sessionId?: string }): Promise<CostSpend> {
+    const keys = [
+      scope.taskId && this.taskKey(scope.taskId),
+      scope.sessionId && this.sessionKey(scope.sessionId),
+    ];
+    const [taskUsd = 0, sessionUsd = 0] = await this.totals(keys);
+    return { taskUsd, sessionUsd };
+  }
+
+  /** What each of `sessionIds` has spent so far, in USD. */
+  async sessionSpend(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    const ids = [...new Set(sessionIds)];
+    const totals = await this.totals(ids.map((id) => this.sessionKey(id)));
+    return new Map(ids.map((id, i) => [id, totals[i] ?? 0]));
+  }
+
+  /**
+   * Tokens and cost in the whole UTC hours that overlap `from`..`to`, filtered and grouped by
+   * session, agent type and model. A window reaching further back than the retention starts
+   * where the retention does.
+   */
+  async report(query: CostQuery): Promise<CostReport> {
+    const earliest = hourOf(Date.now() - this.retentionMs);
+    const first = Math.max(hourOf(query.from), earliest);
+    const last = hourOf(Math.max(query.to - 1, query.from));
+    const window = { from: first * HOUR_MS, to: Math.max(first, last + 1) * HOUR_MS };
+    const pipeline = this.redis.pipeline();
+    for (let hour = first; hour <= last; hour++) pipeline.hgetall(this.bucketKey(hour));
+    const results = first <= last ? ((await pipeline.exec()) ?? []) : [];
+    const buckets = results.map(([err, value]) => {
+      if (err) throw err;
+      return value as CostBucket;
+    });
+    return summarizeCosts(buckets, query, window);
+  }
+
+  // The USD totals of running-total keys, in one round trip; an absent key (or none asked) is 0.
+  private async totals(keys: readonly (string | undefined)[]): Promise<number[]> {
+    const asked = keys.filter((key): key is string => key !== undefined && key !== '');
+    if (asked.length === 0) return keys.map(() => 0);
+    const pipeline = this.redis.pipeline();
+    for (const key of asked) pipeline.hget(key, 'nusd');
+    const results = (await pipeline.exec()) ?? [];
+    let next = 0;
+    return keys.map((key) => (key === undefined || key === '' ? 0 : usdOf(results[next++])));
+  }
+
+  private bucketKey(hour: number): string {
+    return this.options.names.key('costs', String(hour));
+  }
+
+  private taskKey(taskId: string): string {
+    return this.options.names.key('costs', 'task', taskId);
+  }
+
+  private sessionKey(sessionId: string): string {
+    return this.options.names.key('costs', 'session', sessionId);
+  }
+}
+
+function hourOf(epochMs: number): number {
+  return Math.floor(epochMs / HOUR_MS);
+}
+
+function count(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new TypeError(`CostLedger: ${name} must be a non-negative number`);
+  }
+  return value;
+}
+
+function tokens(value: number, name: string): number {
+  return Math.round(count(value, name));
+}
+
+function usdOf(result: [Error | null, unknown] | undefined): number {
+  if (result?.[0]) throw result[0];
+  const nano = Number(result?.[1] ?? 0);
+  return Number.isFinite(nano) ? nano / NANO_USD_PER_USD : 0;
+}

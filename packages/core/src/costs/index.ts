@@ -1,0 +1,12 @@
+/**
+ * Costs: the token usage of tasks and the ledger of LLM spend by session, agent type and model.
+ */
+export {
+  type CostEntry,
+  CostLedger,
+  type CostLedgerOptions,
+  type CostQuery,
+  type CostSpend,
+} from './cost-ledger';
+export type { CostReport } from './cost-report';
+export type { TaskUsage } from './task-usage';

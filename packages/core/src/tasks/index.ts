@@ -1,0 +1,40 @@
+/**
+ * Tasks: their model, enqueueing and reading them, cancelling them, tombstones, idempotency, the
+ * dead-letter queue, and job events.
+ */
+export {
+  deadLetterDataOf,
+  type DeadLetterEntry,
+  type DeadLetterJobData,
+} from './dead-letter-entry';
+export {
+  type DeadLetterListOptions,
+  type DeadLetterPage,
+  DeadLetterQueue,
+  type DeadLetterQueueOptions,
+  type MoveFailedResult,
+} from './dead-letter-queue';
+export { JobEventMetrics } from './job-event-metrics';
+export {
+  type JobEvent,
+  type JobEventListener,
+  JobEventStream,
+  type JobEventStreamOptions,
+  type Unsubscribe,
+} from './job-event-stream';
+export { type TaskJobData, type TaskJobResult } from './task';
+export {
+  type CancelledTask,
+  type CancelTaskOptions,
+  TaskCanceller,
+  type TaskCancellerOptions,
+} from './task-canceller';
+export { taskJobOptions } from './task-job-options';
+export { TaskService, type TaskServiceOptions } from './task-service';
+export {
+  type TaskTombstone,
+  TaskTombstones,
+  type TaskTombstonesOptions,
+  tombstoneOf,
+  type TombstoneOutcome,
+} from './task-tombstones';
