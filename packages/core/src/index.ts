@@ -225,6 +225,7 @@ export {
   JobEventStream,
   type JobEventStreamOptions,
   type MoveFailedResult,
+  type OwnerScope,
   TaskCanceller,
   type TaskCancellerOptions,
   type TaskJobData,

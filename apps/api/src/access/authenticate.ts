@@ -7,7 +7,12 @@ import { ADMIN_SESSION_COOKIE, presentedApiKey, readCookie } from './credentials
 import { refuseUnauthenticated } from './require-scope';
 import { isAdminPath, isPublicRoute, requiredScope } from './route-access';
 
-const OPEN_CALLER: ApiCaller = { keyId: 'anonymous', scopes: ['admin'], via: 'open' };
+const OPEN_CALLER: ApiCaller = {
+  keyId: 'anonymous',
+  owner: 'anonymous',
+  scopes: ['admin'],
+  via: 'open',
+};
 
 /**
  * Authenticates every request but the public routes (`/healthz`, the admin login and logout)
@@ -44,7 +49,13 @@ function identify(auth: ApiAuth, req: Request): ApiCaller | UnauthenticatedError
   if (presented !== undefined) {
     const identity = auth.keys.verify(presented);
     if (!identity) return new UnauthenticatedError('unknown API key');
-    return { keyId: identity.id, scopes: identity.scopes, via: 'key', ...rateLimitOf(identity) };
+    return {
+      keyId: identity.id,
+      owner: identity.owner,
+      scopes: identity.scopes,
+      via: 'key',
+      ...rateLimitOf(identity),
+    };
   }
   if (isAdminPath(req.path)) {
     const caller = sessionCaller(auth, readCookie(req, ADMIN_SESSION_COOKIE));
@@ -58,7 +69,13 @@ function sessionCaller(auth: ApiAuth, token: string | undefined): ApiCaller | un
   const keyId = token === undefined ? undefined : auth.sessions.verify(token);
   const identity = keyId === undefined ? undefined : auth.keys.get(keyId);
   if (!identity || !grantsScope(identity.scopes, 'admin')) return undefined;
-  return { keyId: identity.id, scopes: identity.scopes, via: 'session', ...rateLimitOf(identity) };
+  return {
+    keyId: identity.id,
+    owner: identity.owner,
+    scopes: identity.scopes,
+    via: 'session',
+    ...rateLimitOf(identity),
+  };
 }
 
 function rateLimitOf(identity: Pick<ApiCaller, 'rateLimit'>): Pick<ApiCaller, 'rateLimit'> {

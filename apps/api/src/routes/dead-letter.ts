@@ -1,3 +1,4 @@
+import { readScopeOf } from '../access/api-caller';
 import { deadLetterQuerySchema } from '@tta/contracts';
 import type { OperationHandlers } from './operation-handlers';
 import { parseOrThrow, type DeadLetterQueue, type RedisClient } from '@tta/core';
@@ -28,15 +29,18 @@ export function deadLetterHandlers(
           start: query.start,
           end: query.start + query.limit - 1,
           ...(query.capability !== undefined && { capability: query.capability }),
+          ...readScopeOf(req),
         }),
       );
       res.json(page);
     },
     retryDeadLetter: async (req, res) => {
-      res.status(202).json(await withRedis(redis, () => deadLetters.retry(req.params.id)));
+      res
+        .status(202)
+        .json(await withRedis(redis, () => deadLetters.retry(req.params.id, readScopeOf(req))));
     },
     deleteDeadLetter: async (req, res) => {
-      await withRedis(redis, () => deadLetters.remove(req.params.id));
+      await withRedis(redis, () => deadLetters.remove(req.params.id, readScopeOf(req)));
       res.status(204).end();
     },
   };

@@ -1,3 +1,4 @@
+import { readScopeOf } from '../access/api-caller';
 import type { OperationHandlers } from './operation-handlers';
 import { parseOrThrow, type TaskCanceller } from '@tta/core';
 import { cancelQuerySchema } from '@tta/contracts';
@@ -21,10 +22,10 @@ export function taskCancellationHandlers(
   return {
     cancelTask: async (req, res) => {
       const { reason } = parseOrThrow(cancelQuerySchema, req.query);
-      const answer = await options.canceller.cancel(
-        req.params.id,
-        reason === undefined ? {} : { reason },
-      );
+      const answer = await options.canceller.cancel(req.params.id, {
+        ...readScopeOf(req),
+        ...(reason !== undefined && { reason }),
+      });
       res.status(202).json(answer);
     },
   };

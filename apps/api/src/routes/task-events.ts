@@ -1,3 +1,4 @@
+import { readScopeOf } from '../access/api-caller';
 import type { OperationHandlers } from './operation-handlers';
 import {
   NotFoundError,
@@ -51,6 +52,7 @@ export function taskEventHandlers(
   return {
     streamTaskEvents: async (req, res) => {
       const id = req.params.id;
+      const scope = readScopeOf(req);
       const parsed = TaskId.parse(id);
       if (!parsed || !options.router.isTaskQueue(parsed.queue)) throw new NotFoundError('task', id);
       if (options.redis.status !== 'ready') throw new RedisUnavailableError();
@@ -60,7 +62,7 @@ export function taskEventHandlers(
         jobId: id,
         heartbeatMs: options.sseHeartbeatMs ?? 15_000,
         logger: options.logger,
-        snapshot: () => options.tasks.get(id),
+        snapshot: () => options.tasks.get(id, scope),
         isFinal: (view) => FINAL_STATUSES.has(view.status),
         translate: (event) => translateTaskEvent(options.tasks, event),
       });

@@ -1,3 +1,4 @@
+import { createScopeOf, readScopeOf } from '../access/api-caller';
 import type { OperationHandlers } from './operation-handlers';
 import type { TaskService } from '@tta/core';
 import { withIdempotencyHeader } from '../http/with-idempotency-header';
@@ -19,13 +20,15 @@ export function taskHandlers(
   return {
     enqueueTask: async (req, res) => {
       const body = withIdempotencyHeader(req.body, req.get('idempotency-key'));
-      res.status(202).json(await options.tasks.enqueue(body));
+      res.status(202).json(await options.tasks.enqueue(body, createScopeOf(req)));
     },
     enqueueTasks: async (req, res) => {
-      res.status(202).json({ tasks: await options.tasks.enqueueBatch(req.body) });
+      res
+        .status(202)
+        .json({ tasks: await options.tasks.enqueueBatch(req.body, createScopeOf(req)) });
     },
     getTask: async (req, res) => {
-      res.json(await options.tasks.get(req.params.id));
+      res.json(await options.tasks.get(req.params.id, readScopeOf(req)));
     },
   };
 }

@@ -1,3 +1,4 @@
+import { readScopeOf } from '../access/api-caller';
 import type { OperationHandlers } from './operation-handlers';
 import {
   NotFoundError,
@@ -51,6 +52,7 @@ export function workflowRunEventHandlers(
   return {
     streamWorkflowRunEvents: async (req, res) => {
       const id = req.params.id;
+      const scope = readScopeOf(req);
       const queue = options.names.workflow;
       if (TaskId.parse(id)?.queue !== queue) throw new NotFoundError('workflow run', id);
       if (options.redis.status !== 'ready') throw new RedisUnavailableError();
@@ -64,7 +66,7 @@ export function workflowRunEventHandlers(
         heartbeatMs: options.sseHeartbeatMs ?? 15_000,
         logger: options.logger,
         snapshot: async () => {
-          const view = await options.workflowRuns.get(id);
+          const view = await options.workflowRuns.get(id, scope);
           started = view.status !== 'queued';
           return view;
         },

@@ -1,3 +1,4 @@
+import { createScopeOf, readScopeOf } from '../access/api-caller';
 import { cancelQuerySchema, type WorkflowSummary } from '@tta/contracts';
 import type { OperationHandlers } from './operation-handlers';
 import {
@@ -35,17 +36,19 @@ export function workflowHandlers(
       res.json({ workflows: [...options.workflows.values()].map(workflowSummary) });
     },
     startWorkflowRun: async (req, res) => {
-      res.status(202).json(await options.workflowRuns.start(req.params.name, req.body));
+      res
+        .status(202)
+        .json(await options.workflowRuns.start(req.params.name, req.body, createScopeOf(req)));
     },
     getWorkflowRun: async (req, res) => {
-      res.json(await options.workflowRuns.get(req.params.id));
+      res.json(await options.workflowRuns.get(req.params.id, readScopeOf(req)));
     },
     cancelWorkflowRun: async (req, res) => {
       const { reason } = parseOrThrow(cancelQuerySchema, req.query);
-      const answer = await options.workflowCanceller.cancel(
-        req.params.id,
-        reason === undefined ? {} : { reason },
-      );
+      const answer = await options.workflowCanceller.cancel(req.params.id, {
+        ...readScopeOf(req),
+        ...(reason !== undefined && { reason }),
+      });
       res.status(202).json(answer);
     },
   };

@@ -29,6 +29,8 @@ export interface TestApiKey {
   key: string;
   /** What it may do. */
   scopes: ApiScope[];
+  /** Whose data it works on. Default: its id. */
+  owner?: string;
   /** Its own rate limit. */
   rateLimit?: ApiKeyRateLimit;
 }

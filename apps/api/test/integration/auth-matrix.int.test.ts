@@ -213,7 +213,11 @@ describe('with no keys configured, outside production', () => {
     const logger = createLogger({ transports: [new winston.transports.Stream({ stream })] });
     const config = loadConfig({ env: { NODE_ENV: 'test' } });
     const auth = buildApiAuth({ config, redis: h.redis, logger });
-    expect(auth.keys.verify('tta-dev-key')).toEqual({ id: 'development', scopes: ['admin'] });
+    expect(auth.keys.verify('tta-dev-key')).toEqual({
+      id: 'development',
+      owner: 'development',
+      scopes: ['admin'],
+    });
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({
       level: 'warn',

@@ -20,6 +20,14 @@ export const apiKeyConfigSchema = z
     hash: z
       .string()
       .regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lower-case hex digits> of the key'),
+    /**
+     * Whose data the key works on: a game server or tenant. Keys of one owner share tasks, runs
+     * and dead letters; other owners' answer 404. Default: the key's id.
+     */
+    owner: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
+      .optional(),
     /** What the key may do; `admin` implies every other scope. */
     scopes: z.array(z.enum(API_SCOPES)).min(1),
     /** A rate limit of its own, over config `rateLimit`. */

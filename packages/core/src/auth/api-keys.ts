@@ -8,6 +8,8 @@ export interface ApiKeyEntry {
   readonly id: string;
   /** `sha256:<hex>` of the key. */
   readonly hash: string;
+  /** Whose data the key works on. Default: its id. */
+  readonly owner?: string;
   /** What the key may do. */
   readonly scopes: readonly ApiScope[];
   /** Its own rate limit, over config `rateLimit`. */
@@ -18,6 +20,8 @@ export interface ApiKeyEntry {
 export interface ApiKeyIdentity {
   /** The key's id. */
   readonly id: string;
+  /** Whose data the key works on: its configured owner, else its id. */
+  readonly owner: string;
   /** What the key may do. */
   readonly scopes: readonly ApiScope[];
   /** Its own rate limit, over config `rateLimit`. */
@@ -46,6 +50,7 @@ export class ApiKeys {
     this.stored = keys.map((key) => ({
       identity: {
         id: key.id,
+        owner: key.owner ?? key.id,
         scopes: [...key.scopes],
         ...(key.rateLimit && { rateLimit: { ...key.rateLimit } }),
       },

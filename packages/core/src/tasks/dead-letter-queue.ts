@@ -14,6 +14,7 @@ import { QueueShards } from '../queues/queue-shards';
 import type { TaskJobData } from './task';
 import type { EnqueuedTask } from '@tta/contracts';
 import { TaskId } from '../queues/task-id';
+import { withinScope, type OwnerScope } from './owner-scope';
 import type { RedisClient } from '../redis/redis-connection';
 
 /** Options of {@link DeadLetterQueue}. */
@@ -75,6 +76,14 @@ export interface DeadLetterListOptions {
   end?: number;
   /** Only the entries of this capability. */
   capability?: string;
+  /** Only the entries of this owner's tasks (see `OwnerScope`); none: every owner's. */
+  owner?: string;
+}
+
+/** What an index of the dead-letter queue is narrowed to: all, a capability, an owner, both. */
+interface IndexFacet {
+  capability?: string | undefined;
+  owner?: string | undefined;
 }
 
 /** One page of the dead-letter queue. */
@@ -157,7 +166,7 @@ export class DeadLetterQueue {
     const start = options.start ?? 0;
     const end = options.end ?? start + 49;
     const pages = await Promise.all(
-      this.options.shards.all.map((shard) => this.newest(shard, end, options.capability)),
+      this.options.shards.all.map((shard) => this.newest(shard, end, options)),
     );
     // Each shard's newest `end + 1`, merged by arrival: the page is among them.
     const ids = pages
@@ -168,7 +177,7 @@ export class DeadLetterQueue {
     const found = await Promise.all(ids.map((id) => this.find(id)));
     // An index entry outlives its job only when a removal died half-way: drop it now.
     const stale = ids.filter((_id, i) => found[i] === undefined);
-    for (const id of stale) await this.unindex([id], options.capability, this.shardOf(id));
+    for (const id of stale) await this.unindex([id], options, this.shardOf(id));
     const entries = found.filter((entry): entry is DeadLetterEntry => entry !== undefined);
     const total = pages.reduce((sum, page) => sum + page.total, 0);
     return { entries, total: total - stale.length };
@@ -180,10 +189,15 @@ export class DeadLetterQueue {
     return job ? toDeadLetterEntry(job) : undefined;
   }
 
-  /** The entry of a task id; throws {@link NotFoundError} when there is none. */
-  async get(id: string): Promise<DeadLetterEntry> {
+  /**
+   * The entry of a task id; throws {@link NotFoundError} when there is none, or when it is
+   * another owner's (outside `scope`).
+   */
+  async get(id: string, scope: OwnerScope = {}): Promise<DeadLetterEntry> {
     const entry = await this.find(id);
-    if (!entry) throw new NotFoundError('dead-letter entry', id);
+    if (!entry || !withinScope(scope, entry.task.owner)) {
+      throw new NotFoundError('dead-letter entry', id);
+    }
     return entry;
   }
 
@@ -193,24 +207,26 @@ export class DeadLetterQueue {
    * for an unknown id and {@link TaskExistsError} when its queue already holds a job of that
    * id (a move still under way: the next `moveFailed` finishes it).
    */
-  async retry(id: string): Promise<EnqueuedTask> {
+  async retry(id: string, scope: OwnerScope = {}): Promise<EnqueuedTask> {
     const job = await this.findJob(id);
-    if (!job) throw new NotFoundError('dead-letter entry', id);
+    if (!job || !withinScope(scope, job.data.task.owner)) {
+      throw new NotFoundError('dead-letter entry', id);
+    }
     const { queue: name, capability, task, retryOptions } = job.data;
     const shard = this.shardOf(id);
     const queue = this.queue(name, shard);
     if (await queue.getJob(id)) throw new TaskExistsError(id, name);
     const data: TaskJobData = { ...task, enqueuedAt: Date.now() };
     await queue.add(capability, data, { ...retryOptions, jobId: id });
-    await this.removeEntry(id, capability, shard);
+    await this.removeEntry(id, { capability, owner: task.owner }, shard);
     this.options.logger?.info('dead-lettered task retried', { taskId: id, queue: name });
     return { id, status: 'queued', capability, queue: name };
   }
 
-  /** Deletes an entry for good; throws {@link NotFoundError} for an unknown id. */
-  async remove(id: string): Promise<void> {
-    const { capability } = await this.get(id);
-    await this.removeEntry(id, capability, this.shardOf(id));
+  /** Deletes an entry for good; throws {@link NotFoundError} for an unknown id, or another owner's. */
+  async remove(id: string, scope: OwnerScope = {}): Promise<void> {
+    const { capability, task } = await this.get(id, scope);
+    await this.removeEntry(id, { capability, owner: task.owner }, this.shardOf(id));
   }
 
   /** Closes the queues this object opened (not the connection). Safe to call twice. */
@@ -236,10 +252,10 @@ export class DeadLetterQueue {
   private async newest(
     shard: QueueNames,
     end: number,
-    capability: string | undefined,
+    facet: IndexFacet,
   ): Promise<{ newest: Array<{ id: string; score: number }>; total: number }> {
     const redis = this.options.connection;
-    const key = this.indexKey(shard, capability);
+    const key = this.indexKey(shard, facet);
     const [flat, total] = await Promise.all([
       redis.zrevrange(key, 0, end, 'WITHSCORES'),
       redis.zcard(key),
@@ -286,7 +302,7 @@ export class DeadLetterQueue {
     if (!job || job.parentKey) return false;
     const data = deadLetterDataOf(job, queue.name);
     await this.deadLetterQueue(shard).add(data.capability, data, { jobId: id });
-    await this.index(id, data.capability, shard);
+    await this.index(id, { capability: data.capability, owner: data.task.owner }, shard);
     await queue.remove(id);
     this.deadLettered?.inc({ capability: data.capability });
     this.options.logger?.warn('task dead-lettered', {
@@ -317,7 +333,7 @@ export class DeadLetterQueue {
   private async purgeExpired(shard: QueueNames): Promise<number> {
     const cutoff = Date.now() - this.options.retentionMs;
     const ids = await this.options.connection.zrangebyscore(
-      this.indexKey(shard),
+      this.indexKey(shard, {}),
       '-inf',
       cutoff,
       'LIMIT',
@@ -326,7 +342,11 @@ export class DeadLetterQueue {
     );
     for (const id of ids) {
       const entry = await this.find(id);
-      await this.removeEntry(id, entry?.capability, shard);
+      await this.removeEntry(
+        id,
+        { capability: entry?.capability, owner: entry?.task.owner },
+        shard,
+      );
     }
     if (ids.length > 0)
       this.options.logger?.info('dead-letter entries purged', { count: ids.length });
@@ -334,38 +354,40 @@ export class DeadLetterQueue {
   }
 
   // The job goes first: an index entry left behind by a crash is dropped by the next list().
-  private async removeEntry(
-    id: string,
-    capability: string | undefined,
-    shard: QueueNames,
-  ): Promise<void> {
+  private async removeEntry(id: string, facet: IndexFacet, shard: QueueNames): Promise<void> {
     await this.deadLetterQueue(shard).remove(id);
-    await this.unindex([id], capability, shard);
+    await this.unindex([id], facet, shard);
   }
 
-  private async index(id: string, capability: string, shard: QueueNames): Promise<void> {
+  // An entry is in the index of everything, and in those of its capability, of its owner and
+  // of both, so that a page of any of them is one sorted-set read.
+  private async index(id: string, facet: IndexFacet, shard: QueueNames): Promise<void> {
     const now = Date.now();
-    const multi = this.options.connection
-      .multi()
-      .zadd(this.indexKey(shard), 'NX', now, id)
-      .zadd(this.indexKey(shard, capability), 'NX', now, id);
+    const multi = this.options.connection.multi();
+    for (const key of this.indexKeys(shard, facet)) multi.zadd(key, 'NX', now, id);
     throwFirstError(await multi.exec());
   }
 
-  private async unindex(
-    ids: string[],
-    capability: string | undefined,
-    shard: QueueNames,
-  ): Promise<void> {
-    const multi = this.options.connection.multi().zrem(this.indexKey(shard), ...ids);
-    if (capability !== undefined) multi.zrem(this.indexKey(shard, capability), ...ids);
+  private async unindex(ids: string[], facet: IndexFacet, shard: QueueNames): Promise<void> {
+    const multi = this.options.connection.multi();
+    for (const key of this.indexKeys(shard, facet)) multi.zrem(key, ...ids);
     throwFirstError(await multi.exec());
   }
 
-  private indexKey(shard: QueueNames, capability?: string): string {
-    return capability === undefined
-      ? shard.key('dead-letter-index')
-      : shard.key('dead-letter-index', 'capability', capability);
+  private indexKeys(shard: QueueNames, { capability, owner }: IndexFacet): string[] {
+    const keys = [this.indexKey(shard, {})];
+    if (capability !== undefined) keys.push(this.indexKey(shard, { capability }));
+    if (owner !== undefined) keys.push(this.indexKey(shard, { owner }));
+    if (capability !== undefined && owner !== undefined) {
+      keys.push(this.indexKey(shard, { capability, owner }));
+    }
+    return keys;
+  }
+
+  private indexKey(shard: QueueNames, { capability, owner }: IndexFacet): string {
+    const byOwner = owner === undefined ? [] : ['owner', owner];
+    const byCapability = capability === undefined ? [] : ['capability', capability];
+    return shard.key('dead-letter-index', ...byOwner, ...byCapability);
   }
 
   private deadLetterQueue(shard: QueueNames): Queue {

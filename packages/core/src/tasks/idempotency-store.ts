@@ -6,6 +6,8 @@ import type { RedisClient } from '../redis/redis-connection';
 
 /** A task asking to be the one its idempotency key stands for. */
 export interface IdempotencyClaim {
+  /** The owner of the task; keys are kept apart per owner (none: the keys of no owner). */
+  owner?: string;
   /** The capability of the task; keys are kept apart per capability. */
   capability: string;
   /** The key as the caller gave it (only its hash is stored). */
@@ -75,10 +77,15 @@ export class IdempotencyStore {
     }
   }
 
-  /** The record key of an idempotency key of a capability. */
-  key(capability: string, idempotencyKey: string): string {
+  /**
+   * The record key of an idempotency key of a capability and an owner: owners never share a
+   * record, so a key never stands for, or reveals, another owner's task.
+   */
+  key(capability: string, idempotencyKey: string, owner?: string): string {
     const digest = createHash('sha256').update(idempotencyKey).digest('hex');
-    return this.options.names.key('idempotency', capability, digest);
+    return owner === undefined
+      ? this.options.names.key('idempotency', capability, digest)
+      : this.options.names.key('idempotency', 'owner', owner, capability, digest);
   }
 
   /**
@@ -90,7 +97,7 @@ export class IdempotencyStore {
     if (claims.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const c of claims) {
-      const key = this.key(c.capability, c.idempotencyKey);
+      const key = this.key(c.capability, c.idempotencyKey, c.owner);
       pipeline.eval(CLAIM, 1, key, c.taskId, c.queue, c.fingerprint, this.windowMs);
     }
     const replies = (await pipeline.exec()) ?? [];
@@ -107,12 +114,14 @@ export class IdempotencyStore {
 
   /** Records that the jobs of these claims are stored, so that repeats do not add them again. */
   async markAdded(
-    claims: ReadonlyArray<Pick<IdempotencyClaim, 'capability' | 'idempotencyKey' | 'taskId'>>,
+    claims: ReadonlyArray<
+      Pick<IdempotencyClaim, 'owner' | 'capability' | 'idempotencyKey' | 'taskId'>
+    >,
   ): Promise<void> {
     if (claims.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const c of claims) {
-      pipeline.eval(MARK_ADDED, 1, this.key(c.capability, c.idempotencyKey), c.taskId);
+      pipeline.eval(MARK_ADDED, 1, this.key(c.capability, c.idempotencyKey, c.owner), c.taskId);
     }
     for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
   }

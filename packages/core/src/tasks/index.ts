@@ -24,6 +24,7 @@ export {
 } from './job-event-stream';
 export { type TaskJobData, type TaskJobResult } from './task';
 export {
+  assertOwned,
   type CancelledTask,
   type CancelTaskOptions,
   TaskCanceller,
@@ -38,3 +39,4 @@ export {
   tombstoneOf,
   type TombstoneOutcome,
 } from './task-tombstones';
+export { type OwnerScope, withinScope } from './owner-scope';

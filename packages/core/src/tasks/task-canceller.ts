@@ -1,4 +1,5 @@
 import { MAX_CANCEL_REASON_LENGTH } from '@tta/contracts';
+import { withinScope, type OwnerScope } from './owner-scope';
 import { Job, type Queue } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
 import { NotFoundError } from '../errors/not-found-error';
@@ -36,7 +37,7 @@ export interface TaskCancellerOptions {
 }
 
 /** Options of {@link TaskCanceller.cancel}. */
-export interface CancelTaskOptions {
+export interface CancelTaskOptions extends OwnerScope {
   /** Why the task is cancelled, kept in its tombstone (at most 256 characters). Default: `'cancelled by request'`. */
   reason?: string;
 }
@@ -93,6 +94,7 @@ export class TaskCanceller {
     if (this.redis.status !== 'ready') throw new RedisUnavailableError();
     try {
       const job = await Job.fromId<TaskJobData>(queue, id);
+      await assertOwned(tombstones, id, job?.data.owner, job !== undefined, options);
       const outcome = job
         ? await tombstones.write(
             queue,
@@ -147,4 +149,23 @@ function cancelledCounter(metrics: Registry): Counter<'capability'> {
         registers: [metrics],
       }),
   );
+}
+
+/**
+ * Throws {@link NotFoundError} (of `what`) when the task or run (its job, or once the job is
+ * gone its tombstone)
+ * belongs to an owner outside `scope`: another owner's task reads as unknown.
+ */
+export async function assertOwned(
+  tombstones: TaskTombstones,
+  id: string,
+  jobOwner: string | undefined,
+  hasJob: boolean,
+  scope: OwnerScope,
+  what = 'task',
+): Promise<void> {
+  if (scope.owner === undefined) return;
+  const owner = hasJob ? jobOwner : (await tombstones.read(id))?.owner;
+  if (!hasJob && owner === undefined) return;
+  if (!withinScope(scope, owner)) throw new NotFoundError(what, id);
 }

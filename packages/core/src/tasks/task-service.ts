@@ -20,6 +20,7 @@ import {
 } from '@tta/contracts';
 import type { TaskJobData, TaskJobResult } from './task';
 import { TaskId } from '../queues/task-id';
+import { withinScope, type OwnerScope } from './owner-scope';
 import { taskViewOf } from './task-view';
 import type { TaskRouter } from '../routing/task-router';
 import type { SessionBudget } from '../sessions/session-budget';
@@ -111,17 +112,20 @@ export class TaskService {
     return request;
   }
 
-  /** Validates, routes and enqueues one task. */
-  async enqueue(body: unknown): Promise<EnqueuedTask> {
+  /**
+   * Validates, routes and enqueues one task, owned by `scope.owner` (its idempotency key is
+   * that owner's: another owner's same key is another task).
+   */
+  async enqueue(body: unknown, scope: OwnerScope = {}): Promise<EnqueuedTask> {
     const request = this.validate(body);
     await this.assertSessionBudgets([request]);
-    const prepared = await this.prepare(request);
+    const prepared = await this.prepare(request, scope);
     await this.store([prepared]);
     return accepted(prepared);
   }
 
   /** Validates every task first (nothing is enqueued if one is bad), then enqueues all. */
-  async enqueueBatch(body: unknown): Promise<EnqueuedTask[]> {
+  async enqueueBatch(body: unknown, scope: OwnerScope = {}): Promise<EnqueuedTask[]> {
     const { tasks } = parseOrThrow(taskBatchRequestSchema, body);
     const max = this.options.maxBatchSize ?? 500;
     if (tasks.length > max) {
@@ -129,7 +133,7 @@ export class TaskService {
     }
     const requests = tasks.map((task, i) => this.validate(task, `tasks.${i}`));
     await this.assertSessionBudgets(requests);
-    const prepared = await Promise.all(requests.map((r) => this.prepare(r)));
+    const prepared = await Promise.all(requests.map((r) => this.prepare(r, scope)));
     await this.store(prepared);
     return prepared.map(accepted);
   }
@@ -137,9 +141,9 @@ export class TaskService {
   /**
    * A task by id; throws NotFoundError for an unknown or expired id. A cancelled task reads
    * `cancelled` from its tombstone, even once its job was removed; a dead-lettered one reads
-   * `dead` from its dead-letter entry.
+   * `dead` from its dead-letter entry. Another owner's task (outside `scope`) reads as unknown.
    */
-  async get(id: string): Promise<TaskView> {
+  async get(id: string, scope: OwnerScope = {}): Promise<TaskView> {
     const { queue: queueName, shard } = this.locate(id);
     this.assertRedisReady();
     try {
@@ -151,10 +155,12 @@ export class TaskService {
         Job.fromId<TaskJobData, TaskJobResult>(queue, id),
         this.tombstonesOf(shard).read(id),
       ]);
+      const owner = job ? job.data.owner : tombstone?.owner;
+      if ((job || tombstone) && !withinScope(scope, owner)) throw new NotFoundError('task', id);
       if (tombstone) return cancelledView(tombstone, job && taskViewOf(job, queueName, state));
       if (!job) {
         const dead = await this.options.deadLetters?.find(id);
-        if (dead) return deadLetterView(dead);
+        if (dead && withinScope(scope, dead.task.owner)) return deadLetterView(dead);
         throw new NotFoundError('task', id);
       }
       return taskViewOf(job, queueName, state);
@@ -219,7 +225,7 @@ export class TaskService {
     return this.tombstones[shard.shard] as TaskTombstones;
   }
 
-  private async prepare(request: TaskRequest): Promise<PreparedTask> {
+  private async prepare(request: TaskRequest, scope: OwnerScope): Promise<PreparedTask> {
     const route = await this.options.router.route(request);
     const entry = this.options.catalog.get(route.capability);
     const defaults = this.options.tasks;
@@ -232,6 +238,7 @@ export class TaskService {
       enqueuedAt: Date.now(),
     };
     if (request.sessionId !== undefined) data.sessionId = request.sessionId;
+    if (scope.owner !== undefined) data.owner = scope.owner;
     if (request.requirements !== undefined) data.requirements = request.requirements;
     if (request.budgetUsd !== undefined) data.budgetUsd = request.budgetUsd;
     if (entry.ordered && request.sessionId !== undefined) data.orderedAt = data.enqueuedAt;
@@ -239,6 +246,7 @@ export class TaskService {
     if (request.idempotencyKey !== undefined) {
       data.idempotencyKey = request.idempotencyKey;
       claim = {
+        ...(scope.owner !== undefined && { owner: scope.owner }),
         capability: route.capability,
         idempotencyKey: request.idempotencyKey,
         taskId: id,

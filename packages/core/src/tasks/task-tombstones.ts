@@ -15,6 +15,8 @@ export interface TaskTombstone {
   input: Record<string, unknown>;
   /** Its player session, when it had one. */
   sessionId?: string;
+  /** Its owner (see `OwnerScope`), when it had one. */
+  owner?: string;
   /** Epoch ms when the API accepted the task. */
   enqueuedAt: number;
   /** Epoch ms when it was cancelled. */
@@ -111,6 +113,7 @@ export class TaskTombstones {
 interface CancellableData {
   input: Record<string, unknown>;
   sessionId?: string;
+  owner?: string;
   enqueuedAt?: number;
 }
 
@@ -130,6 +133,7 @@ export function tombstoneOf(
     queue: queue.name,
     input: job.data.input,
     ...(job.data.sessionId !== undefined && { sessionId: job.data.sessionId }),
+    ...(job.data.owner !== undefined && { owner: job.data.owner }),
     enqueuedAt: job.data.enqueuedAt ?? job.timestamp,
     cancelledAt: Date.now(),
     reason,
@@ -148,6 +152,7 @@ export function tombstoneFields(tombstone: TaskTombstone): string[] {
     ['reason', tombstone.reason],
   ];
   if (tombstone.sessionId !== undefined) fields.push(['sessionId', tombstone.sessionId]);
+  if (tombstone.owner !== undefined) fields.push(['owner', tombstone.owner]);
   return fields.flat();
 }
 
@@ -163,6 +168,7 @@ function parseTombstone(taskId: string, hash: Record<string, string>): TaskTombs
     reason: hash.reason ?? '',
   };
   if (hash.sessionId !== undefined) tombstone.sessionId = hash.sessionId;
+  if (hash.owner !== undefined) tombstone.owner = hash.owner;
   return tombstone;
 }
 

@@ -4,6 +4,8 @@ import type { TaskUsage } from '../costs/task-usage';
 export interface TaskJobData {
   capability: string;
   input: Record<string, unknown>;
+  /** The owner of the API key that enqueued it (or of its workflow run); see `OwnerScope`. */
+  owner?: string;
   sessionId?: string;
   requirements?: Record<string, string>;
   timeoutMs: number;

@@ -137,6 +137,7 @@ export class StageTasks {
       enqueuedAt: Date.now(),
     };
     if (job.data.sessionId !== undefined) data.sessionId = job.data.sessionId;
+    if (job.data.owner !== undefined) data.owner = job.data.owner;
     return data;
   }
 

@@ -29,7 +29,7 @@ export class WorkflowCanceller {
    */
   async cancel(id: string, options: CancelTaskOptions = {}): Promise<CancelledRun> {
     const answer = await this.options.runs.cancel(id, options);
-    const run = await this.options.runs.get(id);
+    const run = await this.options.runs.get(id, options);
     const running = Object.values(run.steps).flatMap((step) =>
       step.status === 'running' && step.taskId !== undefined ? [step.taskId] : [],
     );

@@ -14,7 +14,8 @@ import type { SessionBudget } from '../sessions/session-budget';
 import { SessionOrder } from '../sessions/session-order';
 import { TaskId } from '../queues/task-id';
 import { TaskTombstones, tombstoneOf } from '../tasks/task-tombstones';
-import { type CancelTaskOptions } from '../tasks/task-canceller';
+import { withinScope, type OwnerScope } from '../tasks/owner-scope';
+import { assertOwned, type CancelTaskOptions } from '../tasks/task-canceller';
 import { MAX_CANCEL_REASON_LENGTH } from '@tta/contracts';
 import { parseRunRequest } from './run-request';
 import { cancelledRunView, toRunView } from './workflow-run-view';
@@ -117,8 +118,9 @@ export class WorkflowRuns {
    * Validates `body` (`{ input, sessionId? }`) against workflow `name` and queues a run.
    * Throws {@link UnknownWorkflowError}, {@link ValidationError} naming the field,
    * `BudgetExceededError` (its session spent its budget) or {@link RedisUnavailableError}.
+   * The run, and its step tasks, belong to `scope.owner`.
    */
-  async start(name: string, body: unknown): Promise<StartedRun> {
+  async start(name: string, body: unknown, scope: OwnerScope = {}): Promise<StartedRun> {
     const definition = this.definition(name);
     const request = parseRunRequest(definition, body, this.options.catalog);
     const shard = this.shards.pick(request.sessionId);
@@ -131,6 +133,7 @@ export class WorkflowRuns {
       cursor: { stage: 0, phase: 'start' },
       steps: {},
     };
+    if (scope.owner !== undefined) data.owner = scope.owner;
     if (request.sessionId !== undefined) {
       data.sessionId = request.sessionId;
       data.orderedAt = data.enqueuedAt;
@@ -146,8 +149,11 @@ export class WorkflowRuns {
     return { id, status: 'queued', workflow: name };
   }
 
-  /** A run by id; throws {@link NotFoundError} for an unknown or expired id. */
-  async get(id: string): Promise<WorkflowRunView> {
+  /**
+   * A run by id; throws {@link NotFoundError} for an unknown or expired id, and for another
+   * owner's run (outside `scope`).
+   */
+  async get(id: string, scope: OwnerScope = {}): Promise<WorkflowRunView> {
     const { queue, tombstones } = this.shardOfRun(id);
     return this.guard(async () => {
       // State before job: a run read first could end in between and read `completed` without
@@ -157,6 +163,10 @@ export class WorkflowRuns {
         Job.fromId<WorkflowRunData, WorkflowRunResult>(queue, id),
         tombstones.read(id),
       ]);
+      const owner = job ? job.data.owner : tombstone?.owner;
+      if ((job || tombstone) && !withinScope(scope, owner)) {
+        throw new NotFoundError('workflow run', id);
+      }
       if (!job) {
         if (tombstone) return cancelledRunView(tombstone);
         throw new NotFoundError('workflow run', id);
@@ -181,6 +191,8 @@ export class WorkflowRuns {
     const shard = this.shardOfRun(id);
     return this.guard(async () => {
       const job = await Job.fromId<WorkflowRunData, WorkflowRunResult>(shard.queue, id);
+      const owned = [job?.data.owner, job !== undefined, options, 'workflow run'] as const;
+      await assertOwned(shard.tombstones, id, ...owned);
       const ttlMs = this.options.tombstoneTtlMs ?? this.options.tasks.keepFailedSeconds * 1000;
       const outcome = job
         ? await shard.tombstones.write(

@@ -120,6 +120,8 @@ export interface WorkflowRunData {
   workflow: string;
   input: Record<string, unknown>;
   sessionId?: string;
+  /** The owner of the API key that started it; its step tasks are that owner's too. */
+  owner?: string;
   /** Epoch ms when the API accepted the run. */
   enqueuedAt: number;
   /** Present on runs of a session: when the run joined its session's order (see SessionOrder). */

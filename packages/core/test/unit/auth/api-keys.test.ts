@@ -5,7 +5,13 @@ import { grantsScope } from '@tta/contracts';
 const entries: ApiKeyEntry[] = [
   { id: 'producer', hash: hashApiKey('key-producer-1'), scopes: ['tasks:write'] },
   { id: 'reader', hash: hashApiKey('key-reader-2'), scopes: ['tasks:read', 'agents:read'] },
-  { id: 'ops', hash: hashApiKey('key-ops-3'), scopes: ['admin'], rateLimit: { points: 5 } },
+  {
+    id: 'ops',
+    hash: hashApiKey('key-ops-3'),
+    owner: 'operators',
+    scopes: ['admin'],
+    rateLimit: { points: 5 },
+  },
 ];
 
 describe('hashApiKey', () => {
@@ -19,13 +25,15 @@ describe('hashApiKey', () => {
 describe('ApiKeys.verify', () => {
   const keys = new ApiKeys(entries);
 
-  it('names the key presented, with its scopes and rate limit, never its hash', () => {
+  it('names the key presented, with its owner, scopes and rate limit, never its hash', () => {
     expect(keys.verify('key-reader-2')).toEqual({
       id: 'reader',
+      owner: 'reader',
       scopes: ['tasks:read', 'agents:read'],
     });
     expect(keys.verify('key-ops-3')).toEqual({
       id: 'ops',
+      owner: 'operators',
       scopes: ['admin'],
       rateLimit: { points: 5 },
     });
@@ -60,7 +68,11 @@ describe('ApiKeys.verify', () => {
   });
 
   it('finds a key by id for admin sessions', () => {
-    expect(keys.get('producer')).toEqual({ id: 'producer', scopes: ['tasks:write'] });
+    expect(keys.get('producer')).toEqual({
+      id: 'producer',
+      owner: 'producer',
+      scopes: ['tasks:write'],
+    });
     expect(keys.get('nobody')).toBeUndefined();
     expect(keys.size).toBe(3);
   });

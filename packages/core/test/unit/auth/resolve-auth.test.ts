@@ -36,6 +36,7 @@ describe('resolveAuth', () => {
       expect(first.usesDevelopmentKey).toBe(true);
       expect(first.keys.verify(DEVELOPMENT_API_KEY)).toEqual({
         id: 'development',
+        owner: 'development',
         scopes: ['admin'],
       });
       expect(first.sessionSecretGenerated).toBe(true);
