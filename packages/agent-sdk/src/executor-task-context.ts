@@ -80,6 +80,7 @@ export class ExecutorTaskContext implements TaskContext {
     this.llmClient ??= deps.llm.forTask({
       taskId: String(job.id),
       sessionId: job.data.sessionId,
+      owner: job.data.owner,
       agentType: deps.agentType,
       budgetUsd: job.data.budgetUsd,
       policy: deps.llmPolicy?.(deps.agentType),

@@ -14,6 +14,8 @@ export {
   type ResolvedAuth,
   SessionTokens,
   type SessionTokensOptions,
+  type OwnerScope,
+  withinScope,
 } from './auth';
 export { CapabilityCatalog, type CapabilityEntry } from './capabilities';
 export {
@@ -225,7 +227,6 @@ export {
   JobEventStream,
   type JobEventStreamOptions,
   type MoveFailedResult,
-  type OwnerScope,
   TaskCanceller,
   type TaskCancellerOptions,
   type TaskJobData,

@@ -1,3 +1,4 @@
+import { readScopeOf } from '../access/api-caller';
 import { costQuerySchema, parseTime } from '@tta/contracts';
 import type { OperationHandlers } from './operation-handlers';
 import { parseOrThrow, ValidationError, type CostLedger, type RedisClient } from '@tta/core';
@@ -28,7 +29,7 @@ export function costHandlers(options: CostRoutesOptions): OperationHandlers<'get
         throw new ValidationError([{ path: 'query.from', message: 'must be before to' }]);
       }
       const report = await withRedis(options.redis, () =>
-        options.costs.report({ ...filter, from: fromMs, to: toMs }),
+        options.costs.report({ ...filter, from: fromMs, to: toMs }, readScopeOf(req)),
       );
       res.json(report);
     },

@@ -1,3 +1,5 @@
+import { readScopeOf } from '../access/api-caller';
+import { SafetyOwnerFilter } from './safety-owner-filter';
 import { AUDIT_ENTRY_ID } from '@tta/contracts';
 import {
   RedisUnavailableError,
@@ -5,6 +7,7 @@ import {
   type Logger,
   type RedisClient,
   type SafetyEventFeed,
+  type SafetyEventStore,
 } from '@tta/core';
 import type { RequestHandler, Response } from 'express';
 import { SSE_HEADERS } from '../http/sse-stream';
@@ -13,6 +16,8 @@ import { SSE_HEADERS } from '../http/sse-stream';
 export interface SafetyEventStreamOptions {
   /** The live feed of the safety audit stream. */
   safetyFeed: SafetyEventFeed;
+  /** The events, to tell whose event an entry is about. */
+  safetyEvents: SafetyEventStore;
   /** The producer connection: the stream is refused (503) while it is down. */
   redis: RedisClient;
   /** Where a failed subscription is reported. */
@@ -34,7 +39,7 @@ export function safetyEventStream(options: SafetyEventStreamOptions): RequestHan
     const lastEventId = req.get('last-event-id');
     const after =
       lastEventId !== undefined && AUDIT_ENTRY_ID.test(lastEventId) ? lastEventId : undefined;
-    await relay(options, after, res);
+    await relay(options, after, res, new SafetyOwnerFilter(options.safetyEvents, readScopeOf(req)));
   };
 }
 
@@ -42,6 +47,7 @@ async function relay(
   options: SafetyEventStreamOptions,
   after: string | undefined,
   res: Response,
+  filter: SafetyOwnerFilter,
 ): Promise<void> {
   res.writeHead(200, SSE_HEADERS);
   res.flushHeaders();
@@ -50,13 +56,26 @@ async function relay(
   };
   const heartbeat = setInterval(() => write(': heartbeat\n\n'), options.sseHeartbeatMs ?? 15_000);
   let unsubscribe: (() => void) | undefined;
+  let relayed = Promise.resolve();
   res.on('close', () => {
     clearInterval(heartbeat);
     unsubscribe?.();
   });
   try {
     unsubscribe = await options.safetyFeed.subscribe(
-      (item) => write(`id: ${item.entry.id}\nevent: safety\ndata: ${JSON.stringify(item)}\n\n`),
+      (item) => {
+        // One entry after the other, so that a lookup of an event's owner keeps the order.
+        relayed = relayed
+          .then(async () => {
+            if (!(await filter.keep(item.entry, item.event))) return;
+            write(`id: ${item.entry.id}\nevent: safety\ndata: ${JSON.stringify(item)}\n\n`);
+          })
+          .catch((err: unknown) => {
+            options.logger.warn('safety event stream: an entry could not be checked', {
+              error: toError(err).message,
+            });
+          });
+      },
       after,
       () => res.end(),
     );

@@ -1,3 +1,5 @@
+import { readScopeOf } from '../access/api-caller';
+import { SafetyOwnerFilter } from './safety-owner-filter';
 import {
   parseOrThrow,
   type RedisClient,
@@ -44,15 +46,15 @@ export function safetyEventHandlers(
   return {
     listSafetyEvents: async (req, res) => {
       const query = parseOrThrow(safetyEventQuerySchema, req.query, 'query');
-      res.json(await withRedis(redis, () => store.list(query)));
+      res.json(await withRedis(redis, () => store.list({ ...query, ...readScopeOf(req) })));
     },
     streamSafetyEvents: safetyEventStream(options),
     exportSafetyAudit: async (req, res) => {
       const query = parseOrThrow(safetyAuditQuerySchema, req.query, 'query');
-      await exportAudit(store, redis, query, res);
+      await exportAudit(store, redis, query, res, new SafetyOwnerFilter(store, readScopeOf(req)));
     },
     getSafetyEvent: async (req, res) => {
-      res.json(await withRedis(redis, () => store.get(req.params.id)));
+      res.json(await withRedis(redis, () => store.get(req.params.id, readScopeOf(req))));
     },
     acknowledgeSafetyEvent: review(options, 'acknowledge'),
     resolveSafetyEvent: review(options, 'resolve'),
@@ -67,9 +69,10 @@ function review(
   const { safetyEvents: store, redis } = options;
   return async (req: Request<{ id: string }>, res) => {
     const body = parseOrThrow(safetyReviewBodySchema, req.body ?? {}, 'body');
-    const { event, previous } = await withRedis(redis, () =>
-      store[action](req.params.id, body.reviewer, body.note ?? ''),
-    );
+    const { event, previous } = await withRedis(redis, async () => {
+      await store.get(req.params.id, readScopeOf(req));
+      return store[action](req.params.id, body.reviewer, body.note ?? '');
+    });
     if (previous === 'open') {
       options.safetyMetrics.acknowledged(event.type, (Date.now() - event.createdAt) / 1000);
     }
@@ -82,6 +85,7 @@ async function exportAudit(
   redis: RedisClient,
   query: z.infer<typeof safetyAuditQuerySchema>,
   res: Response,
+  filter: SafetyOwnerFilter,
 ): Promise<void> {
   const first = await withRedis(redis, () =>
     store.audit({ ...query, count: Math.min(500, query.limit ?? 500) }),
@@ -91,7 +95,9 @@ async function exportAudit(
   let sent = 0;
   const limit = query.limit ?? Number.POSITIVE_INFINITY;
   while (page.length > 0 && sent < limit && !res.destroyed) {
-    const lines = page.slice(0, limit - sent).map((entry) => `${JSON.stringify(entry)}\n`);
+    const kept = [];
+    for (const entry of page) if (await filter.keep(entry)) kept.push(entry);
+    const lines = kept.slice(0, limit - sent).map((entry) => `${JSON.stringify(entry)}\n`);
     sent += lines.length;
     if (!res.write(lines.join(''))) await new Promise((resolve) => res.once('drain', resolve));
     const last = page[page.length - 1]?.id;

@@ -14,8 +14,14 @@ const READER_KEY = 'reader-key-k9-0123456789';
 beforeAll(async () => {
   h = await startApiHarness({
     apiKeys: [
-      { id: 'reviewer', key: REVIEWER_KEY, scopes: ['safety:review'] },
-      { id: 'reader', key: READER_KEY, scopes: ['tasks:read', 'tasks:write', 'agents:read'] },
+      // A reviewer of the game server whose runs recorded the events (see docs/AUTH.md, Owners).
+      { id: 'reviewer', owner: 'game', key: REVIEWER_KEY, scopes: ['safety:review'] },
+      {
+        id: 'reader',
+        owner: 'game',
+        key: READER_KEY,
+        scopes: ['tasks:read', 'tasks:write', 'agents:read'],
+      },
     ],
   });
   server = await listen(h.app, { host: '127.0.0.1', port: 0 });
@@ -35,6 +41,7 @@ function newEvent(type: NewSafetyEvent['type'], sessionId = 'session-a'): NewSaf
     runId: `workflow~00000000-0000-4000-8000-${String(runs).padStart(12, '0')}`,
     workflow: 'player-turn',
     sessionId,
+    owner: 'game',
     level: type === 'screen_unavailable' ? 'unknown' : type,
     categories: type === 'crisis' ? ['suicidal_ideation'] : [],
     layers: ['patterns'],

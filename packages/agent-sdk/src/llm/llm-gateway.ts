@@ -52,6 +52,8 @@ export interface LlmGatewayOptions {
 export interface LlmTaskScope {
   taskId: string;
   sessionId?: string;
+  /** The task's owner: its costs are also counted in that owner's report. */
+  owner?: string | undefined;
   agentType: string;
   /** The task's own budget (its request's `budgetUsd`), in USD. */
   budgetUsd?: number;
@@ -141,6 +143,7 @@ export class LlmGateway {
       await this.ledger?.record({
         taskId: scope.taskId,
         sessionId: scope.sessionId,
+        ...(scope.owner !== undefined && { owner: scope.owner }),
         agentType: scope.agentType,
         model: choice.model,
         ...completion.usage,

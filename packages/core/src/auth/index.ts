@@ -6,3 +6,4 @@ export { type ApiKeyConfig, type ApiKeyRateLimit, apiKeysConfigSchema } from './
 export { type ApiKeyEntry, type ApiKeyIdentity, ApiKeys, hashApiKey } from './api-keys';
 export { resolveAuth, type ResolveAuthOptions, type ResolvedAuth } from './resolve-auth';
 export { type IssuedSession, SessionTokens, type SessionTokensOptions } from './session-tokens';
+export { type OwnerScope, withinScope } from './owner-scope';

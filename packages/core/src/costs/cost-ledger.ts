@@ -1,3 +1,4 @@
+import type { OwnerScope } from '../auth/owner-scope';
 import {
   costField,
   NANO_USD_PER_USD,
@@ -15,6 +16,8 @@ export interface CostEntry {
   taskId: string;
   /** The task's session, when it has one. */
   sessionId?: string;
+  /** The task's owner, when it has one: the call counts in that owner's report too. */
+  owner?: string;
   /** Type of the agent that ran the task. */
   agentType: string;
   /** The model called (its name in config `llm.models`). */
@@ -77,12 +80,16 @@ export class CostLedger {
     const outputTokens = tokens(entry.outputTokens, 'outputTokens');
     const nanoUsd = Math.round(count(entry.costUsd, 'costUsd') * NANO_USD_PER_USD);
     const session = entry.sessionId ?? '';
-    const bucket = this.bucketKey(hourOf(entry.at ?? Date.now()));
+    const hour = hourOf(entry.at ?? Date.now());
+    const buckets = [this.bucketKey(hour)];
+    if (entry.owner !== undefined) buckets.push(this.bucketKey(hour, entry.owner));
     const multi = this.redis.multi();
-    multi.hincrby(bucket, costField('in', session, entry.agentType, entry.model), inputTokens);
-    multi.hincrby(bucket, costField('out', session, entry.agentType, entry.model), outputTokens);
-    multi.hincrby(bucket, costField('nusd', session, entry.agentType, entry.model), nanoUsd);
-    multi.pexpire(bucket, this.retentionMs + HOUR_MS);
+    for (const bucket of buckets) {
+      multi.hincrby(bucket, costField('in', session, entry.agentType, entry.model), inputTokens);
+      multi.hincrby(bucket, costField('out', session, entry.agentType, entry.model), outputTokens);
+      multi.hincrby(bucket, costField('nusd', session, entry.agentType, entry.model), nanoUsd);
+      multi.pexpire(bucket, this.retentionMs + HOUR_MS);
+    }
     const totals = [this.taskKey(entry.taskId)];
     if (entry.sessionId !== undefined) totals.push(this.sessionKey(entry.sessionId));
     for (const key of totals) {
@@ -114,15 +121,17 @@ export class CostLedger {
   /**
    * Tokens and cost in the whole UTC hours that overlap `from`..`to`, filtered and grouped by
    * session, agent type and model. A window reaching further back than the retention starts
-   * where the retention does.
+   * where the retention does. With `scope.owner`, only the calls of that owner's tasks count.
    */
-  async report(query: CostQuery): Promise<CostReport> {
+  async report(query: CostQuery, scope: OwnerScope = {}): Promise<CostReport> {
     const earliest = hourOf(Date.now() - this.retentionMs);
     const first = Math.max(hourOf(query.from), earliest);
     const last = hourOf(Math.max(query.to - 1, query.from));
     const window = { from: first * HOUR_MS, to: Math.max(first, last + 1) * HOUR_MS };
     const pipeline = this.redis.pipeline();
-    for (let hour = first; hour <= last; hour++) pipeline.hgetall(this.bucketKey(hour));
+    for (let hour = first; hour <= last; hour++) {
+      pipeline.hgetall(this.bucketKey(hour, scope.owner));
+    }
     const results = first <= last ? ((await pipeline.exec()) ?? []) : [];
     const buckets = results.map(([err, value]) => {
       if (err) throw err;
@@ -142,8 +151,11 @@ export class CostLedger {
     return keys.map((key) => (key === undefined || key === '' ? 0 : usdOf(results[next++])));
   }
 
-  private bucketKey(hour: number): string {
-    return this.options.names.key('costs', String(hour));
+  // The hourly bucket of every call, or of the calls of one owner's tasks.
+  private bucketKey(hour: number, owner?: string): string {
+    return owner === undefined
+      ? this.options.names.key('costs', String(hour))
+      : this.options.names.key('costs', 'owner', owner, String(hour));
   }
 
   private taskKey(taskId: string): string {

@@ -1,3 +1,4 @@
+import { withinScope, type OwnerScope } from '../auth/owner-scope';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config/load-config';
 import { NotFoundError } from '../errors/not-found-error';
@@ -32,6 +33,8 @@ export interface SafetyEventListOptions {
   level?: string;
   /** Only events of this session. */
   sessionId?: string;
+  /** Only events of this owner's runs (see `OwnerScope`). Default: every owner's. */
+  owner?: string;
   /** Most events of the page. Default: 50. */
   limit?: number;
   /** Where the previous page stopped (its `nextCursor`). */
@@ -144,10 +147,10 @@ export class SafetyEventStore {
     return { event: created === 1 ? full : await this.get(id), created: created === 1 };
   }
 
-  /** One event; throws {@link NotFoundError} for an unknown id. */
-  async get(id: string): Promise<SafetyEvent> {
+  /** One event; throws {@link NotFoundError} for an unknown id, or another owner's. */
+  async get(id: string, scope: OwnerScope = {}): Promise<SafetyEvent> {
     const event = (await this.read([id]))[0];
-    if (!event) throw new NotFoundError('safety event', id);
+    if (!event || !withinScope(scope, event.owner)) throw new NotFoundError('safety event', id);
     return event;
   }
 
@@ -331,6 +334,7 @@ function idOfMember(member: string): string {
 function matches(event: SafetyEvent, options: SafetyEventListOptions): boolean {
   if (options.status !== undefined && event.status !== options.status) return false;
   if (options.level !== undefined && event.level !== options.level) return false;
+  if (!withinScope(options, event.owner)) return false;
   return options.sessionId === undefined || event.sessionId === options.sessionId;
 }
 

@@ -19,6 +19,8 @@ export interface NewSafetyEvent {
   workflow: string;
   /** Its player session. */
   sessionId?: string;
+  /** The owner of the run (see `OwnerScope`): other owners' keys do not see the event. */
+  owner?: string;
   /** The turn's level after the session's risk (`crisis`, `concern`), or `unknown` when the screen failed. */
   level: string;
   /** The screen's categories. */

@@ -14,7 +14,7 @@ import { QueueShards } from '../queues/queue-shards';
 import type { TaskJobData } from './task';
 import type { EnqueuedTask } from '@tta/contracts';
 import { TaskId } from '../queues/task-id';
-import { withinScope, type OwnerScope } from './owner-scope';
+import { withinScope, type OwnerScope } from '../auth/owner-scope';
 import type { RedisClient } from '../redis/redis-connection';
 
 /** Options of {@link DeadLetterQueue}. */

@@ -39,4 +39,3 @@ export {
   tombstoneOf,
   type TombstoneOutcome,
 } from './task-tombstones';
-export { type OwnerScope, withinScope } from './owner-scope';

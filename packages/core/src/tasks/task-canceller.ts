@@ -1,5 +1,5 @@
 import { MAX_CANCEL_REASON_LENGTH } from '@tta/contracts';
-import { withinScope, type OwnerScope } from './owner-scope';
+import { withinScope, type OwnerScope } from '../auth/owner-scope';
 import { Job, type Queue } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
 import { NotFoundError } from '../errors/not-found-error';

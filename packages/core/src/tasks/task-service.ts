@@ -20,11 +20,12 @@ import {
 } from '@tta/contracts';
 import type { TaskJobData, TaskJobResult } from './task';
 import { TaskId } from '../queues/task-id';
-import { withinScope, type OwnerScope } from './owner-scope';
+import { withinScope, type OwnerScope } from '../auth/owner-scope';
 import { taskViewOf } from './task-view';
 import type { TaskRouter } from '../routing/task-router';
 import type { SessionBudget } from '../sessions/session-budget';
 import { SessionOrder } from '../sessions/session-order';
+import { SessionOwners } from '../sessions/session-owners';
 import { cancelledView, TaskTombstones } from './task-tombstones';
 import { parseOrThrow, toFieldIssues } from '../errors/zod-issues';
 import type { RedisClient } from '../redis/redis-connection';
@@ -74,6 +75,7 @@ export class TaskService {
   /** By shard index, as `orders`. */
   private readonly tombstones: TaskTombstones[];
   private readonly orders: SessionOrder[];
+  private readonly sessionOwners: SessionOwners;
   private closing?: Promise<void>;
 
   constructor(
@@ -87,6 +89,7 @@ export class TaskService {
     this.shards = options.shards ?? new QueueShards(options.names.prefix);
     this.tombstones = this.shards.all.map((names) => new TaskTombstones(redis, { names }));
     this.orders = this.shards.all.map((names) => new SessionOrder(redis, { names }));
+    this.sessionOwners = new SessionOwners(redis);
   }
 
   /** Validates one request body without touching Redis; throws a ValidationError naming the field. */
@@ -278,6 +281,7 @@ export class TaskService {
         if (!reservation.mustAdd) replays.add(p);
       });
       const fresh = prepared.filter((p) => !replays.has(p));
+      await this.claimSessions(fresh);
       await this.admitInSessionOrder(fresh);
       await this.addJobs(fresh);
       await this.idempotency.markAdded(
@@ -286,6 +290,20 @@ export class TaskService {
     } catch (err) {
       throw this.redisError(err);
     }
+  }
+
+  // A session belongs to the owner of its first task or run; another owner's is refused (404).
+  private async claimSessions(prepared: PreparedTask[]): Promise<void> {
+    const claims = new Map<string, { shard: QueueNames; owner: string }>();
+    for (const { data, shard } of prepared) {
+      if (data.sessionId === undefined || data.owner === undefined) continue;
+      claims.set(data.sessionId, { shard, owner: data.owner });
+    }
+    await Promise.all(
+      [...claims].map(([session, { shard, owner }]) =>
+        this.sessionOwners.claim(shard, session, owner),
+      ),
+    );
   }
 
   // Ordered tasks join their session's order before their job exists, so that no agent can run

@@ -168,6 +168,7 @@ export class SafetyGate {
       at: Date.now(),
     };
     if (job.data.sessionId !== undefined) event.sessionId = job.data.sessionId;
+    if (job.data.owner !== undefined) event.owner = job.data.owner;
     if (safety.cssrs !== undefined) event.cssrs = safety.cssrs;
     if (safety.version !== undefined) event.screenVersion = safety.version;
     if (reason !== undefined) event.reason = reason;

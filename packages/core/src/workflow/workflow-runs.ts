@@ -12,9 +12,10 @@ import type { QueueNames } from '../queues/queue-names';
 import { QueueShards } from '../queues/queue-shards';
 import type { SessionBudget } from '../sessions/session-budget';
 import { SessionOrder } from '../sessions/session-order';
+import { SessionOwners } from '../sessions/session-owners';
 import { TaskId } from '../queues/task-id';
 import { TaskTombstones, tombstoneOf } from '../tasks/task-tombstones';
-import { withinScope, type OwnerScope } from '../tasks/owner-scope';
+import { withinScope, type OwnerScope } from '../auth/owner-scope';
 import { assertOwned, type CancelTaskOptions } from '../tasks/task-canceller';
 import { MAX_CANCEL_REASON_LENGTH } from '@tta/contracts';
 import { parseRunRequest } from './run-request';
@@ -88,11 +89,14 @@ export class WorkflowRuns {
   private readonly byShard: RunShard[];
   private closing?: Promise<void>;
 
+  private readonly sessionOwners: SessionOwners;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly options: WorkflowRunsOptions,
   ) {
     this.shards = options.shards ?? new QueueShards(options.names.prefix);
+    this.sessionOwners = new SessionOwners(redis);
     this.byShard = this.shards.all.map((names) => {
       const queue = new Queue<WorkflowRunData, WorkflowRunResult>(names.workflow, {
         connection: redis,
@@ -139,6 +143,9 @@ export class WorkflowRuns {
       data.orderedAt = data.enqueuedAt;
     }
     await this.guard(async () => {
+      if (data.sessionId !== undefined && data.owner !== undefined) {
+        await this.sessionOwners.claim(shard, data.sessionId, data.owner);
+      }
       await this.options.sessionBudget?.assertWithin([data.sessionId]);
       // A run of a session joins its order before its job exists (see SessionOrder).
       if (data.sessionId !== undefined && data.orderedAt !== undefined) {
