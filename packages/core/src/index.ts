@@ -26,6 +26,8 @@ export {
   redactUrl,
 } from './config';
 export {
+  COST_BUCKET_MS,
+  costBucketKey,
   type CostEntry,
   CostLedger,
   type CostLedgerOptions,
@@ -158,6 +160,16 @@ export {
   type RegistryEvent,
 } from './registry';
 export {
+  RETENTION_CLASSES,
+  type RetentionAges,
+  retentionAgesOf,
+  type RetentionClass,
+  type RetentionReport,
+  RetentionSweeper,
+  type RetentionSweeperEvents,
+  type RetentionSweeperOptions,
+} from './retention';
+export {
   type ParsedQueue,
   type QueueCapacity,
   type Route,
@@ -207,6 +219,9 @@ export {
   SessionGate,
   type SessionGateOptions,
   type SessionOrderedData,
+  worldActivityKey,
+  worldHistoryKey,
+  worldKey,
 } from './sessions';
 export { Supervisor, type SupervisorEvents, type SupervisorOptions } from './supervision';
 export {
@@ -225,6 +240,7 @@ export {
   JobEventStream,
   type JobEventStreamOptions,
   type MoveFailedResult,
+  type PurgeExpiredOptions,
   TaskCanceller,
   type TaskCancellerOptions,
   type TaskJobData,

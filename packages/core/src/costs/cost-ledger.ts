@@ -51,6 +51,17 @@ export interface CostSpend {
 const HOUR_MS = 3_600_000;
 const DEFAULT_RETENTION_MS = 35 * 24 * HOUR_MS;
 
+/** The time one bucket of the ledger covers: a UTC hour, in ms. */
+export const COST_BUCKET_MS = HOUR_MS;
+
+/**
+ * The key of the ledger's bucket of UTC hour `hour` (hours since the epoch):
+ * `<prefix>:costs:<hour>`.
+ */
+export function costBucketKey(names: QueueNames, hour: number): string {
+  return names.key('costs', String(hour));
+}
+
 /**
  * Tokens and cost of LLM calls in Redis. Each call adds to a hash per UTC hour
  * (`<prefix>:costs:<hours since the epoch>`, one counter per session, agent type, model and
@@ -143,7 +154,7 @@ export class CostLedger {
   }
 
   private bucketKey(hour: number): string {
-    return this.options.names.key('costs', String(hour));
+    return costBucketKey(this.options.names, hour);
   }
 
   private taskKey(taskId: string): string {
