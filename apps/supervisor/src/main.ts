@@ -18,6 +18,8 @@ import {
   PolicyWatcher,
   QueueShards,
   registerSystemGauges,
+  retentionAgesOf,
+  RetentionSweeper,
   SAFETY_WEBHOOK_QUEUE,
   SafetyEscalation,
   startDiagnosticsServer,
@@ -132,8 +134,17 @@ async function main(): Promise<void> {
     shards,
     queues: async () => [...(await router.refreshQueues()), SAFETY_WEBHOOK_QUEUE],
     logger,
-    retentionMs: config.tasks.keepDeadLetteredSeconds * 1000,
     metrics,
+  });
+  const retention = new RetentionSweeper({
+    connection: redis,
+    shards,
+    ages: retentionAgesOf(config),
+    queues: () => router.refreshQueues(),
+    logger,
+    metrics,
+    intervalMs: config.retention.sweepIntervalMs,
+    batchSize: config.retention.batchSize,
   });
   const safety = new SafetyEscalation({
     connection: redis,
@@ -170,6 +181,7 @@ async function main(): Promise<void> {
     deadLetters,
     workflowEngine,
     autoscaler,
+    retention,
   });
   const toolPolicy = await startToolPolicy(config, { redis, names, catalog, logger });
   supervisor.on('leading', () => void toolPolicy.watcher.start());
@@ -184,6 +196,7 @@ async function main(): Promise<void> {
           ['supervisor', () => supervisor.stop()],
           ['safety escalation', () => safety.close()],
           ['autoscaler', () => autoscaler?.close()],
+          ['retention sweeper', () => retention.close()],
           ['policy watcher', () => toolPolicy.watcher.stop()],
           ['tool policy', () => toolPolicy.policies.close()],
           ['dead-letter queue', () => deadLetters.close()],

@@ -17,6 +17,7 @@ import {
   loadConfigOrExit,
   PolicyManager,
   QueueShards,
+  retentionAgesOf,
   startDiagnosticsServer,
 } from '@tta/core';
 
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   const shards = new QueueShards(config.redis.prefix, { count: config.redis.shards });
   const names = shards.control;
   const lexicon = loadSafetyLexicon(path.resolve(config.configDir, config.safety.lexiconFile));
+  const ages = retentionAgesOf(config);
   const metrics = createMetricsRegistry({
     defaultLabels: { service: 'worker', agent_type: agentType },
   });
@@ -68,13 +70,13 @@ async function main(): Promise<void> {
   const llm = createLlmGateway({
     llm: config.llm,
     costs: config.costs,
-    ledger: new CostLedger(redis, { names, retentionMs: config.costs.retentionDays * 86_400_000 }),
+    ledger: new CostLedger(redis, { names, retentionMs: ages.costs }),
     metrics,
     logger,
   });
   const definition = await loadAgent(
     agentType,
-    { redis, names, lexicon, metrics },
+    { redis, names, lexicon, metrics, sessionTtlMs: ages.world },
     { module: agentConfig?.module, baseDir: config.configDir },
   );
   const policies = new PolicyManager({

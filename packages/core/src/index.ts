@@ -28,6 +28,8 @@ export {
   redactUrl,
 } from './config';
 export {
+  COST_BUCKET_MS,
+  costBucketKey,
   type CostEntry,
   CostLedger,
   type CostLedgerOptions,
@@ -160,6 +162,16 @@ export {
   type RegistryEvent,
 } from './registry';
 export {
+  RETENTION_CLASSES,
+  type RetentionAges,
+  retentionAgesOf,
+  type RetentionClass,
+  type RetentionReport,
+  RetentionSweeper,
+  type RetentionSweeperEvents,
+  type RetentionSweeperOptions,
+} from './retention';
+export {
   type ParsedQueue,
   type QueueCapacity,
   type Route,
@@ -209,6 +221,9 @@ export {
   SessionGate,
   type SessionGateOptions,
   type SessionOrderedData,
+  worldActivityKey,
+  worldHistoryKey,
+  worldKey,
 } from './sessions';
 export { Supervisor, type SupervisorEvents, type SupervisorOptions } from './supervision';
 export {
@@ -227,6 +242,7 @@ export {
   JobEventStream,
   type JobEventStreamOptions,
   type MoveFailedResult,
+  type PurgeExpiredOptions,
   TaskCanceller,
   type TaskCancellerOptions,
   type TaskJobData,

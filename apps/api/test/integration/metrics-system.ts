@@ -17,7 +17,10 @@ import {
   ExternalExecutor,
   loadWorkflows,
   LocalExecutor,
+  QueueShards,
   registerSystemGauges,
+  retentionAgesOf,
+  RetentionSweeper,
   SafetyEscalation,
   Supervisor,
   TaskRouter,
@@ -109,6 +112,7 @@ export async function startMetricsSystem(options: MetricsSystemOptions): Promise
         ['safety escalation', () => side.safety.close()],
         ['dead letters', () => side.deadLetters.close()],
         ['autoscaler', () => side.autoscaler.close()],
+        ['retention sweeper', () => side.retention.close()],
         ['queue depths', () => side.close()],
         ['redis', () => redis.quit()],
       ]);
@@ -207,6 +211,15 @@ function buildSupervisor(
     queuesOf: () => [],
     intervalMs: 100,
   });
+  // With the configured ages nothing is old enough: its counter reads 0 for every class.
+  const retention = new RetentionSweeper({
+    connection: redis,
+    shards: new QueueShards(names.prefix),
+    ages: retentionAgesOf(config),
+    queues: () => router.refreshQueues(),
+    logger,
+    metrics,
+  });
   const supervisor = new Supervisor({
     redis,
     names,
@@ -220,6 +233,7 @@ function buildSupervisor(
     deadLetters,
     workflowEngine,
     autoscaler,
+    retention,
   });
   const safety = new SafetyEscalation({
     connection: redis,
@@ -228,7 +242,7 @@ function buildSupervisor(
     logger,
     metrics,
   });
-  return { supervisor, deadLetters, autoscaler, safety, close: () => depths.close() };
+  return { supervisor, deadLetters, autoscaler, retention, safety, close: () => depths.close() };
 }
 
 // test.flaky fails its first attempt, test.doomed every attempt, test.stall never; the tasks

@@ -2,6 +2,9 @@ import {
   AppError,
   ValidationError,
   VersionConflictError,
+  worldActivityKey,
+  worldHistoryKey,
+  worldKey,
   type QueueNames,
   type RedisClient,
 } from '@tta/core';
@@ -52,7 +55,8 @@ export const DEFAULT_SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 const SESSION_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 
-// Returns the stored version and state, storing the initial state first if there is none.
+// Returns the stored version and state, storing the initial state first if there is none, and
+// marks the session active now (KEYS[2], the activity index the retention sweeper reads).
 const READ = new LuaScript(`
 local stored = redis.call('HMGET', KEYS[1], 'version', 'state')
 if not stored[1] then
@@ -60,11 +64,13 @@ if not stored[1] then
   redis.call('HSET', KEYS[1], 'version', stored[1], 'state', stored[2])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return stored
 `);
 
 // Writes the new state only if the stored version (0 when absent) is still the one read, and
 // records the task's result so that a second run of the same task is answered from the record.
+// A write marks the session active now (KEYS[3], the activity index).
 // Returns {'written'}, {'conflict', storedVersion} or {'replayed', recordedResult}.
 const COMPARE_AND_SET = new LuaScript(`
 local field = 'task:' .. ARGV[5]
@@ -84,6 +90,7 @@ if ARGV[5] ~= '' then
   redis.call('PEXPIRE', KEYS[2], ARGV[4])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[8], ARGV[9])
 return {'written'}
 `);
 
@@ -109,7 +116,10 @@ export function resolveWorldStoreOptions(options: WorldStoreOptions): ResolvedWo
 /**
  * Versioned world state of each session in Redis: a hash of `version` and `state` (JSON).
  * Updates are optimistic: read, compute, then a compare-and-set on the version in one Lua
- * script, so that concurrent updates of one session never lose one.
+ * script, so that concurrent updates of one session never lose one. Each read and write marks
+ * the session active in an index (`worldActivityKey`), from which the leading supervisor's
+ * retention sweep removes worlds idle past their age; the keys' TTL (`sessionTtlMs`) is the
+ * same age, in case no supervisor runs.
  */
 export class WorldStore {
   private readonly options: ResolvedWorldStoreOptions;
@@ -125,7 +135,7 @@ export class WorldStore {
         { path: 'sessionId', message: 'letters, digits, dot, dash or underscore, at most 128' },
       ]);
     }
-    return this.options.names.key('world', sessionId);
+    return worldKey(this.options.names, sessionId);
   }
 
   /** A session's world, stored as the initial world first if it has none; renews its TTL. */
@@ -133,8 +143,8 @@ export class WorldStore {
     const key = this.key(sessionId);
     const reply = await READ.run(
       this.options.redis,
-      [key],
-      [JSON.stringify(initialWorld()), this.options.sessionTtlMs],
+      [key, worldActivityKey(this.options.names)],
+      [JSON.stringify(initialWorld()), this.options.sessionTtlMs, Date.now(), sessionId],
     );
     const [version, state] = reply as [string, string];
     return { version: Number(version), world: parseState(sessionId, state) };
@@ -163,7 +173,7 @@ export class WorldStore {
       }
       const next = { ...transition(current), version: current.version + 1 };
       signal?.throwIfAborted();
-      const outcome = await this.compareAndSet(key, current.version, next, taskId);
+      const outcome = await this.compareAndSet(sessionId, current.version, next, taskId);
       if (outcome.kind === 'written') return { ...next, attempts: attempt };
       if (outcome.kind === 'replayed')
         return { ...(outcome.recorded as T & { version: number }), attempts: 0 };
@@ -196,7 +206,7 @@ export class WorldStore {
 
   /** Writes `next.world` as version `version + 1` and records `next` as the task's result. */
   private async compareAndSet(
-    key: string,
+    sessionId: string,
     version: number,
     next: { world: WorldState; version: number },
     taskId: string,
@@ -207,7 +217,11 @@ export class WorldStore {
   > {
     const reply = (await COMPARE_AND_SET.run(
       this.options.redis,
-      [key, `${key}:tasks`],
+      [
+        worldKey(this.options.names, sessionId),
+        worldHistoryKey(this.options.names, sessionId),
+        worldActivityKey(this.options.names),
+      ],
       [
         version,
         next.version,
@@ -216,6 +230,8 @@ export class WorldStore {
         taskId,
         JSON.stringify(next),
         REMEMBERED_TASKS,
+        Date.now(),
+        sessionId,
       ],
     )) as [string, string?];
     if (reply[0] === 'written') return { kind: 'written' };

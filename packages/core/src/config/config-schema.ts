@@ -3,6 +3,7 @@ import { authConfigSchema, rateLimitConfigSchema } from './auth-config-schema';
 import { autoscalerConfigSchema } from './autoscaler-config-schema';
 import { costsConfigSchema, llmConfigSchema } from './llm-config-schema';
 import { crisisResourcesSchema } from './crisis-resources';
+import { retentionConfigSchema } from './retention-config-schema';
 import { safetyConfigSchema } from './safety-config-schema';
 
 convict.addFormat({
@@ -321,6 +322,7 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
       rateLimit: rateLimitConfigSchema,
       llm: llmConfigSchema,
       costs: costsConfigSchema,
+      retention: retentionConfigSchema,
       workflows: {
         dir: {
           doc: 'Directory of the workflow definitions (YAML or JSON), relative to the config directory.',

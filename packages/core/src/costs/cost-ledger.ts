@@ -54,6 +54,19 @@ export interface CostSpend {
 const HOUR_MS = 3_600_000;
 const DEFAULT_RETENTION_MS = 35 * 24 * HOUR_MS;
 
+/** The time one bucket of the ledger covers: a UTC hour, in ms. */
+export const COST_BUCKET_MS = HOUR_MS;
+
+/**
+ * The key of the ledger's bucket of UTC hour `hour` (hours since the epoch):
+ * `<prefix>:costs:<hour>`.
+ */
+export function costBucketKey(names: QueueNames, hour: number, owner?: string): string {
+  return owner === undefined
+    ? names.key('costs', String(hour))
+    : names.key('costs', 'owner', owner, String(hour));
+}
+
 /**
  * Tokens and cost of LLM calls in Redis. Each call adds to a hash per UTC hour
  * (`<prefix>:costs:<hours since the epoch>`, one counter per session, agent type, model and
@@ -153,9 +166,7 @@ export class CostLedger {
 
   // The hourly bucket of every call, or of the calls of one owner's tasks.
   private bucketKey(hour: number, owner?: string): string {
-    return owner === undefined
-      ? this.options.names.key('costs', String(hour))
-      : this.options.names.key('costs', 'owner', owner, String(hour));
+    return costBucketKey(this.options.names, hour, owner);
   }
 
   private taskKey(taskId: string): string {

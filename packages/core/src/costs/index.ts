@@ -2,6 +2,8 @@
  * Costs: the token usage of tasks and the ledger of LLM spend by session, agent type and model.
  */
 export {
+  COST_BUCKET_MS,
+  costBucketKey,
   type CostEntry,
   CostLedger,
   type CostLedgerOptions,

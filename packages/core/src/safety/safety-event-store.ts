@@ -233,11 +233,14 @@ export class SafetyEventStore {
     return auditEntryOf(id, fields);
   }
 
-  /** Removes events past the retention from the review queue (their hashes expire on their own). */
-  async sweep(now = Date.now()): Promise<number> {
+  /**
+   * Removes the events past the retention, at most `limit`, oldest first: their hashes, notes
+   * and places in the review queue (the hashes also expire on their own). Answers how many.
+   */
+  async sweep(now = Date.now(), limit = 1000): Promise<number> {
     const byTime = this.names.key('safety', 'by-time');
     const cutoff = now - this.retentionMs;
-    const members = await this.redis.zrangebyscore(byTime, '-inf', cutoff, 'LIMIT', 0, 1000);
+    const members = await this.redis.zrangebyscore(byTime, '-inf', cutoff, 'LIMIT', 0, limit);
     if (members.length === 0) return 0;
     const queues = (['open', 'acknowledged', 'resolved', 'all'] as const).map((s) =>
       this.queueKey(s),
@@ -249,8 +252,11 @@ export class SafetyEventStore {
       const id = idOfMember(member);
       multi.del(this.eventKey(id), `${this.eventKey(id)}:notes`);
     }
-    await multi.exec();
-    return members.length;
+    const replies = await multi.exec();
+    // What this call took out of the time index: a concurrent sweep counts the rest.
+    const [err, removed] = replies?.[queues.length] ?? [null, 0];
+    if (err) throw err;
+    return Number(removed);
   }
 
   private async review(

@@ -53,14 +53,19 @@ export interface SupervisorOptions {
    * configured replicas are set; stopped when it stands by or stops. Default: none.
    */
   autoscaler?: { start(): Promise<void>; stop(): Promise<void> };
+  /**
+   * Removes data past its age (a `RetentionSweeper`): started while this supervisor leads,
+   * stopped when it stands by or stops. Default: none.
+   */
+  retention?: { start(): Promise<void>; stop(): Promise<void> };
 }
 
 /**
  * The supervisor: campaigns for leadership; while leading, sweeps dead agents from the
  * registry, moves failed tasks to the dead-letter queue (on the same tick, when given one),
- * drives workflow runs (when given a workflow engine) and keeps the configured workers
- * running through its executor. A standby does nothing but campaign, so it takes over
- * within a lock TTL when the leader dies.
+ * drives workflow runs (when given a workflow engine), removes data past its age (when given
+ * a retention sweeper) and keeps the configured workers running through its executor. A
+ * standby does nothing but campaign, so it takes over within a lock TTL when the leader dies.
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly lifecycle = new Lifecycle('Supervisor');
@@ -143,6 +148,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       clearInterval(this.handoverTimer);
       await this.sweeping;
       await this.stopAutoscaler();
+      await this.stopRetention();
       await this.closeWorkflowEngine();
       await this.options.executor?.stopAll();
       await this.lock.stop();
@@ -165,6 +171,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     } catch (err) {
       this.log.error('workflow engine did not start', { error: toError(err).message });
     }
+    try {
+      await this.options.retention?.start();
+    } catch (err) {
+      this.log.error('retention sweeper did not start', { error: toError(err).message });
+    }
     const executor = this.options.executor;
     if (executor) {
       await Promise.all(
@@ -185,6 +196,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.state !== 'running') return;
     this.log.warn('supervisor lost leadership: standing by');
     await this.stopAutoscaler();
+    await this.stopRetention();
     await this.closeWorkflowEngine();
     if (this.options.executor) {
       const check = () => {
@@ -221,6 +233,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.options.autoscaler?.stop();
     } catch (err) {
       this.log.warn('autoscaler did not stop cleanly', { error: toError(err).message });
+    }
+  }
+
+  private async stopRetention(): Promise<void> {
+    try {
+      await this.options.retention?.stop();
+    } catch (err) {
+      this.log.warn('retention sweeper did not stop cleanly', { error: toError(err).message });
     }
   }
 

@@ -1,4 +1,4 @@
-import { Job, Queue } from 'bullmq';
+import { Job, type Queue } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
 import {
   deadLetterDataOf,
@@ -9,6 +9,7 @@ import {
 import { NotFoundError } from '../errors/not-found-error';
 import { TaskExistsError } from '../errors/task-exists-error';
 import type { Logger } from '../telemetry/logger';
+import { QueueHandles } from '../queues/queue-handles';
 import type { QueueNames } from '../queues/queue-names';
 import { QueueShards } from '../queues/queue-shards';
 import type { TaskJobData } from './task';
@@ -36,7 +37,7 @@ export interface DeadLetterQueueOptions {
   queues: () => readonly string[] | Promise<readonly string[]>;
   /** Where moves, retries and purges are logged. Default: nowhere. */
   logger?: Logger;
-  /** How long an entry stays in the dead-letter queue before `moveFailed` purges it. Default: 30 days. */
+  /** How long an entry stays in the dead-letter queue before `purgeExpired` removes it. Default: 30 days. */
   retentionMs?: number;
   /** Most failed jobs one `moveFailed` call looks at in each queue. Default: 500. */
   maxPerQueue?: number;
@@ -99,8 +100,14 @@ export interface MoveFailedResult {
   moved: string[];
   /** Failed jobs left where they are: cancelled tasks and stages of workflow runs. */
   skipped: number;
-  /** Entries purged for being older than the retention. */
-  purged: number;
+}
+
+/** Which entries one {@link DeadLetterQueue.purgeExpired} call removes. */
+export interface PurgeExpiredOptions {
+  /** Entries that arrived before this time (epoch ms) go. Default: now minus `retentionMs`. */
+  before?: number;
+  /** Most entries removed per shard. Default: 500. */
+  limit?: number;
 }
 
 const PAGE_SIZE = 100;
@@ -115,13 +122,16 @@ const PURGE_BATCH = 500;
  */
 export class DeadLetterQueue {
   private readonly options: ResolvedDeadLetterQueueOptions;
-  private readonly queues = new Map<string, Queue>();
+  private readonly queues: QueueHandles;
   private readonly cursors = new Map<string, number>();
   private readonly deadLettered?: Counter<'capability'>;
   private closing?: Promise<void>;
 
   constructor(options: DeadLetterQueueOptions) {
     this.options = resolveDeadLetterQueueOptions(options);
+    this.queues = new QueueHandles(options.connection, (queue, err) =>
+      this.options.logger?.warn('dead-letter queue error', { queue, error: err.message }),
+    );
     if (options.metrics) {
       this.deadLettered = new Counter({
         name: 'tta_tasks_dead_lettered_total',
@@ -135,8 +145,8 @@ export class DeadLetterQueue {
   /**
    * Moves the jobs in the `failed` set of every watched queue (exhausted attempts,
    * unrecoverable errors, stalled too often) to the dead-letter queue, at most `maxPerQueue`
-   * per queue per call (a cursor per queue resumes where the last call stopped), then purges
-   * entries older than the retention.
+   * per queue per call (a cursor per queue resumes where the last call stopped). Entries past
+   * their age leave by {@link purgeExpired} (the retention sweeper calls it).
    *
    * A job is skipped, and left in its `failed` set, when its task was cancelled (a
    * `cancelled:<taskId>` key exists: cancellation owns it) or when it is a stage of a workflow
@@ -148,7 +158,7 @@ export class DeadLetterQueue {
    * call finishes the move without a second entry; removing first could lose the task.
    */
   async moveFailed(): Promise<MoveFailedResult> {
-    const result: MoveFailedResult = { moved: [], skipped: 0, purged: 0 };
+    const result: MoveFailedResult = { moved: [], skipped: 0 };
     const queues = await this.options.queues();
     for (const shard of this.options.shards.all) {
       for (const name of queues) {
@@ -156,9 +166,22 @@ export class DeadLetterQueue {
         result.moved.push(...moved);
         result.skipped += skipped;
       }
-      result.purged += await this.purgeExpired(shard);
     }
     return result;
+  }
+
+  /**
+   * Removes the entries that arrived before `before`, oldest first, at most `limit` per shard;
+   * answers how many. Safe to run from two processes at once: removing an entry twice is a
+   * no-op.
+   */
+  async purgeExpired(options: PurgeExpiredOptions = {}): Promise<number> {
+    const before = options.before ?? Date.now() - this.options.retentionMs;
+    let purged = 0;
+    for (const shard of this.options.shards.all) {
+      purged += await this.purgeExpiredOf(shard, before, options.limit ?? PURGE_BATCH);
+    }
+    return purged;
   }
 
   /** A page of entries, newest first over every shard, with the total. */
@@ -231,9 +254,7 @@ export class DeadLetterQueue {
 
   /** Closes the queues this object opened (not the connection). Safe to call twice. */
   close(): Promise<void> {
-    this.closing ??= Promise.allSettled([...this.queues.values()].map((q) => q.close())).then(
-      () => undefined,
-    );
+    this.closing ??= this.queues.close();
     return this.closing;
   }
 
@@ -330,15 +351,14 @@ export class DeadLetterQueue {
     );
   }
 
-  private async purgeExpired(shard: QueueNames): Promise<number> {
-    const cutoff = Date.now() - this.options.retentionMs;
+  private async purgeExpiredOf(shard: QueueNames, before: number, limit: number): Promise<number> {
     const ids = await this.options.connection.zrangebyscore(
       this.indexKey(shard, {}),
       '-inf',
-      cutoff,
+      `(${before}`,
       'LIMIT',
       0,
-      PURGE_BATCH,
+      limit,
     );
     for (const id of ids) {
       const entry = await this.find(id);
@@ -395,16 +415,7 @@ export class DeadLetterQueue {
   }
 
   private queue(name: string, shard: QueueNames): Queue {
-    const key = `${shard.prefix}:${name}`;
-    let queue = this.queues.get(key);
-    if (!queue) {
-      queue = new Queue(name, { connection: this.options.connection, prefix: shard.prefix });
-      queue.on('error', (err) =>
-        this.options.logger?.warn('dead-letter queue error', { queue: name, error: err.message }),
-      );
-      this.queues.set(key, queue);
-    }
-    return queue;
+    return this.queues.get(name, shard);
   }
 }
 

@@ -13,6 +13,7 @@ export {
   DeadLetterQueue,
   type DeadLetterQueueOptions,
   type MoveFailedResult,
+  type PurgeExpiredOptions,
 } from './dead-letter-queue';
 export { JobEventMetrics } from './job-event-metrics';
 export {

@@ -76,7 +76,7 @@ describe('DeadLetterQueue', () => {
     ]);
     const before = Date.now();
     const result = await dlq.moveFailed();
-    expect(result).toEqual({ moved: [id], skipped: 0, purged: 0 });
+    expect(result).toEqual({ moved: [id], skipped: 0 });
     const original = queue(names.capability(NARRATIVE));
     expect(await original.getJob(id!)).toBeUndefined();
     expect(await original.getFailedCount()).toBe(0);
@@ -192,14 +192,14 @@ describe('DeadLetterQueue', () => {
     opened.push(worker);
     const original = queue(name);
     await waitFor(async () => (await original.getJobState(childId)) === 'failed');
-    expect(await dlq.moveFailed()).toEqual({ moved: [], skipped: 1, purged: 0 });
+    expect(await dlq.moveFailed()).toEqual({ moved: [], skipped: 1 });
     expect(await original.getJobState(childId)).toBe('failed');
   });
 
   it('does nothing on a repeated call', async () => {
     const [id] = await failTasks(redis, names, NARRATIVE, [{ input: { message: 'once' } }]);
     expect((await dlq.moveFailed()).moved).toEqual([id]);
-    expect(await dlq.moveFailed()).toEqual({ moved: [], skipped: 0, purged: 0 });
+    expect(await dlq.moveFailed()).toEqual({ moved: [], skipped: 0 });
     expect(await queue(names.deadLetter).count()).toBe(1);
     expect((await dlq.list()).total).toBe(1);
     expect(await deadLetteredCount(NARRATIVE)).toBe(1);
@@ -301,11 +301,14 @@ describe('DeadLetterQueue', () => {
     expect(await queue(names.capability(NARRATIVE)).getFailedCount()).toBe(2);
   });
 
-  it('purges entries older than the retention', async () => {
+  it('purges entries older than the retention, and only those', async () => {
     const shortLived = deadLetterQueue({ retentionMs: 1000 });
     const [id] = await failTasks(redis, names, NARRATIVE, [{ input: { message: 'old' } }]);
     expect((await shortLived.moveFailed()).moved).toEqual([id]);
-    await waitFor(async () => (await shortLived.moveFailed()).purged === 1, { intervalMs: 50 });
+    const { deadLetteredAt } = await shortLived.get(id!);
+    expect(await shortLived.purgeExpired({ before: deadLetteredAt })).toBe(0);
+    expect(await shortLived.find(id!)).toBeDefined();
+    await waitFor(async () => (await shortLived.purgeExpired()) === 1, { intervalMs: 50 });
     expect(await shortLived.find(id!)).toBeUndefined();
     expect(await shortLived.list()).toEqual({ entries: [], total: 0 });
   });

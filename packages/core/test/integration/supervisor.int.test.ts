@@ -1,14 +1,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Queue, Worker } from 'bullmq';
 import winston from 'winston';
 import {
   AgentRegistry,
   createLogger,
   createMetricsRegistry,
   LocalExecutor,
+  QueueShards,
+  RETENTION_CLASSES,
+  RetentionSweeper,
   Supervisor,
   type QueueNames,
+  type RetentionAges,
   type SupervisorOptions,
 } from '@tta/core';
 import { createTestRedis, deletePrefix, once, uniqueNames, waitFor } from '@tta/test-utils';
@@ -182,6 +187,77 @@ describe('Supervisor', () => {
     // (Its type may be 'unknown' by now: the agent's hash expires at 3 TTLs.)
     expect(await sweptNow).toEqual([{ id: 'agent-1', type: expect.any(String) }]);
     expect(a.isLeader).toBe(true);
+  });
+
+  describe('with a retention sweeper', () => {
+    const QUEUE = 'cap.test.retention';
+    const AGE_MS = 1000;
+    const opened: Array<{ close(): Promise<unknown> }> = [];
+
+    afterEach(async () => {
+      for (const o of opened.splice(0).reverse()) await o.close();
+    });
+
+    /** A retention sweeper on its own connection, as a supervisor process would have. */
+    function retention(): RetentionSweeper {
+      const connection = createTestRedis();
+      connections.push(connection);
+      const ages = Object.fromEntries(RETENTION_CLASSES.map((c) => [c, AGE_MS])) as RetentionAges;
+      const sweeper = new RetentionSweeper({
+        connection,
+        shards: new QueueShards(names.prefix),
+        ages,
+        queues: () => [QUEUE],
+        logger,
+        intervalMs: 50,
+      });
+      opened.push(sweeper);
+      return sweeper;
+    }
+
+    /** Completes one job of `QUEUE`; answers the queue, to count its completed jobs. */
+    async function completeOne(): Promise<Queue> {
+      const queue = new Queue(QUEUE, { connection: redis, prefix: names.prefix });
+      opened.push(queue);
+      const worker = new Worker(QUEUE, () => Promise.resolve('done'), {
+        connection: redis,
+        prefix: names.prefix,
+      });
+      try {
+        await queue.add('task', { text: 'words' });
+        await waitFor(async () => (await queue.getCompletedCount()) === 1);
+      } finally {
+        await worker.close();
+      }
+      return queue;
+    }
+
+    const removed = (queue: Queue, what: string) =>
+      waitFor(async () => (await queue.getCompletedCount()) === 0, {
+        timeoutMs: AGE_MS + 10_000,
+        what,
+      });
+
+    it('sweeps only while it leads; the standby takes the sweeping over when the leader stops', async () => {
+      const [sweeperA, sweeperB] = [retention(), retention()];
+      const a = supervisor('sup-a', { retention: sweeperA });
+      const b = supervisor('sup-b', { retention: sweeperB });
+      await a.start();
+      await b.start();
+      expect(a.isLeader).toBe(true);
+      const standbySwept = jest.fn();
+      sweeperB.on('swept', standbySwept);
+      await removed(await completeOne(), 'the completed job removed by the leader');
+      expect(standbySwept).not.toHaveBeenCalled();
+
+      const takenOver = once(b, 'leading', 5000);
+      await a.stop();
+      await takenOver;
+      const stoppedSwept = jest.fn();
+      sweeperA.on('swept', stoppedSwept);
+      await removed(await completeOne(), 'the completed job removed by the new leader');
+      expect(stoppedSwept).not.toHaveBeenCalled();
+    });
   });
 
   it('refuses to start twice and stops safely twice', async () => {
