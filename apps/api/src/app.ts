@@ -1,5 +1,6 @@
 import {
   NotFoundError,
+  trustProxySetting,
   type AgentControl,
   type AgentRegistry,
   type AppConfig,
@@ -34,6 +35,7 @@ import { recordHttpMetrics } from './http/record-http-metrics';
 import { requestId } from './http/request-id';
 import { requestLogger } from './http/request-logger';
 import { adminLoginRoutes } from './admin/admin-login-routes';
+import { adminSessionHandlers } from './routes/admin-sessions';
 import { agentDrainHandlers } from './routes/agent-drain';
 import { agentHandlers } from './routes/agents';
 import { capabilityHandlers } from './routes/capabilities';
@@ -114,7 +116,8 @@ export interface ApiAppDeps {
 }
 
 /**
- * Builds the express app of the producer API: request metrics and logging, authentication, scope checks
+ * Builds the express app of the producer API: the proxies it trusts (config `api.trustProxy`),
+ * request metrics and logging, authentication, scope checks
  * and rate limiting (before any route), health routes, the admin login and the admin
  * dashboards (Bull Board, the agents page; no JSON body parsing), JSON body parsing, the v1 routes, a JSON 404 for unknown routes and the error
  * middleware. It opens nothing: the caller owns the server and the connections.
@@ -122,6 +125,8 @@ export interface ApiAppDeps {
 export function createApp(deps: ApiAppDeps): express.Application {
   const app = express();
   app.disable('x-powered-by');
+  // Which proxies `req.ip` (and `req.secure`) may believe, from config `api.trustProxy`.
+  app.set('trust proxy', trustProxySetting(deps.config.api.trustProxy));
   app.use(requestId());
   app.use(recordHttpMetrics({ metrics: deps.apiMetrics.http }));
   app.use(requestLogger({ logger: deps.logger }));
@@ -131,7 +136,7 @@ export function createApp(deps: ApiAppDeps): express.Application {
   const system = (operation: Operation): boolean => operation.tag === 'system';
   mountOperations(app.router, handlers, { include: system });
   app.use(adminOnly(adminLoginRoutes({ auth: deps.auth })));
-  app.use(adminOnly(adminRoutes(deps)));
+  app.use(adminOnly(adminRoutes({ ...deps, sessions: deps.auth.sessions })));
   app.use(jsonBody({ limitBytes: deps.bodyLimitBytes ?? 1_048_576 }));
   mountOperations(app.router, handlers, { include: (operation) => !system(operation) });
   app.use((req) => {
@@ -174,6 +179,7 @@ function apiHandlers(deps: ApiAppDeps): ApiHandlers {
     ...costHandlers(deps),
     ...scalingHandlers(deps),
     ...safetyEventHandlers(deps),
+    ...adminSessionHandlers({ sessions: deps.auth.sessions }),
     ...diagnosticsHandlers({ ...deps, queueDepths: deps.apiMetrics.queueDepths }),
   };
 }

@@ -163,6 +163,12 @@ export {
   type SafetyEventView,
   type SafetyReview,
 } from './schemas/safety';
+export {
+  adminSessionListSchema,
+  adminSessionSchema,
+  type AdminSessionList,
+  type AdminSessionView,
+} from './schemas/admin';
 export type { ApiOperation, HttpMethod, NamedSchema, OperationResponse } from './operation';
 export {
   API_OPERATIONS,

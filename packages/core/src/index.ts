@@ -3,17 +3,21 @@
  * package, import from the defining file (`../tasks/task-service`), not from an index.
  */
 export {
+  type AdminSession,
+  AdminSessions,
+  type AdminSessionsOptions,
+  type NewAdminSession,
+  type StartedAdminSession,
+} from './admin-sessions';
+export {
   type ApiKeyEntry,
   type ApiKeyIdentity,
   type ApiKeyRateLimit,
   ApiKeys,
   hashApiKey,
-  type IssuedSession,
   resolveAuth,
   type ResolveAuthOptions,
   type ResolvedAuth,
-  SessionTokens,
-  type SessionTokensOptions,
   type OwnerScope,
   withinScope,
 } from './auth';
@@ -26,6 +30,8 @@ export {
   type LoadConfigOptions,
   loadConfigOrExit,
   redactUrl,
+  type TrustProxySetting,
+  trustProxySetting,
 } from './config';
 export {
   COST_BUCKET_MS,

@@ -12,6 +12,8 @@ export interface ApiCaller {
   scopes: readonly ApiScope[];
   /** `key`: a key in a header; `session`: the admin-session cookie; `open`: auth is off. */
   via: 'key' | 'session' | 'open';
+  /** The id of the admin session the request came with, when `via` is `session`. */
+  sessionId?: string;
   /** The key's own rate limit, over config `rateLimit`. */
   rateLimit?: Readonly<ApiKeyRateLimit>;
 }

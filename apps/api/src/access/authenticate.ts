@@ -18,17 +18,18 @@ const OPEN_CALLER: ApiCaller = {
  * Authenticates every request but the public routes (`/healthz`, the admin login and logout)
  * before any route runs, so an event stream never starts for a refused caller. The caller is
  * the key in `Authorization: Bearer` or `X-API-Key`, or, under `/admin/`, the admin-session
- * cookie. Then it checks the scope the route needs ({@link requiredScope}): 401 without a
- * known key, 403 without the scope; a route the table does not name only needs a known key
- * (and then answers 404).
+ * cookie while its session lives in Redis (read on every request, never cached; while Redis is
+ * unavailable the cookie gets 503, never a pass). Then it checks the scope the route needs
+ * ({@link requiredScope}): 401 without a known key, 403 without the scope; a route the table
+ * does not name only needs a known key (and then answers 404).
  */
 export function authenticate(auth: ApiAuth): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     if (isPublicRoute(req.method, req.path)) {
       next();
       return;
     }
-    const caller = identify(auth, req);
+    const caller = await identify(auth, req);
     if (caller instanceof UnauthenticatedError) {
       refuseUnauthenticated(req, res, next, caller);
       return;
@@ -43,7 +44,7 @@ export function authenticate(auth: ApiAuth): RequestHandler {
   };
 }
 
-function identify(auth: ApiAuth, req: Request): ApiCaller | UnauthenticatedError {
+async function identify(auth: ApiAuth, req: Request): Promise<ApiCaller | UnauthenticatedError> {
   if (!auth.enabled) return OPEN_CALLER;
   const presented = presentedApiKey(req);
   if (presented !== undefined) {
@@ -58,22 +59,26 @@ function identify(auth: ApiAuth, req: Request): ApiCaller | UnauthenticatedError
     };
   }
   if (isAdminPath(req.path)) {
-    const caller = sessionCaller(auth, readCookie(req, ADMIN_SESSION_COOKIE));
+    const caller = await sessionCaller(auth, readCookie(req, ADMIN_SESSION_COOKIE));
     if (caller) return caller;
   }
   return new UnauthenticatedError();
 }
 
-// A session counts while its signature holds, it has not expired, and its key still has admin.
-function sessionCaller(auth: ApiAuth, token: string | undefined): ApiCaller | undefined {
-  const keyId = token === undefined ? undefined : auth.sessions.verify(token);
-  const identity = keyId === undefined ? undefined : auth.keys.get(keyId);
-  if (!identity || !grantsScope(identity.scopes, 'admin')) return undefined;
+// A session counts while its signature holds, it lives in Redis, and its key still has admin.
+async function sessionCaller(
+  auth: ApiAuth,
+  token: string | undefined,
+): Promise<ApiCaller | undefined> {
+  const session = token === undefined ? undefined : await auth.sessions.verify(token);
+  const identity = session && auth.keys.get(session.keyId);
+  if (!session || !identity || !grantsScope(identity.scopes, 'admin')) return undefined;
   return {
     keyId: identity.id,
     owner: identity.owner,
     scopes: identity.scopes,
     via: 'session',
+    sessionId: session.id,
     ...rateLimitOf(identity),
   };
 }

@@ -1,7 +1,8 @@
 import {
+  AdminSessions,
   ConfigError,
+  QueueNames,
   resolveAuth,
-  SessionTokens,
   type ApiKeys,
   type AppConfig,
   type Logger,
@@ -15,8 +16,8 @@ export interface ApiAuth {
   enabled: boolean;
   /** The keys a request may present. */
   keys: ApiKeys;
-  /** Signs and checks admin-session cookies. */
-  sessions: SessionTokens;
+  /** The admin sessions of `/admin/login`, in Redis: started, checked, listed and ended. */
+  sessions: AdminSessions;
   /** Counts requests per key; `undefined` when rate limiting is off. */
   limiter?: ApiRateLimiter;
 }
@@ -25,14 +26,14 @@ export interface ApiAuth {
 export interface BuildApiAuthOptions {
   /** The loaded configuration (`auth`, `rateLimit`, `env`, `redis.prefix`). */
   config: AppConfig;
-  /** The producer connection the rate limiter counts on; the caller owns it. */
+  /** The producer connection of the rate limiter and the admin sessions; the caller owns it. */
   redis: RedisClient;
   /** Receives the warnings about development keys and disabled auth. */
   logger: Logger;
 }
 
 /**
- * Builds the API's keys, session signer and rate limiter from config. Throws a
+ * Builds the API's keys, admin sessions and rate limiter from config. Throws a
  * {@link ConfigError} when production has auth on but no keys or no session secret. Warns, at
  * every start, when the development key is in use or auth is off.
  */
@@ -46,7 +47,8 @@ export function buildApiAuth(options: BuildApiAuthOptions): ApiAuth {
       'NO API KEYS CONFIGURED: using the development key tta-dev-key (scope admin) from the README; set TTA_API_KEYS before this API is reachable by anyone else',
     );
   }
-  const sessions = new SessionTokens({
+  const sessions = new AdminSessions(redis, {
+    names: new QueueNames(config.redis.prefix),
     secret: resolved.sessionSecret,
     ttlMs: resolved.sessionTtlMs,
   });

@@ -1,5 +1,6 @@
 import { NotFoundError, type AgentControl, type AgentRegistry, type RedisClient } from '@tta/core';
 import { Router, type Request } from 'express';
+import { ADMIN_PAGE_POLICY } from './admin-layout';
 import { readAgentOverview } from './agent-overview';
 import { AGENTS_PAGE_PATH, renderAgentsPage, type PageNotice } from './agents-page';
 import { callerOf } from '../access/api-caller';
@@ -17,10 +18,6 @@ export interface AdminAgentRoutesOptions {
   agentHistoryMinutes?: number;
 }
 
-// The page loads nothing, runs no script and posts only to this site.
-const PAGE_POLICY =
-  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
-
 /**
  * `GET /admin/agents`: the agents page (HTML, reloads itself every 5 s). `POST
  * /admin/agents/:id/drain`: the page's drain button; it asks the agent to drain and answers
@@ -37,7 +34,7 @@ export function adminAgentRoutes(options: AdminAgentRoutesOptions): Router {
     );
     const notice = noticeOf(req);
     const page = renderAgentsPage({ ...overview, historyMinutes, ...(notice && { notice }) });
-    res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': PAGE_POLICY });
+    res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': ADMIN_PAGE_POLICY });
     res.type('html').send(page);
   });
   router.post(`${AGENTS_PAGE_PATH}/:id/drain`, async (req, res) => {

@@ -1,7 +1,13 @@
-import { AGENTS_PAGE_PATH, BULL_BOARD_PATH, LOGOUT_PATH, SAFETY_PAGE_PATH } from './admin-paths';
+import {
+  AGENTS_PAGE_PATH,
+  BULL_BOARD_PATH,
+  LOGOUT_PATH,
+  SAFETY_PAGE_PATH,
+  SESSIONS_PAGE_PATH,
+} from './admin-paths';
 import { html, type SafeHtml } from './html';
 
-/** The style sheet the admin pages share (the agents page, the safety page). */
+/** The style sheet the admin pages share (the agents, safety and sessions pages). */
 export const ADMIN_STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1f2328}
 header{display:flex;align-items:baseline;gap:1.5rem}
@@ -20,6 +26,10 @@ tr.gone td{color:#8c959f}
 button{cursor:pointer}
 `;
 
+/** The Content-Security-Policy of the admin pages without a script: they load nothing else and post only to this site. */
+export const ADMIN_PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+
 /** A one-line message at the top of an admin page (the outcome of an action). */
 export interface PageNotice {
   /** `info` for a done action, `error` for a refused one. */
@@ -29,11 +39,12 @@ export interface PageNotice {
 }
 
 /** An admin page that {@link adminNav} links to. */
-export type AdminPage = 'agents' | 'safety';
+export type AdminPage = 'agents' | 'safety' | 'sessions';
 
 const PAGES: ReadonlyArray<{ page: AdminPage; path: string; label: string }> = [
   { page: 'agents', path: AGENTS_PAGE_PATH, label: 'Agents' },
   { page: 'safety', path: SAFETY_PAGE_PATH, label: 'Safety' },
+  { page: 'sessions', path: SESSIONS_PAGE_PATH, label: 'Sessions' },
 ];
 
 /** The links of an admin page's header: the other admin pages, Bull Board and log out. */
@@ -45,6 +56,46 @@ export function adminNav(current: AdminPage): SafeHtml {
     ${pages}<a href="${BULL_BOARD_PATH}">Queues (Bull Board)</a> ·
     <a href="${LOGOUT_PATH}">Log out</a>
   </nav>`;
+}
+
+/** What {@link renderAdminPage} puts together. */
+export interface AdminPageFrame {
+  /** Which page it is: the one {@link adminNav} leaves out. */
+  page: AdminPage;
+  /** Its title and heading: `Agents`. */
+  title: string;
+  /** More of the head, before the title (a refresh). Default: none. */
+  head?: SafeHtml;
+  /** The outcome of the last action, if any. */
+  notice?: PageNotice;
+  /** What follows the header and the notice. */
+  body: SafeHtml;
+}
+
+/**
+ * An admin page without a script (the agents and sessions pages): the shared style, a header
+ * with the title and the links to the other pages, the notice, then the page's own body.
+ */
+export function renderAdminPage(frame: AdminPageFrame): string {
+  const page = html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        ${frame.head}
+        <title>${frame.title} · TTA</title>
+        <style>
+          ${ADMIN_STYLE}
+        </style>
+      </head>
+      <body>
+        <header>
+          <h1>${frame.title}</h1>
+          ${adminNav(frame.page)}
+        </header>
+        ${pageNotice(frame.notice)} ${frame.body}
+      </body>
+    </html> `;
+  return page.toString();
 }
 
 /** The notice line of a page, or nothing. */

@@ -1,14 +1,15 @@
+import { RedisUnavailableError, type StartedAdminSession } from '@tta/core';
 import { grantsScope } from '@tta/contracts';
 import express, { Router, type Request, type Response } from 'express';
 import { renderLoginPage, type LoginPageView } from './login-page';
 import { sameOriginGuard } from './same-origin-guard';
 import { ADMIN_LOGIN_PATH, safeAdminTarget } from './admin-redirects';
 import type { ApiAuth } from '../access/build-auth';
-import { ADMIN_SESSION_COOKIE } from '../access/credentials';
+import { ADMIN_SESSION_COOKIE, readCookie } from '../access/credentials';
 
 /** Options of {@link adminLoginRoutes}. */
 export interface AdminLoginRoutesOptions {
-  /** The keys a login is checked against, and the signer of session cookies. */
+  /** The keys a login is checked against, and the admin sessions it starts and ends. */
   auth: ApiAuth;
   /** Most login attempts per client address and minute. Default: 10. */
   loginAttemptsPerMinute?: number;
@@ -19,10 +20,12 @@ const COOKIE_PATH = '/admin';
 /**
  * The browser login of the admin dashboards. `GET /admin/login` (`?next=/admin/...`): a form
  * asking for an API key with scope `admin`. `POST /admin/login` (form fields `key`, `next`):
- * 401 (unknown key) or 403 (no `admin`) with the form again; else an HttpOnly, SameSite=Strict
- * cookie holding a signed session token (key id and expiry, never the key) and a 303 to `next`
- * (default `/admin/queues`). `GET` or `POST /admin/logout` clears it. No key is needed for
- * these; logins are limited per client address.
+ * 401 (unknown key) or 403 (no `admin`) with the form again; else a session in Redis (key id,
+ * client address, user agent), an HttpOnly, SameSite=Strict cookie holding the signed token
+ * naming it (never the key), and a 303 to `next` (default `/admin/queues`). `GET` or `POST
+ * /admin/logout` ends the session in Redis, so its cookie is refused from then on, and clears
+ * the cookie. No key is needed for these; logins are limited per client address (`req.ip`: the
+ * connection's, or the one config `api.trustProxy` lets a proxy forward).
  */
 export function adminLoginRoutes(options: AdminLoginRoutesOptions): Router {
   const { auth } = options;
@@ -47,14 +50,21 @@ export function adminLoginRoutes(options: AdminLoginRoutesOptions): Router {
       sendPage(res, 429, { next, error: 'Too many login attempts: wait a minute and try again.' });
       return;
     }
-    logIn(auth, req, res, { next, key: typeof body.key === 'string' ? body.key.trim() : '' });
+    await logIn(auth, req, res, {
+      next,
+      key: typeof body.key === 'string' ? body.key.trim() : '',
+    });
   });
-  const logOut = (_req: Request, res: Response): void => {
+  // The cookie goes even when Redis cannot end the session: the 503 then says it lives on.
+  const logOut = async (req: Request, res: Response): Promise<void> => {
     res.clearCookie(ADMIN_SESSION_COOKIE, {
       path: COOKIE_PATH,
       httpOnly: true,
       sameSite: 'strict',
     });
+    const token = readCookie(req, ADMIN_SESSION_COOKIE);
+    const id = token === undefined ? undefined : auth.sessions.idOf(token);
+    if (id !== undefined) await auth.sessions.end(id);
     res.redirect(303, `${ADMIN_LOGIN_PATH}?loggedOut=1`);
   };
   router.get('/admin/logout', logOut);
@@ -62,12 +72,12 @@ export function adminLoginRoutes(options: AdminLoginRoutesOptions): Router {
   return router;
 }
 
-function logIn(
+async function logIn(
   auth: ApiAuth,
   req: Request,
   res: Response,
   attempt: { next: string; key: string },
-): void {
+): Promise<void> {
   const identity = attempt.key === '' ? undefined : auth.keys.verify(attempt.key);
   if (!identity) {
     sendPage(res, 401, { next: attempt.next, error: 'Unknown API key.' });
@@ -77,15 +87,37 @@ function logIn(
     sendPage(res, 403, { next: attempt.next, error: 'This API key lacks the admin scope.' });
     return;
   }
-  const session = auth.sessions.issue(identity.id);
-  res.cookie(ADMIN_SESSION_COOKIE, session.token, {
+  const started = await startSession(auth, req, identity.id);
+  if (!started) {
+    sendPage(res, 503, { next: attempt.next, error: 'Sessions are unavailable: try again soon.' });
+    return;
+  }
+  res.cookie(ADMIN_SESSION_COOKIE, started.token, {
     httpOnly: true,
     sameSite: 'strict',
     secure: req.secure,
     path: COOKIE_PATH,
-    expires: new Date(session.expiresAt),
+    expires: new Date(started.session.expiresAt),
   });
   res.redirect(303, attempt.next);
+}
+
+// The new session, or `undefined` while Redis is unavailable (the form then says so).
+async function startSession(
+  auth: ApiAuth,
+  req: Request,
+  keyId: string,
+): Promise<StartedAdminSession | undefined> {
+  try {
+    return await auth.sessions.start({
+      keyId,
+      address: req.ip ?? '',
+      userAgent: req.get('user-agent') ?? '',
+    });
+  } catch (err) {
+    if (err instanceof RedisUnavailableError) return undefined;
+    throw err;
+  }
 }
 
 // Counted on the shared limiter, per client address; without a limiter, logins are not limited.

@@ -4,6 +4,9 @@ export const AGENTS_PAGE_PATH = '/admin/agents';
 /** Path of the safety review page. */
 export const SAFETY_PAGE_PATH = '/admin/safety';
 
+/** Path of the admin sessions page. */
+export const SESSIONS_PAGE_PATH = '/admin/sessions';
+
 /** Path of Bull Board. */
 export const BULL_BOARD_PATH = '/admin/queues';
 

@@ -1,5 +1,5 @@
 import { formatLabels, type AgentInfo } from '@tta/core';
-import { ADMIN_STYLE, adminNav, pageNotice, type PageNotice } from './admin-layout';
+import { renderAdminPage, type PageNotice } from './admin-layout';
 import { AGENTS_PAGE_PATH } from './admin-paths';
 import type { AgentOverview, GoneAgent } from './agent-overview';
 import { html, type SafeHtml } from './html';
@@ -29,32 +29,19 @@ export interface AgentsPageView extends AgentOverview {
  */
 export function renderAgentsPage(view: AgentsPageView): string {
   const refreshSeconds = view.refreshSeconds ?? 5;
-  const page = html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta http-equiv="refresh" content="${refreshSeconds};url=${AGENTS_PAGE_PATH}" />
-        <title>Agents · TTA</title>
-        <style>
-          ${ADMIN_STYLE}
-        </style>
-      </head>
-      <body>
-        <header>
-          <h1>Agents</h1>
-          ${adminNav('agents')}
-        </header>
-        ${pageNotice(view.notice)}
-        <p class="muted">
-          ${view.live.length} live · read at ${new Date(view.readAt).toISOString()} · reloads every
-          ${refreshSeconds} s
-        </p>
-        ${liveTable(view.live, view.readAt)}
-        <h2>Gone in the last ${view.historyMinutes} minutes</h2>
-        ${goneTable(view.gone, view.readAt)}
-      </body>
-    </html> `;
-  return page.toString();
+  return renderAdminPage({
+    page: 'agents',
+    title: 'Agents',
+    head: html`<meta http-equiv="refresh" content="${refreshSeconds};url=${AGENTS_PAGE_PATH}" />`,
+    ...(view.notice && { notice: view.notice }),
+    body: html`<p class="muted">
+        ${view.live.length} live · read at ${new Date(view.readAt).toISOString()} · reloads every
+        ${refreshSeconds} s
+      </p>
+      ${liveTable(view.live, view.readAt)}
+      <h2>Gone in the last ${view.historyMinutes} minutes</h2>
+      ${goneTable(view.gone, view.readAt)}`,
+  });
 }
 
 function liveTable(agents: readonly AgentInfo[], now: number): SafeHtml {

@@ -67,7 +67,7 @@ describe('POST /admin/login', () => {
     expect(cookie).toMatch(/; SameSite=Strict/);
     expect(cookie).toMatch(/; Path=\/admin/);
     expect(cookie).not.toContain(adminKey);
-    expect(cookie).toMatch(/^tta_admin_session=ops\.\d+\./);
+    expect(cookie).toMatch(/^tta_admin_session=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43};/);
   });
 
   it('sends the browser back to the admin page it asked for, never to another site', async () => {
@@ -111,11 +111,12 @@ describe('the session cookie', () => {
 
   it('sends a browser with a tampered cookie to the login form, and an API client a 401', async () => {
     const [name, token] = cookie.split('=') as [string, string];
-    const [, expiry, signature] = token.split('.') as [string, string, string];
+    const [id, signature] = token.split('.') as [string, string];
+    const other = await h.auth.sessions.start({ keyId: 'ops' });
     const tampered = [
-      `${name}=reader.${expiry}.${signature}`,
-      `${name}=ops.${Number(expiry) + 1000}.${signature}`,
-      `${name}=ops.${expiry}.${signature.slice(0, -2)}AA`,
+      `${name}=${other.session.id}.${signature}`,
+      `${name}=${id}.${signature.slice(0, -2)}AA`,
+      `${name}=${id}`,
     ];
     for (const bad of tampered) {
       const page = await request(h.rawApp).get('/admin/agents').set(asBrowser).set('cookie', bad);
@@ -128,7 +129,7 @@ describe('the session cookie', () => {
   });
 
   it('refuses an expired session', async () => {
-    const old = h.auth.sessions.issue('ops', Date.now() - 9 * 3_600_000);
+    const old = await h.auth.sessions.start({ keyId: 'ops' }, Date.now() - 9 * 3_600_000);
     await request(h.rawApp)
       .get('/admin/queues')
       .set(asBrowser)
@@ -136,10 +137,35 @@ describe('the session cookie', () => {
       .expect(303);
   });
 
-  it('is cleared by /admin/logout', async () => {
-    const res = await request(h.rawApp).post('/admin/logout').set('cookie', cookie).expect(303);
+  it('is cleared by /admin/logout, which ends its session: the kept cookie is refused at once', async () => {
+    const kept = sessionCookie(await logIn(adminKey).expect(303)).split(';')[0]!;
+    await request(h.rawApp).get('/admin/agents').set(asBrowser).set('cookie', kept).expect(200);
+    const res = await request(h.rawApp).post('/admin/logout').set('cookie', kept).expect(303);
     expect(res.headers.location).toBe('/admin/login?loggedOut=1');
     expect(sessionCookie(res)).toMatch(/^tta_admin_session=;.*Expires=Thu, 01 Jan 1970/);
+    const page = await request(h.rawApp).get('/admin/agents').set(asBrowser).set('cookie', kept);
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe('/admin/login?next=%2Fadmin%2Fagents');
+    const api = await request(h.rawApp).get('/admin/queues/api/queues').set('cookie', kept);
+    expect(api.status).toBe(401);
+    // Another browser's session lives on.
+    await request(h.rawApp).get('/admin/agents').set(asBrowser).set('cookie', cookie).expect(200);
+  });
+
+  it('is ended by GET /admin/logout too', async () => {
+    // Started directly: the login form allows 10 attempts a minute per address.
+    const kept = `tta_admin_session=${(await h.auth.sessions.start({ keyId: 'ops' })).token}`;
+    await request(h.rawApp).get('/admin/agents').set('cookie', kept).expect(200);
+    await request(h.rawApp).get('/admin/logout').set('cookie', kept).expect(303);
+    await request(h.rawApp).get('/admin/agents').set('cookie', kept).expect(401);
+  });
+
+  it('records the client address and user agent of its login', async () => {
+    const res = await logIn(adminKey).set('user-agent', 'login-test-browser/1.0').expect(303);
+    const token = sessionCookie(res).split(';')[0]!.split('=')[1]!;
+    const session = await h.auth.sessions.verify(token);
+    expect(session).toMatchObject({ keyId: 'ops', userAgent: 'login-test-browser/1.0' });
+    expect(session?.address).toMatch(/127\.0\.0\.1$/);
   });
 });
 
@@ -153,20 +179,63 @@ describe('without credentials', () => {
 });
 
 describe('login attempts', () => {
+  // The statuses of `count` logins with an unknown key, each sent as from `forwardedFor(i)`.
+  async function failedLogins(
+    app: ApiHarness['rawApp'],
+    count: number,
+    forwardedFor?: (i: number) => string,
+  ): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const attempt = request(app).post('/admin/login').type('form');
+      if (forwardedFor) attempt.set('x-forwarded-for', forwardedFor(i));
+      statuses.push((await attempt.send({ key: 'x' })).status);
+    }
+    return statuses;
+  }
+
+  const tenRefusedThenLimited = [...Array<number>(10).fill(401), 429];
+
   it('are limited per client address', async () => {
     const limited = await startApiHarness({ overrides: { rateLimit: { points: 100 } } });
     try {
-      const statuses: number[] = [];
-      for (let i = 0; i < 11; i += 1) {
-        statuses.push(
-          (await request(limited.rawApp).post('/admin/login').type('form').send({ key: 'x' }))
-            .status,
-        );
-      }
-      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
-      expect(statuses[10]).toBe(429);
+      expect(await failedLogins(limited.rawApp, 11)).toEqual(tenRefusedThenLimited);
     } finally {
       await limited.close();
+    }
+  });
+
+  it('cannot dodge the limit with an X-Forwarded-For of their own while no proxy is trusted', async () => {
+    const limited = await startApiHarness({ overrides: { rateLimit: { points: 100 } } });
+    try {
+      const forged = await failedLogins(limited.rawApp, 11, (i) => `198.51.100.${i + 1}`);
+      expect(forged).toEqual(tenRefusedThenLimited);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('behind a trusted proxy, are limited per forwarded client address', async () => {
+    const behindProxy = await startApiHarness({
+      apiKeys: [{ id: 'ops', key: adminKey, scopes: ['admin'] }],
+      overrides: { rateLimit: { points: 100 }, api: { trustProxy: 'loopback' } },
+    });
+    try {
+      const first = await failedLogins(behindProxy.rawApp, 11, () => '203.0.113.1');
+      expect(first).toEqual(tenRefusedThenLimited);
+      const second = await failedLogins(behindProxy.rawApp, 1, () => '203.0.113.2');
+      expect(second).toEqual([401]);
+      // The session records the forwarded address; the proxy's own hop is not the client.
+      const res = await request(behindProxy.rawApp)
+        .post('/admin/login')
+        .set('x-forwarded-for', '203.0.113.3')
+        .type('form')
+        .send({ key: adminKey })
+        .expect(303);
+      const token = sessionCookie(res).split(';')[0]!.split('=')[1]!;
+      expect((await behindProxy.auth.sessions.verify(token))?.address).toBe('203.0.113.3');
+    } finally {
+      await behindProxy.close();
     }
   });
 });

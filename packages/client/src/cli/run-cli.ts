@@ -1,6 +1,7 @@
 import { TtaClient } from '../tta-client';
 import type { CliCommand } from './cli-command';
 import type { CliIo } from './cli-io';
+import { adminCommand } from './commands/admin';
 import { agentsCommand } from './commands/agents';
 import { deadLetterCommand } from './commands/dead-letter';
 import { enqueueCommand } from './commands/enqueue';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CliCommand[] = [
   deadLetterCommand,
   workflowCommand,
   safetyCommand,
+  adminCommand,
 ];
 
 /** The API the CLI talks to when neither `--url` nor `TTA_URL` names one. */

@@ -1,3 +1,4 @@
+import { ADMIN_OPERATIONS } from './admin-operations';
 import { AGENT_OPERATIONS } from './agent-operations';
 import type { z } from 'zod';
 import type { ApiOperation } from '../operation';
@@ -21,6 +22,7 @@ export const API_OPERATIONS = [
   ...POLICY_OPERATIONS,
   ...COST_OPERATIONS,
   ...SAFETY_OPERATIONS,
+  ...ADMIN_OPERATIONS,
   ...SYSTEM_OPERATIONS,
 ] as const satisfies readonly ApiOperation[];
 
@@ -36,6 +38,7 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
     name: 'safety',
     description: 'Safety events (crisis, concern, screen unavailable): review, stream, audit',
   },
+  { name: 'admin', description: 'Admin sessions of the dashboards: list and end them' },
   { name: 'system', description: 'Health, readiness, metrics and this document' },
 ];
 

@@ -1,9 +1,7 @@
 /**
- * Callers: API keys, their scopes and rate limits, session tokens, and resolving who a request
- * comes from.
+ * Callers: API keys, their scopes and rate limits, and resolving who a request comes from.
  */
 export { type ApiKeyConfig, type ApiKeyRateLimit, apiKeysConfigSchema } from './api-key-config';
 export { type ApiKeyEntry, type ApiKeyIdentity, ApiKeys, hashApiKey } from './api-keys';
 export { resolveAuth, type ResolveAuthOptions, type ResolvedAuth } from './resolve-auth';
-export { type IssuedSession, SessionTokens, type SessionTokensOptions } from './session-tokens';
 export { type OwnerScope, withinScope } from './owner-scope';

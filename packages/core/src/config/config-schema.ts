@@ -5,6 +5,7 @@ import { costsConfigSchema, llmConfigSchema } from './llm-config-schema';
 import { crisisResourcesSchema } from './crisis-resources';
 import { retentionConfigSchema } from './retention-config-schema';
 import { safetyConfigSchema } from './safety-config-schema';
+import { trustProxySetting } from './trust-proxy';
 
 convict.addFormat({
   name: 'positive-int',
@@ -34,6 +35,14 @@ convict.addFormat({
     }
   },
   coerce: (value: unknown) => (typeof value === 'string' ? Number(value) : value),
+});
+
+convict.addFormat({
+  name: 'trust-proxy',
+  validate(value: unknown) {
+    if (typeof value !== 'string') throw new Error('must be a string: "false", "1", "loopback"...');
+    trustProxySetting(value);
+  },
 });
 
 // A list of crisis resources, from a file or as JSON in an environment variable.
@@ -142,6 +151,12 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           format: 'positive-int',
           default: 15_000,
           env: 'TTA_API_SSE_HEARTBEAT_MS',
+        },
+        trustProxy: {
+          doc: 'Proxies believed about the client address (X-Forwarded-For) and protocol (X-Forwarded-Proto): false (none: the address of the connection), a hop count n (the address n hops before the API), or a comma-separated list of proxy addresses, subnets and loopback, linklocal, uniquelocal. The client address keys the admin login limit and is recorded with admin sessions.',
+          format: 'trust-proxy',
+          default: 'false',
+          env: 'TTA_API_TRUST_PROXY',
         },
       },
       routing: {

@@ -11,3 +11,4 @@ export {
   loadConfigOrExit,
 } from './load-config';
 export { redactConfig, redactUrl } from './redact-config';
+export { type TrustProxySetting, trustProxySetting } from './trust-proxy';

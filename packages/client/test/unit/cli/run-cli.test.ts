@@ -40,6 +40,7 @@ describe('tta usage', () => {
       'dead-letter',
       'workflow',
       'safety',
+      'admin',
     ]) {
       expect(main.stdout).toContain(`  ${command}`);
       const own = await tta([command, '--help']);
@@ -64,6 +65,7 @@ describe('tta usage', () => {
     [['status', 'a', 'b'], /^tta: unexpected argument 'b'/],
     [['agents', '--status', 'asleep'], /^tta: --status must be starting, ready or draining/],
     [['dead-letter', 'purge'], /^tta: unknown action 'purge'/],
+    [['admin', 'end-session'], /^tta: missing <session-id> \(see 'tta admin --help'\)/],
     [['agents', '--url', 'ftp://host'], /^tta: 'ftp:\/\/host' is not an http or https URL/],
     [['agents', '--url'], /^tta: option '--url' needs a value/],
   ])('exits 2 with one line for %j', async (argv, message) => {
@@ -314,6 +316,38 @@ describe('tta status, agents, dead-letter, workflow', () => {
       'GET /v1/dead-letter?limit=1',
       `POST /v1/dead-letter/${encodeURIComponent(TASK_ID)}/retry`,
       `DELETE /v1/dead-letter/${encodeURIComponent(TASK_ID)}`,
+    ]);
+  });
+
+  it('admin lists the admin sessions and ends one', async () => {
+    const SESSION_ID = 'Q2xpZW50VGVzdFNlc3Npb24';
+    const session = {
+      id: SESSION_ID,
+      keyId: 'ops',
+      createdAt: Date.now() - 120_000,
+      expiresAt: Date.UTC(2030, 0, 1),
+      address: '203.0.113.9',
+      userAgent: 'Firefox',
+      own: true,
+      current: false,
+    };
+    handler = (req) =>
+      req.method === 'GET' ? { status: 200, json: { sessions: [session] } } : { status: 204 };
+    const list = await tta(['admin', 'sessions']);
+    expect(list.stdout).toMatch(/^ID\s+KEY\s+LOGGED IN\s+EXPIRES\s+ADDRESS\s+USER AGENT\n/);
+    expect(list.stdout).toMatch(
+      new RegExp(
+        `${SESSION_ID} \\*\\s+ops\\s+2m ago\\s+2030-01-01T00:00:00.000Z\\s+203.0.113.9\\s+Firefox\n`,
+      ),
+    );
+    expect(await tta(['admin', 'end-session', SESSION_ID])).toEqual({
+      code: 0,
+      stdout: `session ${SESSION_ID} ended\n`,
+      stderr: '',
+    });
+    expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /v1/admin/sessions',
+      `DELETE /v1/admin/sessions/${SESSION_ID}`,
     ]);
   });
 
