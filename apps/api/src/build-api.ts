@@ -1,5 +1,7 @@
 import path from 'node:path';
 import {
+  PayloadCodec,
+  UNENCRYPTED_WARNING,
   AgentControl,
   AgentRegistry,
   CapabilityCatalog,
@@ -126,7 +128,10 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     retentionMs: config.costs.retentionDays * 86_400_000,
   });
   const sessionBudget = sessionBudgetOf(config, costs);
+  const codec = PayloadCodec.fromConfig(config);
+  if (!codec.encrypts) options.logger?.warn(UNENCRYPTED_WARNING);
   const tasks = new TaskService(redis, {
+    codec,
     names,
     shards,
     catalog,
@@ -149,6 +154,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     catalog,
     canceller,
     sessionBudget,
+    codec,
   });
   const { events, eventsRedis } = openJobEventStream(config, shards, options.logger);
   const agentControl = new AgentControl(redis, {
@@ -227,14 +233,16 @@ function buildWorkflowServices(
   redis: RedisClient,
   deps: Pick<ApiServices, 'names' | 'shards' | 'catalog' | 'canceller'> & {
     sessionBudget?: SessionBudget;
+    codec: PayloadCodec;
   },
 ): WorkflowServices {
-  const { names, shards, catalog, canceller, sessionBudget } = deps;
+  const { names, shards, catalog, canceller, sessionBudget, codec } = deps;
   const workflows = loadWorkflows({
     dir: path.resolve(config.configDir, config.workflows.dir),
     catalog,
   });
   const workflowRuns = new WorkflowRuns(redis, {
+    codec,
     names,
     shards,
     workflows,

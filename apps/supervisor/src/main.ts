@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import {
+  PayloadCodec,
+  UNENCRYPTED_WARNING,
   AgentRegistry,
   CapabilityCatalog,
   closeAll,
@@ -110,6 +112,8 @@ async function main(): Promise<void> {
     catalog,
     logger,
   });
+  const codec = PayloadCodec.fromConfig(config);
+  if (!codec.encrypts) logger.warn(UNENCRYPTED_WARNING);
   const workflowEngine = new WorkflowEngine({
     connection: redis,
     names,
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
     router,
     tasks: config.tasks,
     safety: config.safety,
+    codec,
     logger,
     metrics,
     lockDurationMs: config.worker.lockDurationMs,

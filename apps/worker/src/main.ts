@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { AgentRuntime, createLlmGateway } from '@tta/agent-sdk';
 import { builtInAgents, isBuiltInAgentType, loadAgent, loadSafetyLexicon } from '@tta/agents';
 import {
+  PayloadCodec,
+  UNENCRYPTED_WARNING,
   AgentRegistry,
   CapabilityCatalog,
   closeAll,
@@ -88,6 +90,8 @@ async function main(): Promise<void> {
     checkIntervalMs: config.policy.checkIntervalMs,
   });
   await policies.start();
+  const codec = PayloadCodec.fromConfig(config);
+  if (!codec.encrypts) logger.warn(UNENCRYPTED_WARNING);
   const runtime = new AgentRuntime(definition, {
     connection: redis,
     names,
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
     shutdownGraceMs: config.worker.shutdownGraceMs,
     policies,
     llmPolicy: (type) => policies.llmPolicy(type),
+    codec,
   });
   let diagnostics: DiagnosticsServer | undefined;
   let closing: Promise<void> | undefined;

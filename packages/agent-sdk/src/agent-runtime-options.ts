@@ -5,6 +5,7 @@ import {
   type AgentRegistry,
   type LlmPolicyLookup,
   type Logger,
+  type PayloadCodec,
   type PolicyProvider,
   type QueueNames,
   QueueShards,
@@ -60,6 +61,11 @@ export interface AgentRuntimeOptions {
    */
   llmPolicy?: LlmPolicyLookup;
   /**
+   * The payload codec: handlers get decrypted input, and the configured fields of their output
+   * are stored encrypted. Default: none (plain).
+   */
+  codec?: PayloadCodec;
+  /**
    * The tool policy (a `PolicyManager`): which tools `ctx.tools` may call and how, and the rate
    * limit of each capability's queues (BullMQ's `limiter`; a changed limit replaces the
    * workers of the queues it applies to). Default: none, and then every registered tool runs
@@ -76,9 +82,9 @@ export interface AgentRuntimeOptions {
 
 /** {@link AgentRuntimeOptions} with defaults filled in. */
 export type ResolvedAgentRuntimeOptions = Required<
-  Omit<AgentRuntimeOptions, 'metrics' | 'llm' | 'llmPolicy' | 'policies' | 'tuning'>
+  Omit<AgentRuntimeOptions, 'metrics' | 'llm' | 'llmPolicy' | 'policies' | 'tuning' | 'codec'>
 > &
-  Pick<AgentRuntimeOptions, 'metrics' | 'llm' | 'llmPolicy' | 'policies' | 'tuning'>;
+  Pick<AgentRuntimeOptions, 'metrics' | 'llm' | 'llmPolicy' | 'policies' | 'tuning' | 'codec'>;
 
 /** Fills defaults and checks combinations; throws at once on a bad value. */
 export function resolveAgentRuntimeOptions(

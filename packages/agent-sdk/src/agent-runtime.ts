@@ -94,6 +94,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       metrics: this.metrics,
       llm: this.options.llm,
       llmPolicy: this.options.llmPolicy,
+      ...(this.options.codec && { codec: this.options.codec }),
       tools: new ToolCaller({
         registry: new ToolRegistry(definition.tools),
         policies: this.options.policies,

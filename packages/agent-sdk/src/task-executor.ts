@@ -10,6 +10,7 @@ import {
   type LlmPolicyLookup,
   type Logger,
   type TaskJobData,
+  type PayloadCodec,
   type TaskJobResult,
 } from '@tta/core';
 import type { AgentTask, ResolvedAgentDefinition } from './define-agent';
@@ -49,6 +50,11 @@ export interface TaskExecutorOptions {
    * definition's tools without a policy.
    */
   tools?: ToolCaller;
+  /**
+   * Decrypts the task's input for its handler and encrypts the configured fields of its
+   * output before BullMQ stores it. Default: plain.
+   */
+  codec?: PayloadCodec;
 }
 
 interface RunningTask {
@@ -124,7 +130,8 @@ export class TaskExecutor {
       metrics?.finished(definition.type, capability, finishedAt - startedAt, true);
       events.completed(taskId, capability, finishedAt - startedAt);
       const usage = ctx.llmUsage();
-      const result = { output, agentId, agentType: definition.type, startedAt, finishedAt };
+      const stored = this.options.codec ? this.options.codec.encodeOutput(output) : output;
+      const result = { output: stored, agentId, agentType: definition.type, startedAt, finishedAt };
       return usage ? { ...result, usage } : result;
     } catch (err) {
       const error = toError(err);
@@ -159,7 +166,9 @@ export class TaskExecutor {
   }
 
   private async runHandler(job: TaskJob, ctx: ExecutorTaskContext): Promise<unknown> {
-    return this.options.definition.handler(taskOf(job), ctx);
+    const task = taskOf(job);
+    if (this.options.codec) task.input = this.options.codec.decode(task.input);
+    return this.options.definition.handler(task, ctx);
   }
 }
 

@@ -296,3 +296,12 @@ export {
   type WorkflowRunView,
   type WorkflowStage,
 } from './workflow';
+export {
+  type CodecKey,
+  type Envelope,
+  isEnvelope,
+  PayloadCodec,
+  type PayloadCodecOptions,
+  redactEncrypted,
+  UNENCRYPTED_WARNING,
+} from './codec';

@@ -2,6 +2,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import {
   closeAll,
   formatLabels,
+  redactEncrypted,
   type CapabilityCatalog,
   type Logger,
   type QueueNames,
@@ -84,6 +85,10 @@ export class BoardQueues {
       description: this.describe(name),
       ...(sharded && { prefix: `shard-${shard.shard}:`, delimiter: ':' }),
     });
+    // Player content stays encrypted on the board: it shows `[encrypted]`, never a ciphertext
+    // nor (with no key on this page) anything in clear.
+    adapter.setFormatter('data', redactEncrypted);
+    adapter.setFormatter('returnValue', redactEncrypted);
     const opened = { queue, adapter };
     this.queues.set(keyOf(name, shard), opened);
     return opened;

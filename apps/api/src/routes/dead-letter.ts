@@ -1,7 +1,7 @@
 import { readScopeOf } from '../access/api-caller';
 import { deadLetterQuerySchema } from '@tta/contracts';
 import type { OperationHandlers } from './operation-handlers';
-import { parseOrThrow, type DeadLetterQueue, type RedisClient } from '@tta/core';
+import { parseOrThrow, redactEncrypted, type DeadLetterQueue, type RedisClient } from '@tta/core';
 import { withRedis } from '../http/with-redis';
 
 /** Options of {@link deadLetterHandlers}. */
@@ -32,7 +32,8 @@ export function deadLetterHandlers(
           ...readScopeOf(req),
         }),
       );
-      res.json(page);
+      // The list shows `[encrypted]` for player content; `GET /v1/tasks/:id` reads it.
+      res.json(redactEncrypted(page));
     },
     retryDeadLetter: async (req, res) => {
       res

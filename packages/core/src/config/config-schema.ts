@@ -5,6 +5,7 @@ import { costsConfigSchema, llmConfigSchema } from './llm-config-schema';
 import { crisisResourcesSchema } from './crisis-resources';
 import { retentionConfigSchema } from './retention-config-schema';
 import { safetyConfigSchema } from './safety-config-schema';
+import { encryptionConfigSchema } from './encryption-config-schema';
 import { trustProxySetting } from './trust-proxy';
 
 convict.addFormat({
@@ -338,6 +339,7 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
       llm: llmConfigSchema,
       costs: costsConfigSchema,
       retention: retentionConfigSchema,
+      encryption: encryptionConfigSchema,
       workflows: {
         dir: {
           doc: 'Directory of the workflow definitions (YAML or JSON), relative to the config directory.',

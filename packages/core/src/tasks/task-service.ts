@@ -1,3 +1,4 @@
+import { PayloadCodec } from '../codec/payload-codec';
 import { Job, Queue, type JobsOptions } from 'bullmq';
 import { taskJobOptions } from './task-job-options';
 import type { CapabilityCatalog } from '../capabilities/capability-catalog';
@@ -50,6 +51,8 @@ export interface TaskServiceOptions {
   deadLetters?: DeadLetterQueue;
   /** Refuses tasks of sessions that spent their LLM budget (429 `budget_exceeded`). Default: none. */
   sessionBudget?: SessionBudget;
+  /** Encrypts the configured fields of task input; decrypts what `get` answers. Default: plain. */
+  codec?: PayloadCodec;
 }
 
 interface PreparedTask {
@@ -76,6 +79,7 @@ export class TaskService {
   private readonly tombstones: TaskTombstones[];
   private readonly orders: SessionOrder[];
   private readonly sessionOwners: SessionOwners;
+  private readonly codec: PayloadCodec;
   private closing?: Promise<void>;
 
   constructor(
@@ -90,6 +94,7 @@ export class TaskService {
     this.tombstones = this.shards.all.map((names) => new TaskTombstones(redis, { names }));
     this.orders = this.shards.all.map((names) => new SessionOrder(redis, { names }));
     this.sessionOwners = new SessionOwners(redis);
+    this.codec = options.codec ?? PayloadCodec.plain();
   }
 
   /** Validates one request body without touching Redis; throws a ValidationError naming the field. */
@@ -160,13 +165,18 @@ export class TaskService {
       ]);
       const owner = job ? job.data.owner : tombstone?.owner;
       if ((job || tombstone) && !withinScope(scope, owner)) throw new NotFoundError('task', id);
-      if (tombstone) return cancelledView(tombstone, job && taskViewOf(job, queueName, state));
+      if (tombstone) {
+        return this.codec.decode(
+          cancelledView(tombstone, job && taskViewOf(job, queueName, state)),
+        );
+      }
       if (!job) {
         const dead = await this.options.deadLetters?.find(id);
-        if (dead && withinScope(scope, dead.task.owner)) return deadLetterView(dead);
+        if (dead && withinScope(scope, dead.task.owner))
+          return this.codec.decode(deadLetterView(dead));
         throw new NotFoundError('task', id);
       }
-      return taskViewOf(job, queueName, state);
+      return this.codec.decode(taskViewOf(job, queueName, state));
     } catch (err) {
       throw this.redisError(err);
     }
@@ -236,7 +246,7 @@ export class TaskService {
     const id = TaskId.create(route.queue, shard.shard);
     const data: TaskJobData = {
       capability: route.capability,
-      input: request.input,
+      input: this.codec.encodeInput(request.input),
       timeoutMs: request.timeoutMs ?? entry.timeoutMs ?? defaults.defaultTimeoutMs,
       enqueuedAt: Date.now(),
     };

@@ -56,6 +56,7 @@ export class RunProcessor {
   ) {
     const { connection: redis, names, shards, shard, catalog, router, tasks, logger } = options;
     this.service = new TaskService(redis, { names, shards, catalog, router, tasks });
+    const codec = options.codec;
     this.canceller = new TaskCanceller(redis, {
       names,
       router,
@@ -67,6 +68,7 @@ export class RunProcessor {
       router,
       tasks,
       queue: (n) => this.service.queue(n, shard),
+      codec,
     });
     this.gate = new SessionGate({
       connection: redis,
@@ -195,7 +197,7 @@ export class RunProcessor {
     const state = runStateOf({ ...job.data, steps, ...(gate.safety && { safety: gate.safety }) });
     let outcome: string | undefined = gate.outcome;
     if (outcome === undefined && !failed) {
-      if (stage.endRunWhen && evaluateCondition(stage.endRunWhen, state))
+      if (stage.endRunWhen && evaluateCondition(stage.endRunWhen, this.options.codec.decode(state)))
         outcome = stage.endOutcome;
       else if (index + 1 >= definition.stages.length) outcome = COMPLETED_OUTCOME;
     }
@@ -263,7 +265,8 @@ export class RunProcessor {
     const record = screen && steps[screen.id];
     if (!screen || !record || before[screen.id]?.status === record.status) return {};
     if (record.status !== 'completed' && record.status !== 'failed') return {};
-    const input = resolveValue(screen.input, runStateOf(job.data)) as { text?: unknown };
+    const state = this.options.codec.decode(runStateOf(job.data));
+    const input = resolveValue(screen.input, state) as { text?: unknown };
     const text = typeof input.text === 'string' ? input.text : undefined;
     const run = { id: String(job.id), data: { ...job.data, steps } };
     return this.safety.decide(run, this.options.shard, screen, text);

@@ -1,3 +1,4 @@
+import { PayloadCodec } from '../codec/payload-codec';
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import { taskJobOptions } from '../tasks/task-job-options';
 import type { CapabilityCatalog } from '../capabilities/capability-catalog';
@@ -27,6 +28,8 @@ export interface StageTasksOptions {
   tasks: AppConfig['tasks'];
   /** The queue of a name, opened once (e.g. `TaskService.queue`). */
   queue: (name: string) => Queue;
+  /** Decrypts the run's state to plan a step, and encrypts the step's input. Default: plain. */
+  codec?: PayloadCodec;
 }
 
 /** A run's parent job. */
@@ -53,7 +56,7 @@ export class StageTasks {
    * records with the stage's steps decided.
    */
   async start(job: RunJob, stage: WorkflowStage): Promise<Record<string, StepRecord>> {
-    const state = runStateOf(job.data);
+    const state = (this.options.codec ?? PayloadCodec.plain()).decode(runStateOf(job.data));
     const steps = { ...job.data.steps };
     const planned: PlannedTask[] = [];
     for (const step of stage.steps) {
@@ -112,6 +115,7 @@ export class StageTasks {
       return { record: { status: 'failed', capability, error, finishedAt: Date.now() } };
     }
     if (parsed) input = parsed.data as Record<string, unknown>;
+    if (this.options.codec) input = this.options.codec.encodeInput(input);
     const recorded = job.data.steps[step.id]?.taskId;
     const queue =
       TaskId.parse(recorded ?? '')?.queue ??

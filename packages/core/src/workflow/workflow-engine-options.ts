@@ -1,3 +1,4 @@
+import { PayloadCodec } from '../codec/payload-codec';
 import type { Registry } from 'prom-client';
 import type { CapabilityCatalog } from '../capabilities/capability-catalog';
 import type { AppConfig } from '../config/load-config';
@@ -36,6 +37,11 @@ export interface WorkflowEngineOptions {
   logger: Logger;
   /** Where the workflow and safety metrics go. Default: none. */
   metrics?: Registry;
+  /**
+   * The payload codec: the engine decrypts a run's input and its steps' outputs to decide
+   * conditions and build step input, and encrypts each step's input again. Default: plain.
+   */
+  codec?: PayloadCodec;
   /** Runs processed at once (each is busy only between stages). Default: 16. */
   concurrency?: number;
   /** BullMQ lock of a run being processed, renewed every half of it. Default: 1500 ms. */
@@ -66,6 +72,7 @@ export function resolveWorkflowEngineOptions(
     maxStalledCount: options.maxStalledCount ?? 2,
     sessionParkMs: options.sessionParkMs ?? 1000,
     cancelSweepIntervalMs: options.cancelSweepIntervalMs ?? 1000,
+    codec: options.codec ?? PayloadCodec.plain(),
     shards: options.shards ?? new QueueShards(options.names.prefix),
   };
   if (resolved.shards.control.prefix !== resolved.names.prefix) {

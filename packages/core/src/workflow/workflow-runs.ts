@@ -1,3 +1,4 @@
+import { PayloadCodec } from '../codec/payload-codec';
 import { Job, Queue, type JobsOptions } from 'bullmq';
 import { taskJobOptions } from '../tasks/task-job-options';
 import type { CapabilityCatalog } from '../capabilities/capability-catalog';
@@ -51,6 +52,8 @@ export interface WorkflowRunsOptions {
   tombstoneTtlMs?: number;
   /** Refuses runs of sessions that spent their LLM budget (429 `budget_exceeded`). Default: none. */
   sessionBudget?: SessionBudget;
+  /** Encrypts the configured fields of run input; decrypts what `get` answers. Default: plain. */
+  codec?: PayloadCodec;
 }
 
 /** The answer to an accepted run. */
@@ -90,6 +93,7 @@ export class WorkflowRuns {
   private closing?: Promise<void>;
 
   private readonly sessionOwners: SessionOwners;
+  private readonly codec: PayloadCodec;
 
   constructor(
     private readonly redis: RedisClient,
@@ -97,6 +101,7 @@ export class WorkflowRuns {
   ) {
     this.shards = options.shards ?? new QueueShards(options.names.prefix);
     this.sessionOwners = new SessionOwners(redis);
+    this.codec = options.codec ?? PayloadCodec.plain();
     this.byShard = this.shards.all.map((names) => {
       const queue = new Queue<WorkflowRunData, WorkflowRunResult>(names.workflow, {
         connection: redis,
@@ -132,7 +137,7 @@ export class WorkflowRuns {
     const id = TaskId.create(shard.workflow, shard.shard);
     const data: WorkflowRunData = {
       workflow: name,
-      input: request.input,
+      input: this.codec.encodeInput(request.input),
       enqueuedAt: Date.now(),
       cursor: { stage: 0, phase: 'start' },
       steps: {},
@@ -175,10 +180,11 @@ export class WorkflowRuns {
         throw new NotFoundError('workflow run', id);
       }
       if (!job) {
-        if (tombstone) return cancelledRunView(tombstone);
+        if (tombstone) return this.codec.decode(cancelledRunView(tombstone));
         throw new NotFoundError('workflow run', id);
       }
-      return toRunView(job, state, this.options.workflows.get(job.data.workflow), tombstone);
+      const definition = this.options.workflows.get(job.data.workflow);
+      return this.codec.decode(toRunView(job, state, definition, tombstone));
     });
   }
 
