@@ -1,4 +1,5 @@
 import convict from 'convict';
+import { jsonList } from './coerce';
 import { apiKeysConfigSchema, type ApiKeyConfig } from '../auth/api-key-config';
 
 // The API keys of config `auth.keys`, from a file or as JSON in TTA_API_KEYS.
@@ -11,15 +12,7 @@ convict.addFormat({
     const at = (issue?.path ?? []).map(String).join('.');
     throw new Error(`${at ? `${at}: ` : ''}${issue?.message ?? 'invalid'}`);
   },
-  coerce: (value: unknown) => {
-    if (typeof value !== 'string') return value;
-    if (value.trim() === '') return [];
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  },
+  coerce: jsonList,
 });
 
 convict.addFormat({

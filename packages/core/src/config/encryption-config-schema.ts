@@ -1,4 +1,5 @@
 import convict from 'convict';
+import { commaList, jsonList } from './coerce';
 
 // A list of names, as an array in a file or comma-separated in an environment variable.
 convict.addFormat({
@@ -8,13 +9,7 @@ convict.addFormat({
       throw new Error('must be a list of names');
     }
   },
-  coerce: (value: unknown) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== '')
-      : value,
+  coerce: commaList,
 });
 
 // The keys of config `encryption.keys`: a list in a file, or JSON in TTA_ENCRYPTION_KEYS. The
@@ -24,15 +19,7 @@ convict.addFormat({
   validate(value: unknown) {
     if (!Array.isArray(value)) throw new Error('must be a JSON list of { id, key }');
   },
-  coerce: (value: unknown) => {
-    if (typeof value !== 'string') return value;
-    if (value.trim() === '') return [];
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  },
+  coerce: jsonList,
 });
 
 /** Convict schema of config `encryption`: the payload codec of player content at rest. */

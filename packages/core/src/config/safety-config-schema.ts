@@ -1,4 +1,5 @@
 import convict from 'convict';
+import { commaList } from './coerce';
 import { DEFAULT_CRISIS_MESSAGE, DEFAULT_CRISIS_RESOURCES } from './crisis-resources';
 
 // A list of http(s) URLs, as an array in a file or comma-separated in an environment variable.
@@ -18,13 +19,7 @@ convict.addFormat({
       }
     }
   },
-  coerce: (value: unknown) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== '')
-      : value,
+  coerce: commaList,
 });
 
 /** The message a session's turn carries to disclose that the player talks to an AI. */
