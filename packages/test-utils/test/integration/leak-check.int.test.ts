@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import {
   createTestRedis,
   LeakCheck,
@@ -10,21 +10,27 @@ import {
   type Leak,
 } from '@tta/test-utils';
 
-const kinds = (leaks: Leak[]) => leaks.map((leak) => leak.kind).sort();
+// What the check names, without the count of timers it cannot place: another file's closing
+// work in this process may hold one for a moment, while these checks hold things open.
+const named = (leaks: Leak[]) =>
+  leaks.map((leak) => leak.description).filter((d) => !d.includes('not created through'));
 
 describe('LeakCheck', () => {
   it('names a Redis connection left open, and finds nothing once it is closed', async () => {
-    const check = new LeakCheck({ graceMs: 300 });
+    const check = new LeakCheck({ graceMs: 1000 });
     const redis = createTestRedis();
-    await redis.ping();
-    const leaks = await check.leaks();
-    expect(kinds(leaks)).toEqual(['socket']);
-    expect(leaks[0]?.description).toMatch(
-      new RegExp(
-        `^Redis connection '${testConnectionName()}' \\(last command: ping\\), TCP socket`,
-      ),
-    );
-    await redis.quit();
+    try {
+      await redis.ping();
+      expect(named(await check.leaks())).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^Redis connection '${testConnectionName()}' \\(last command: ping\\), TCP socket \\S+ -> \\S+$`,
+          ),
+        ),
+      ]);
+    } finally {
+      await redis.quit();
+    }
     expect(await check.leaks()).toEqual([]);
   });
 
@@ -32,27 +38,27 @@ describe('LeakCheck', () => {
     const timers = { setTimeout, setInterval, clearTimeout, clearInterval };
     const tracker = new TimerTracker();
     tracker.install(timers);
-    const check = new LeakCheck({ graceMs: 300, timers: tracker });
+    const check = new LeakCheck({ graceMs: 1000, timers: tracker });
     const server = createServer().listen(0, '127.0.0.1');
-    await once(server, 'listening');
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], {
       stdio: 'ignore',
     });
     const interval = timers.setInterval(() => undefined, 60_000);
     const unrefd = timers.setTimeout(() => undefined, 60_000).unref();
-
-    const leaks = await check.leaks();
-    expect(kinds(leaks)).toEqual(['child process', 'server', 'timer']);
-    const described = leaks.map((leak) => leak.description).join('\n');
-    expect(described).toContain(`child process ${child.pid}: ${process.execPath} -e`);
-    expect(described).toMatch(/server listening on 127\.0\.0\.1:\d+/);
-    expect(described).toMatch(/interval of 60000 ms created in .*leak-check\.int\.test\.ts:\d+/);
-
-    timers.clearInterval(interval);
-    timers.clearTimeout(unrefd);
-    server.close();
-    child.kill('SIGKILL');
-    await once(child, 'exit');
+    try {
+      await once(server, 'listening');
+      expect(named(await check.leaks()).sort()).toEqual([
+        `child process ${child.pid}: ${process.execPath} -e setTimeout(() => {}, 30000)`,
+        expect.stringMatching(/^interval of 60000 ms created in .*leak-check\.int\.test\.ts:\d+/),
+        `server listening on 127.0.0.1:${(server.address() as AddressInfo).port}`,
+      ]);
+    } finally {
+      timers.clearInterval(interval);
+      timers.clearTimeout(unrefd);
+      server.close();
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
     expect(await check.leaks()).toEqual([]);
   });
 });
@@ -76,7 +82,7 @@ describe('the leak check of the integration project', () => {
     expect(output).toContain(
       'FAIL integration packages/test-utils/test/fixtures/leaky-file.fixture.ts',
     );
-    expect(output).toContain('leaky-file.fixture.ts left 3 thing(s) open');
+    expect(output).toMatch(/leaky-file\.fixture\.ts left \d thing\(s\) open/);
     expect(output).toContain(
       "Redis connection 'tta-test:leaky-file.fixture.ts' (last command: ping)",
     );
