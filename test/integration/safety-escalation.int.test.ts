@@ -117,6 +117,7 @@ describe('safety beyond one turn (engine, agents, webhooks)', () => {
       h.config.safety.disclosure.message,
     );
     expect(resultOf(await turn(sessionId, 'go north')).disclosure).toBeUndefined();
+    // Letting the disclosure period (2 s) pass is the point.
     await new Promise((resolve) => setTimeout(resolve, 2100));
     expect(resultOf(await turn(sessionId, 'go south')).disclosure).toBe(
       h.config.safety.disclosure.message,
@@ -127,6 +128,7 @@ describe('safety beyond one turn (engine, agents, webhooks)', () => {
     const sessionId = newSession();
     const first = resultOf(await turn(sessionId, 'look around')) as { breakSuggestion?: string };
     expect(first.breakSuggestion).toBeUndefined();
+    // Letting a stretch of play (1.5 s) pass is the point.
     await new Promise((resolve) => setTimeout(resolve, 1600));
     const second = resultOf(await turn(sessionId, 'go north'));
     const suggestion = (second as { breakSuggestion?: string }).breakSuggestion;
@@ -165,6 +167,7 @@ describe('safety beyond one turn (engine, agents, webhooks)', () => {
     // Acknowledged: no notification after the one under way.
     await store.acknowledge(eventId, 'reviewer-1', 'called the player');
     const count = receiver.of(eventId).length;
+    // Proving that nothing comes: over 1.5 renotification periods, no new notification.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(receiver.of(eventId).filter((d) => d.body.notification >= 3)).toEqual([]);
     expect(receiver.of(eventId).length).toBeLessThanOrEqual(count + 2);

@@ -3,12 +3,11 @@ import { startFleet, type Fleet } from './fleet';
 import { recordResult } from './results';
 import { scale } from './scale';
 import { outcomeNumbers, TaskOutcomeTracker } from './task-outcomes';
+import { pace } from './pace';
 
 const SEED = 8_2001;
 const BATCH = 100;
 const { chaos } = scale;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Chaos: tasks flow through the API while a loop SIGKILLs a random worker process every few
 // hundred milliseconds and the supervisor's local executor starts a new one. Every accepted
@@ -52,7 +51,7 @@ describe(`chaos (${scale.name}): ${chaos.tasks} tasks while workers are SIGKILLe
       const batches = Math.ceil(chaos.tasks / BATCH);
       const enqueue = async () => {
         for (let sent = 0, i = 0; sent < chaos.tasks; sent += BATCH, i += 1) {
-          await sleep(started + (i * chaos.enqueueOverMs) / batches - Date.now());
+          await pace(started + (i * chaos.enqueueOverMs) / batches - Date.now());
           const tasks = Array.from({ length: Math.min(BATCH, chaos.tasks - sent) }, () => ({
             capability: 'test.chaos',
             input: { ms: random.int(...chaos.taskMs), record: 'runs' },
@@ -69,7 +68,7 @@ describe(`chaos (${scale.name}): ${chaos.tasks} tasks while workers are SIGKILLe
       };
       const killer = async () => {
         while (!done) {
-          await sleep(random.int(...chaos.killEveryMs));
+          await pace(random.int(...chaos.killEveryMs));
           if (done) break;
           const pids = await fleet.workerPids('chaos');
           for (const pid of pids) pidsSeen.add(pid);

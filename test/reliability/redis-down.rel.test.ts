@@ -2,14 +2,13 @@ import { isAlive, startRedisServer, waitFor, type RedisServer } from '@tta/test-
 import { startFleet, type ApiAnswer, type Fleet } from './fleet';
 import { recordResult } from './results';
 import { scale } from './scale';
+import { pace } from './pace';
 
 const WORKERS = 2;
 const PROMPT_MS = 500;
 const { redisDown } = scale;
 
 const TURN = { sessionId: 'reliability-down', input: { text: 'I look around' } };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function countStatuses(answers: Array<{ status: number }>): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -121,9 +120,9 @@ describe(`Redis unreachable (${scale.name}): ${redisDown.downMs / 1000} s`, () =
           fleet.call('GET', '/healthz').then((a) => healthz.push(a.status)),
         ]);
         const next = downAt + ((i + 1) * redisDown.downMs) / redisDown.requests;
-        await sleep(Math.max(0, next - Date.now()));
+        await pace(Math.max(0, next - Date.now()));
       }
-      await sleep(downAt + redisDown.downMs - Date.now());
+      await pace(downAt + redisDown.downMs - Date.now());
       const aliveWhileDown = pids.filter((pid) => isAlive(pid)).length;
 
       await server.start();

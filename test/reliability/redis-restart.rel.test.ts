@@ -1,16 +1,21 @@
-import { isAlive, seededRandom, startRedisServer, type RedisServer } from '@tta/test-utils';
+import {
+  isAlive,
+  seededRandom,
+  startRedisServer,
+  waitFor,
+  type RedisServer,
+} from '@tta/test-utils';
 import { waitForReady } from '@tta/core';
 import { connectTo, startFleet, type Fleet } from './fleet';
 import { recordResult } from './results';
 import { scale } from './scale';
 import { outcomeNumbers, TaskOutcomeTracker } from './task-outcomes';
+import { pace } from './pace';
 
 const WORKERS = 2;
 const BATCH = 10;
 const PRODUCE_EVERY_MS = 100;
 const { redisRestart } = scale;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What the test saw around one restart of Redis. */
 interface RestartRecord {
@@ -75,16 +80,16 @@ describe(`Redis restart (${scale.name}): ${redisRestart.stops.join(', ')} mid-ru
           } else {
             refusals[answer.status] = (refusals[answer.status] ?? 0) + 1;
           }
-          await sleep(PRODUCE_EVERY_MS);
+          await pace(PRODUCE_EVERY_MS);
         }
       };
       const producer = produce();
       const restarts: RestartRecord[] = [];
       try {
-        await sleep(redisRestart.phaseMs);
+        await pace(redisRestart.phaseMs);
         for (const stop of redisRestart.stops) {
           restarts.push(await restartRedis(stop, () => lastAcceptedAt));
-          await sleep(redisRestart.phaseMs);
+          await pace(redisRestart.phaseMs);
         }
       } finally {
         producing = false;
@@ -126,16 +131,15 @@ describe(`Redis restart (${scale.name}): ${redisRestart.stops.join(', ')} mid-ru
   ): Promise<RestartRecord> {
     const stoppedAt = Date.now();
     await server.stop(stop);
-    await sleep(redisRestart.downMs);
+    await pace(redisRestart.downMs);
     await server.start();
     const upAt = Date.now();
-    const after = async (check: () => Promise<boolean> | boolean): Promise<number> => {
-      while (!(await check())) {
-        if (Date.now() - upAt > 20_000) return Infinity;
-        await sleep(25);
-      }
-      return Date.now() - upAt;
-    };
+    // How long after Redis came back `check` first held (Infinity: not within 20 s).
+    const after = (check: () => Promise<boolean> | boolean): Promise<number> =>
+      waitFor(check, { timeoutMs: upAt + 20_000 - Date.now(), intervalMs: 25 }).then(
+        () => Date.now() - upAt,
+        () => Infinity,
+      );
     // A connection of its own, so that the test's reconnection delay does not count.
     const probe = connectTo(server.url);
     await waitForReady(probe, 5000);

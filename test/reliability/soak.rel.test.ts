@@ -11,6 +11,7 @@ import {
 import { startFleet, type Fleet } from './fleet';
 import { recordResult } from './results';
 import { scale } from './scale';
+import { pace } from './pace';
 
 const { soak } = scale;
 const TICK_MS = 250;
@@ -28,8 +29,6 @@ const QUEUES = [
   'workflow',
 ];
 const PHRASES = ['I look around', 'go north', 'take the lantern', 'I feel calm', 'rest a while'];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `tta_nodejs_heap_size_used_bytes` of a process's /metrics, MB (NaN when unreadable). */
 async function heapMb(url: string): Promise<number> {
@@ -176,7 +175,7 @@ describe(`soak (${scale.name}): ${soak.durationMs / 1000} s of steady load`, () 
           samples.push(await sample(startedAt));
           nextSampleAt += soak.sampleEveryMs;
         }
-        await sleep(TICK_MS);
+        await pace(TICK_MS);
       }
       // Once the load stops, what was accepted drains.
       await waitFor(async () => (await sample(startedAt)).backlog === 0, {

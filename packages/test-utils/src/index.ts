@@ -9,3 +9,4 @@ export * from './seeded-random';
 export * from './process-memory';
 export * from './redis-cluster';
 export * from './redis-sentinel';
+export * from './leak-check';

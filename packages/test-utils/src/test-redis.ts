@@ -7,9 +7,18 @@ export function testRedisUrl(): string {
   return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
 
+/**
+ * The name of the test connections of the running test file, `tta-test:<file>` (the leak
+ * check's environment sets `TTA_TEST_FILE`), so that CLIENT LIST shows whose a connection is.
+ */
+export function testConnectionName(): string {
+  const file = process.env.TTA_TEST_FILE;
+  return file ? `tta-test:${file.replace(/[^\w.-]/g, '_')}` : 'tta-test';
+}
+
 /** A worker-role connection to the test Redis (one server, never a cluster); close it with `quit()`. */
 export function createTestRedis(role: 'worker' | 'producer' = 'worker'): Redis {
-  const redis = createRedisConnection({ url: testRedisUrl(), role, name: 'tta-test' });
+  const redis = createRedisConnection({ url: testRedisUrl(), role, name: testConnectionName() });
   if (!(redis instanceof Redis)) {
     redis.disconnect();
     throw new Error(`the test Redis must be one server (redis://), not ${testRedisUrl()}`);

@@ -1,4 +1,4 @@
-import { createTestRedis, deletePrefix, uniquePrefix } from '@tta/test-utils';
+import { createTestRedis, deletePrefix, uniquePrefix, waitFor } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 import { ApiRateLimiter, type RateLimitDecision } from '../../src/access/api-rate-limiter';
 
@@ -32,6 +32,20 @@ describe('ApiRateLimiter leases', () => {
 
   const limiter = () => new ApiRateLimiter(redis, { keyPrefix: `${prefix}:rate-limit` });
 
+  let markers = 0;
+  /**
+   * Waits until MONITOR has shown every command sent so far on `redis` (the limiters' give-backs
+   * go out without being awaited): Redis runs a connection's commands in order and MONITOR
+   * reports them in that order, so once a marker sent after them shows, they all have.
+   */
+  async function monitorCaughtUp(): Promise<void> {
+    const marker = `${prefix}:marker-${(markers += 1)}`;
+    await redis.echo(marker);
+    await waitFor(() => commands.some((args) => args.includes(marker)), {
+      what: 'MONITOR to show the marker',
+    });
+  }
+
   async function burst(instances: ApiRateLimiter[], count: number, points: number) {
     const decisions = await Promise.all(
       Array.from({ length: count }, (_, i) =>
@@ -53,14 +67,14 @@ describe('ApiRateLimiter leases', () => {
     expect(admitted).toBeLessThanOrEqual(1000);
     // An unspent lease of the other instance can refuse a little early, by at most a lease.
     expect(admitted).toBeGreaterThanOrEqual(1000 - 20);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await monitorCaughtUp();
     // 1000 / 20 = 50 reservations, a few give-backs and refusals: far from 1,200 round trips.
     expect(calls()).toBeLessThan(70);
     // Once the window is known to be spent, refusals cost no round trip.
     const before = calls();
     const more = await burst([a, b], 200, 1000);
     expect(more.every((d) => !d.allowed && d.remaining === 0)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await monitorCaughtUp();
     expect(calls() - before).toBeLessThanOrEqual(2);
   });
 

@@ -65,6 +65,7 @@ describe('ConcurrencyTuner', () => {
   it('raises the concurrency of an I/O-bound agent with a backlog toward its maximum', async () => {
     const metrics = new Registry();
     const rt = runtime(
+      // An I/O-bound task: 200 ms of waiting and no CPU.
       () => new Promise((resolve) => setTimeout(resolve, 200)),
       2,
       {
@@ -125,6 +126,7 @@ describe('ConcurrencyTuner', () => {
   });
 
   it('leaves the concurrency alone when tuning is off', async () => {
+    // The same I/O-bound task: 200 ms of waiting.
     const rt = runtime(() => new Promise((resolve) => setTimeout(resolve, 200)), 2, {
       enabled: false,
       intervalMs: 200,

@@ -18,6 +18,8 @@ const RUN_MS = 200;
 class InProcessExecutor implements ScalingExecutor {
   readonly workers: Worker[] = [];
   readonly changes: number[] = [];
+  /** Epoch ms of the last change of the replica count. */
+  changedAt = Date.now();
 
   constructor(
     private readonly queueName: string,
@@ -27,9 +29,11 @@ class InProcessExecutor implements ScalingExecutor {
 
   async setReplicas(_type: string, replicas: number): Promise<void> {
     this.changes.push(replicas);
+    this.changedAt = Date.now();
     while (this.workers.length < replicas) {
       const worker = new Worker(
         this.queueName,
+        // The work of a job: RUN_MS of waiting, which the autoscaler's estimates are based on.
         () => new Promise((resolve) => setTimeout(resolve, RUN_MS)),
         { connection: this.redis, prefix: this.names.prefix, concurrency: CONCURRENCY },
       );
@@ -111,10 +115,15 @@ describe('Autoscaler on real queues', () => {
       what: 'the autoscaler to scale up for the steady load',
     });
     // Let it settle (scale-ups come at once; a possible one-step correction within the
-    // quiet period), then watch: the count must not change for 12 s.
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    // quiet period): the count holds for two quiet periods.
+    await waitFor(() => Date.now() - executor.changedAt >= 3000, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      what: 'the replica count to hold for 3 s',
+    });
     const settled = executor.workers.length;
     const changesBefore = executor.changes.length;
+    // Proving that nothing happens: the count must not change for 12 s.
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     expect(executor.changes.slice(changesBefore)).toEqual([]);
     expect(settled).toBeGreaterThanOrEqual(4);

@@ -34,8 +34,9 @@ export function taskData(
 
 /**
  * Adds the tasks to the capability queue of `capability` and runs them with a real BullMQ
- * worker whose handler always throws, until every one of them is in the `failed` set.
- * Returns their ids in order.
+ * worker whose handler always throws, until every one of them has failed: it is in the
+ * `failed` set, or gone from the queue because a running supervisor already moved it to the
+ * dead-letter queue. Returns their ids in order.
  */
 export async function failTasks(
   redis: Redis,
@@ -64,7 +65,7 @@ export async function failTasks(
     await waitFor(
       async () => {
         const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
-        return states.every((state) => state === 'failed');
+        return states.every((state) => state === 'failed' || state === 'unknown');
       },
       { what: `${ids.length} failed task(s) in ${name}` },
     );

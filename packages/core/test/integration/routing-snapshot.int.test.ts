@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { agentQueues, AgentRegistry, type AgentRegistration, type QueueNames } from '@tta/core';
 import { RoutingSnapshot } from '../../src/routing/routing-snapshot';
-import { createTestRedis, deletePrefix, uniqueNames } from '@tta/test-utils';
+import { createTestRedis, deletePrefix, uniqueNames, waitFor } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 
 describe('RoutingSnapshot', () => {
@@ -80,9 +80,10 @@ describe('RoutingSnapshot', () => {
     const snapshot = new RoutingSnapshot(registry, { names, ttlMs: 0 });
     const first = await snapshot.get();
     await register('fast-1', { tier: 'fast' }, 4);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    const second = await snapshot.get();
-    expect(second).not.toBe(first);
+    const second = await waitFor(async () => {
+      const state = await snapshot.get();
+      return state !== first && state;
+    });
     expect(second.loads.size).toBe(2);
   });
 

@@ -1,5 +1,5 @@
 import { SessionOrder, type TaskProgress } from '../../src/sessions/session-order';
-import { createTestRedis, deletePrefix, uniqueNames } from '@tta/test-utils';
+import { createTestRedis, deletePrefix, uniqueNames, waitFor } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 
 describe('SessionOrder', () => {
@@ -48,8 +48,11 @@ describe('SessionOrder', () => {
     // 'ended' is dropped on the way; 'young' has no job yet but may still be on its way.
     expect(await order.turn('s3', me, progressOf)).toBe('wait');
     expect(await redis.lrange(names.key('session', 's3', 'order'), 0, -1)).toEqual([young, me]);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await order.turn('s3', me, progressOf)).toBe('run');
+    // 'young' becomes an orphan once 200 ms old: from then on, 'me' runs.
+    await waitFor(async () => (await order.turn('s3', me, progressOf)) === 'run', {
+      what: "'me' to run once 'young' is an orphan",
+    });
+    expect(Date.now() - now).toBeGreaterThanOrEqual(200);
   });
 
   it('lets a task run that is no longer in the list (it ended before and runs again)', async () => {
