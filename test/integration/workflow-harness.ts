@@ -19,7 +19,7 @@ import {
   WorkflowEngine,
   WorkflowRuns,
   type AppConfig,
-  type QueueNames,
+  QueueNames,
   type WorkflowEngineOptions,
   type WorkflowRunStatus,
   type WorkflowRunView,
@@ -38,6 +38,8 @@ export interface WorkflowHarnessOptions {
   agentOptions?: Pick<AgentRuntimeOptions, 'llm' | 'llmPolicy'>;
   /** Config values over the repository's (e.g. `{ safety: { screenDeadlineMs: 1000 } }`). */
   config?: Record<string, unknown>;
+  /** Key prefix, to run the agents and engines under an API harness's. Default: a fresh one. */
+  prefix?: string;
 }
 
 /** Handler invocations per capability, across every agent of the harness. */
@@ -78,7 +80,7 @@ const FINAL: WorkflowRunStatus[] = ['completed', 'failed', 'cancelled'];
 export async function createWorkflowHarness(
   options: WorkflowHarnessOptions = {},
 ): Promise<WorkflowHarness> {
-  const names = uniqueNames();
+  const names = options.prefix === undefined ? uniqueNames() : new QueueNames(options.prefix);
   const redis = createTestRedis();
   const producer = createTestRedis('producer');
   const logger = createLogger({ level: 'error' });

@@ -14,6 +14,7 @@ import {
   type SafetyEventFeed,
   type SafetyEventStore,
   type SafetyMetrics,
+  type SessionEraser,
   type TaskCanceller,
   type TaskRouter,
   type TaskService,
@@ -51,6 +52,7 @@ import { routingHandlers } from './routes/routing';
 import { isAdminPath } from './access/route-access';
 import { safetyEventHandlers } from './routes/safety-events';
 import { scalingHandlers } from './routes/scaling';
+import { sessionHandlers } from './routes/sessions';
 import { taskCancellationHandlers } from './routes/task-cancellation';
 import { taskEventHandlers } from './routes/task-events';
 import { taskHandlers } from './routes/tasks';
@@ -89,6 +91,8 @@ export interface ApiAppDeps {
   safetyFeed: SafetyEventFeed;
   /** The safety metrics (time to acknowledge). */
   safetyMetrics: SafetyMetrics;
+  /** Erases player sessions (`DELETE /v1/sessions/:id`). */
+  sessionEraser: SessionEraser;
   /** The producer connection (fails fast while Redis is down); readiness pings it. */
   redis: RedisClient;
   /** Request lines (debug) and internal errors (error). */
@@ -179,6 +183,7 @@ function apiHandlers(deps: ApiAppDeps): ApiHandlers {
     ...costHandlers(deps),
     ...scalingHandlers(deps),
     ...safetyEventHandlers(deps),
+    ...sessionHandlers({ eraser: deps.sessionEraser, redis: deps.redis }),
     ...adminSessionHandlers({ sessions: deps.auth.sessions }),
     ...diagnosticsHandlers({ ...deps, queueDepths: deps.apiMetrics.queueDepths }),
   };

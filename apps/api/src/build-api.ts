@@ -18,6 +18,7 @@ import {
   SafetyEventStore,
   SafetyMetrics,
   SessionBudget,
+  SessionEraser,
   TaskCanceller,
   TaskRouter,
   TaskService,
@@ -78,6 +79,8 @@ export interface ApiServices {
   policies: PolicyManager;
   /** Safety events and their review (`/v1/safety/...`). */
   safetyEvents: SafetyEventStore;
+  /** Erases player sessions (`DELETE /v1/sessions/:id`). */
+  sessionEraser: SessionEraser;
   /** The live feed of safety events, on a connection of its own while anyone listens. */
   safetyFeed: SafetyEventFeed;
   /** The safety metrics of the API (time to acknowledge). */
@@ -181,10 +184,21 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
   const safetyEvents = SafetyEventStore.fromConfig(redis, names, config.safety);
   const safetyFeed = new SafetyEventFeed(redis, safetyEvents, options.logger);
   const safetyMetrics = new SafetyMetrics(apiMetrics.metrics);
+  const sessionEraser = new SessionEraser({
+    connection: redis,
+    shards,
+    queues: () => router.refreshQueues(),
+    cancelTask: (id) => canceller.cancel(id, { reason: 'session erased' }),
+    cancelRun: (id) => workflowRuns.cancel(id, { reason: 'session erased' }),
+    costRetentionMs: config.costs.retentionDays * 86_400_000,
+    idempotencyWindowMs: config.tasks.idempotencyWindowSeconds * 1000,
+    ...(options.logger && { logger: options.logger }),
+  });
   let closing: Promise<unknown> | undefined;
   const close = async (): Promise<void> => {
     closing ??= closeAll(
       [
+        ['session eraser', () => sessionEraser.close()],
         ['safety feed', () => safetyFeed.close()],
         ['tool policy', () => policies.close()],
         ['board queues', () => boardQueues.close()],
@@ -219,6 +233,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     apiMetrics,
     policies,
     safetyEvents,
+    sessionEraser,
     safetyFeed,
     safetyMetrics,
     close,

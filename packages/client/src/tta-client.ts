@@ -9,6 +9,7 @@ import type {
   CostReport,
   DeadLetterListOptions,
   DeadLetterPage,
+  SessionErasureReceipt,
   Diagnostics,
   DrainRequested,
   EnqueuedTask,
@@ -222,6 +223,14 @@ export class TtaClient {
   /** Deletes a dead-letter entry. */
   async deleteDeadLetter(id: string): Promise<void> {
     await this.request('DELETE', `/v1/dead-letter/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Erases a player session everywhere and answers the receipt: what was removed, counted.
+   * Needs scope `sessions:erase` (or `admin`); erasing again answers zeros.
+   */
+  eraseSession(id: string): Promise<SessionErasureReceipt> {
+    return this.request('DELETE', `/v1/sessions/${encodeURIComponent(id)}`);
   }
 
   /** The loaded workflow definitions, in outline. */

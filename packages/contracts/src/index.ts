@@ -169,6 +169,7 @@ export {
   type AdminSessionList,
   type AdminSessionView,
 } from './schemas/admin';
+export { sessionErasureReceiptSchema, type SessionErasureReceipt } from './schemas/sessions';
 export type { ApiOperation, HttpMethod, NamedSchema, OperationResponse } from './operation';
 export {
   API_OPERATIONS,

@@ -79,6 +79,7 @@ export {
   redisFailure,
   RedisUnavailableError,
   ReviewConflictError,
+  SessionErasingError,
   TaskCancelledError,
   toError,
   toFieldIssues,
@@ -89,6 +90,15 @@ export {
   ValidationError,
   VersionConflictError,
 } from './errors';
+export {
+  type CancelJob,
+  type ErasedCounts,
+  noneErased,
+  resolveSessionEraserOptions,
+  type ResolvedSessionEraserOptions,
+  SessionEraser,
+  type SessionEraserOptions,
+} from './erasure';
 export { formatLabels, type LabelSet, labelSetProblem, poolName } from './labels';
 export {
   closeAll,
@@ -227,6 +237,8 @@ export {
   SessionGate,
   type SessionGateOptions,
   type SessionOrderedData,
+  SESSION_OWNER_TTL_MS,
+  SessionOwners,
   worldActivityKey,
   worldHistoryKey,
   worldKey,

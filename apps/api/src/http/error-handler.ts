@@ -17,6 +17,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   task_finished: 409,
   task_exists: 409,
   review_conflict: 409,
+  session_erasing: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unknown_capability: 422,

@@ -18,7 +18,7 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   401: '`unauthenticated`: no API key, or an unknown one',
   403: '`forbidden`: the key lacks the scope this route needs',
   404: '`not_found`: no such task, run, agent or entry',
-  409: '`idempotency_conflict`, `task_exists` or `task_finished`',
+  409: '`idempotency_conflict`, `task_exists`, `task_finished` or `session_erasing`',
   413: '`payload_too_large`: the body is larger than config `api.bodyLimitBytes`',
   415: '`unsupported_media_type`: a body that is not `application/json`',
   422: '`unknown_capability`, `unknown_workflow` or `invalid_policy`',

@@ -6,6 +6,7 @@ import { agentsCommand } from './commands/agents';
 import { deadLetterCommand } from './commands/dead-letter';
 import { enqueueCommand } from './commands/enqueue';
 import { safetyCommand } from './commands/safety';
+import { sessionCommand } from './commands/session';
 import { statusCommand } from './commands/status';
 import { watchCommand } from './commands/watch';
 import { workflowCommand } from './commands/workflow';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CliCommand[] = [
   deadLetterCommand,
   workflowCommand,
   safetyCommand,
+  sessionCommand,
   adminCommand,
 ];
 

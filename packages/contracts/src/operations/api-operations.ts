@@ -6,6 +6,7 @@ import { COST_OPERATIONS } from './cost-operations';
 import { POLICY_OPERATIONS } from './policy-operations';
 import { SAFETY_OPERATIONS } from './safety-operations';
 import { SCALING_OPERATIONS } from './scaling-operations';
+import { SESSION_OPERATIONS } from './session-operations';
 import { SYSTEM_OPERATIONS } from './system-operations';
 import { TASK_OPERATIONS } from './task-operations';
 import { WORKFLOW_OPERATIONS } from './workflow-operations';
@@ -22,6 +23,7 @@ export const API_OPERATIONS = [
   ...POLICY_OPERATIONS,
   ...COST_OPERATIONS,
   ...SAFETY_OPERATIONS,
+  ...SESSION_OPERATIONS,
   ...ADMIN_OPERATIONS,
   ...SYSTEM_OPERATIONS,
 ] as const satisfies readonly ApiOperation[];
@@ -38,6 +40,7 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
     name: 'safety',
     description: 'Safety events (crisis, concern, screen unavailable): review, stream, audit',
   },
+  { name: 'sessions', description: 'Player sessions: erase one, as a right to erasure asks' },
   { name: 'admin', description: 'Admin sessions of the dashboards: list and end them' },
   { name: 'system', description: 'Health, readiness, metrics and this document' },
 ];

@@ -23,6 +23,7 @@ export { RateLimitedError } from './rate-limited-error';
 export { type RedisConnectionState, redisFailure } from './redis-failure';
 export { RedisUnavailableError } from './redis-unavailable-error';
 export { ReviewConflictError } from './review-conflict-error';
+export { SessionErasingError } from './session-erasing-error';
 export { ShuttingDownError } from './shutting-down-error';
 export { TaskCancelledError } from './task-cancelled-error';
 export { TaskExistsError } from './task-exists-error';

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../errors/not-found-error';
+import { SessionErasingError } from '../errors/session-erasing-error';
 import type { QueueNames } from '../queues/queue-names';
 import type { RedisClient } from '../redis/redis-connection';
 
@@ -6,8 +7,9 @@ import type { RedisClient } from '../redis/redis-connection';
 export const SESSION_OWNER_TTL_MS = 30 * 86_400_000;
 
 // Claims the session for ARGV[1] when no owner holds it, renews the claim of the same owner,
-// and answers the owner that holds it.
+// and answers the owner that holds it; answers 0 while the session is being erased (KEYS[2]).
 const CLAIM = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local owner = redis.call('GET', KEYS[1])
 if not owner then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -34,12 +36,22 @@ export class SessionOwners {
   }
 
   /**
+   * The key of the marker a session carries while it is erased, in `shard` (the session's
+   * shard): new tasks and runs of the session are refused while it exists.
+   */
+  static erasingKey(shard: QueueNames, sessionId: string): string {
+    return shard.key('session-erasing', sessionId);
+  }
+
+  /**
    * Claims `sessionId` for `owner`, or renews its claim; throws {@link NotFoundError} when
-   * another owner holds it.
+   * another owner holds it, {@link SessionErasingError} while the session is being erased.
    */
   async claim(shard: QueueNames, sessionId: string, owner: string): Promise<void> {
     const key = SessionOwners.key(shard, sessionId);
-    const holder = await this.redis.eval(CLAIM, 1, key, owner, String(this.ttlMs));
+    const erasing = SessionOwners.erasingKey(shard, sessionId);
+    const holder = await this.redis.eval(CLAIM, 2, key, erasing, owner, String(this.ttlMs));
+    if (holder === 0) throw new SessionErasingError(sessionId);
     if (holder !== owner) throw new NotFoundError('session', sessionId);
   }
 }

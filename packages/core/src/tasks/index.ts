@@ -15,6 +15,7 @@ export {
   type MoveFailedResult,
   type PurgeExpiredOptions,
 } from './dead-letter-queue';
+export { IdempotencyStore, type IdempotencyStoreOptions } from './idempotency-store';
 export { JobEventMetrics } from './job-event-metrics';
 export {
   type JobEvent,
