@@ -46,8 +46,14 @@ describe('tta safety against the API', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tta-cli-safety-'));
     const port = await freePort();
     const keys = [
-      { id: 'reviewer', hash: hashApiKey(REVIEWER_KEY), scopes: ['safety:review'] },
-      { id: 'reader', hash: hashApiKey(READER_KEY), scopes: ['tasks:read'] },
+      // Reviewers see the events of their own game server's runs (docs/AUTH.md, Owners).
+      {
+        id: 'reviewer',
+        owner: 'game',
+        hash: hashApiKey(REVIEWER_KEY),
+        scopes: ['safety:review'],
+      },
+      { id: 'reader', owner: 'game', hash: hashApiKey(READER_KEY), scopes: ['tasks:read'] },
     ];
     api = spawnNode('apps/api/dist/main.js', [], {
       REDIS_URL: testRedisUrl(),
@@ -81,6 +87,7 @@ describe('tta safety against the API', () => {
       runId: `workflow~00000000-0000-4000-8000-${String(runs).padStart(12, '0')}`,
       workflow: 'player-turn',
       sessionId: session,
+      owner: 'game',
       level: type === 'screen_unavailable' ? 'unknown' : type,
       categories: type === 'crisis' ? ['suicidal_ideation'] : [],
       layers: ['patterns'],

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   closeAll,
   closeRedis,
   createLogger,
@@ -66,6 +67,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A setting checked only while building (the encryption keys): one line, as loadConfig's.
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
   const error = toError(err);
   process.stderr.write(`api failed to start: ${error.stack ?? error.message}\n`);
   process.exit(1);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import {
+  ConfigError,
   PayloadCodec,
   UNENCRYPTED_WARNING,
   AgentRegistry,
@@ -231,6 +232,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(
     `supervisor failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
   );

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { freePort, hashApiKey } from '@tta/core';
 import {
   createTestRedis,
@@ -51,11 +52,20 @@ describe('the API in production', () => {
     expect(lines[0]).toContain('auth.sessionSecret: required in production');
   });
 
-  it('starts with keys and a secret, and then wants a key for everything but /healthz', async () => {
+  it('refuses to start without an encryption key: one line naming the setting, exit 2', async () => {
+    const api = startProduction({ TTA_API_KEYS: keys, TTA_AUTH_SESSION_SECRET: secret, PORT: '0' });
+    expect(await api.exited).toBe(2);
+    const lines = api.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^invalid configuration: encryption\.keys: encryption is on/);
+  });
+
+  it('starts with keys, a secret and an encryption key, and then wants a key for everything but /healthz', async () => {
     const port = await freePort();
     const api = startProduction({
       TTA_API_KEYS: keys,
       TTA_AUTH_SESSION_SECRET: secret,
+      TTA_ENCRYPTION_KEYS: JSON.stringify([{ id: 'k1', key: randomBytes(32).toString('base64') }]),
       PORT: String(port),
       TTA_API_HOST: '127.0.0.1',
     });
@@ -72,6 +82,7 @@ describe('the API in production', () => {
       expect(ready.status).toBe(200);
       expect(api.output()).not.toContain('NO API KEYS CONFIGURED');
       expect(api.output()).not.toContain(key);
+      expect(api.output()).not.toContain('UNENCRYPTED');
     } finally {
       api.signal('SIGTERM');
       expect(await api.exited).toBe(0);
