@@ -136,12 +136,17 @@ describe('on a Redis Cluster of three masters, with three shards', () => {
   });
 
   it('runs player turns (stages, steps and the crisis short-circuit) on the sessions shards', async () => {
+    // Six sessions of which the first two hash to different shards (random ids may all land on
+    // one shard, once in a few hundred runs).
+    const sessions = [`turn-0-${randomUUID()}`];
+    while (sessions.length < 6) {
+      const id = `turn-${sessions.length}-${randomUUID()}`;
+      const first = shards.pick(sessions[0]).shard;
+      if (sessions.length > 1 || shards.pick(id).shard !== first) sessions.push(id);
+    }
     const turns = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        client.startRun('player-turn', {
-          sessionId: `turn-${i}-${randomUUID()}`,
-          input: { text: 'go north' },
-        }),
+      sessions.map((sessionId) =>
+        client.startRun('player-turn', { sessionId, input: { text: 'go north' } }),
       ),
     );
     expect(new Set(turns.map((t) => TaskId.parse(t.id)?.shard)).size).toBeGreaterThan(1);
