@@ -107,6 +107,38 @@ describe('SafetyScreen', () => {
         .level,
     ).toBe('crisis');
     expect(rulesOnly.screen('the troll has a knife and wants to get me').level).toBe('safe');
+    // Getting into a place is a break-in; getting into a school or a team is not.
+    expect(rulesOnly.screen('my ex got into the flat last night and is still here').level).toBe(
+      'crisis',
+    );
+    expect(rulesOnly.screen('my daughter got into the swimming squad today').level).toBe('safe');
+  });
+
+  test('a symptom needs a substance to be a substance emergency, and minutes are not pills', () => {
+    // The rules alone: ordinary care and waiting explain these, whatever the classifier says.
+    for (const text of [
+      'had my flu jab this morning and felt a bit faint, the nurse brought me a water bottle',
+      'we had to wait 40 mins in the rain, still shaking from the cold now',
+      'period cramps today, hot water bottle and a film, sorted',
+    ]) {
+      expect(rulesOnly.screen(text).level).toBe('safe');
+    }
+    for (const text of [
+      'drank the whole bottle. now the room is spinning',
+      'took 30 of my tablets, feeling dizzy',
+      'had 20 of the pills an hour ago',
+    ]) {
+      expect(rulesOnly.screen(text).level).toBe('crisis');
+    }
+  });
+
+  test('a feeling that is over or ordinary is no check-in; one that goes on still is', () => {
+    expect(rulesOnly.screen('i was so stressed this week but it went fine').level).toBe('safe');
+    expect(rulesOnly.screen('nervous about the interview but mostly excited').level).toBe('safe');
+    expect(rulesOnly.screen('i was so lonely years ago and still am, every night').level).toBe(
+      'concern',
+    );
+    expect(rulesOnly.screen('i feel so alone lately').level).toBe('concern');
   });
 
   test('reads the same text the same way every time', () => {

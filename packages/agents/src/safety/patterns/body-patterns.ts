@@ -5,6 +5,29 @@ import type { ScreenSignal } from './screen-signal';
 const STRONG_SYMPTOM =
   /\b(numb|dizzy|faint|fainted|fainting|pass out|passed out|passing out|black out|blacked out|blacking out|going dark|gone dark|getting dark|vision|blurry|cannot breathe|can not breathe|hard to breathe|trouble breathing|chest pain|chest hurts|chest is tight|heart racing|heart is racing|heart pounding|heart beating|heart skipping|heart skips|heart fluttering|heartbeat|palpitations|irregular|vomiting blood|throwing up blood|coughing up blood|coughing blood|blood in|seizure|shaking|cannot stay awake|can not stay awake|cannot keep my eyes open|cannot feel|can not feel|tingling|collapse|collapsed|lips|fading|slipping|room spinning|spinning|cannot move|can not move|cannot see|can not see|ringing|unconscious|hallucinating|woozy|cold sweat|confused|drowsy|sleepy|throwing up|vomiting|cannot stop throwing up|can not stop throwing up|cramps|weak|cannot stand|can not stand|legs gave|went black|racing|pounding|heart racing|heart pounding|heart is|my heart|pulse|twitch|twitching|stars|barely stand|cramping|cannot get air|can not get air|nodding off|keep passing)\b/;
 
+/** Care and ordinary life that explain a symptom: a blood test, a filling, period cramps. */
+const ORDINARY_CARE =
+  /\b(blood test|blood tests|jab|jabs|vaccine|vaccination|flu shot|booster|filling|fillings|dentist|dental|tooth out|wisdom tooth|period|periods|hot water bottle|water bottle|ear pierc\w*|pierced|tattoo|sunburn|a cold|flu jab|covid jab)\b/;
+/** Causes that are a substance however the message goes on. */
+const DANGEROUS_SUBSTANCE =
+  /\b(alcohol|vodka|whiskey|whisky|gin|rum|tequila|liquor|booze|xanax|benzos?|oxy|percocet|fentanyl|heroin|cocaine|coke|meth|molly|mdma|ecstasy|ket|ketamine|acid|lsd|edibles?|codeine|spice|k2|overdose|overdosed|pills|pill|tablets|meds|drugs|drunk|drank|whole bottle|bottle of|wasted|trashed|stoned|snorted|injected|mixed|mixing)\b/;
+
+/**
+ * Whether a substance explains the symptom: a named drug or drink, or a vaguer one ("a bottle",
+ * "something", "stuff") in the symptom's sentence; never a blood test, a filling or period cramps
+ * without a drug named.
+ */
+function substanceCause(q: DocumentQuery, text: string): boolean {
+  if (!q.has('substanceContext')) return false;
+  const named = DANGEROUS_SUBSTANCE.test(text);
+  if (ORDINARY_CARE.test(text) && !named) return false;
+  if (named) return true;
+  return q.all('symptom').some((span) => {
+    const sentence = q.sentenceOf(span.start);
+    return q.has('substanceContext', sentence.start, sentence.end);
+  });
+}
+
 /** Eating-disorder and substance emergencies: a strong symptom with its cause in the message. */
 export function medicalPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const all = { start: 0, end: q.tokens.length };
@@ -14,7 +37,7 @@ export function medicalPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
   const symptom = q.all('symptom')[0] ?? all;
   const categories: SafetyCategory[] = [];
   if (q.has('edContext')) categories.push('eating_disorder');
-  if (q.has('substanceContext') || q.has('meansStrong')) categories.push('substance_abuse');
+  if (q.has('meansStrong') || substanceCause(q, text)) categories.push('substance_abuse');
   for (const category of categories) {
     out.push({ level: 'crisis', category, rule: `medical-${category}`, ...symptom });
   }

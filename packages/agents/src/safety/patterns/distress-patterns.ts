@@ -50,8 +50,17 @@ const EMOTION_LEADS = new Set([
   'of',
 ]);
 
+/** The feeling is over or ordinary: "rough day, over now though", "nervous but excited". */
+const SETTLED =
+  /\b(over now|it is over|all over now|all good now|i am (good|fine|okay|ok|better|happy) now|(feels|feeling|felt) (great|better|good|fine)|in a normal way|get over it|no big deal|could be worse|panic over|all fine|went (well|fine|ok|okay)|came back (normal|clear|fine)|nothing to worry about|worth it|(but|and) (mostly |really |so |also )?(excited|thrilled|proud|relieved|grateful)|years ago|when i was (a )?(kid|child|teen|teenager|\d+)|back in (uni|school|college|the day|my twenties|my teens)|(not really|jk|joking)\W*$)/;
+/** Distress that goes on: it still counts however it is framed. */
+const PERSISTING =
+  /\b(still|again|every day|everyday|lately|these days|always|anymore|any more|cannot|can not|worse|every night|for weeks|for months|since)\b/;
+
 /** Distress without risk: sadness, loneliness, grief, stress, worthlessness, said of oneself. */
 export function concernPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
+  const message = q.text({ start: 0, end: q.tokens.length });
+  if (SETTLED.test(message) && !PERSISTING.test(message)) return;
   for (const span of q.all('emotion')) {
     const token = q.tokens[span.start];
     if (token === undefined) continue;

@@ -284,7 +284,7 @@ export function farewellPatterns(q: DocumentQuery, out: ScreenSignal[]): void {
 }
 
 const PAST_INGEST =
-  /\b(took|taken|swallowed|downed|ate|necked|popped|had|injected|snorted|drank|did) (\w+ ){0,4}(all|every|everything|the lot|the whole|whole|way more|too many|too much|more than|double|triple|a bottle|a box|a pack|a handful|handful|a bunch|loads|lots|\d{2,})\b/;
+  /\b(took|taken|swallowed|downed|ate|necked|popped|had(?! to)|injected|snorted|drank|did) (\w+ ){0,4}(all|every|everything|the lot|the whole|whole|way more|too many|too much|more than|double|triple|a bottle|a box|a pack|a handful|handful|a bunch|loads|lots|\d{2,}(?! ?(minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|weeks?|months?|years?|miles?|km|kilometres?|kilometers?|metres?|meters?|pounds|quid|dollars|euros|bucks|percent|points?|levels?|goals?|people|times)\b))\b/;
 const ON_PURPOSE =
   /\b(on purpose|to not wake up|so i do not wake up|so i will not wake up|to end it|to die|kick in|minutes ago|an hour ago|hours ago|too late|will not wake|won t wake|not wake up from)\b/;
 
