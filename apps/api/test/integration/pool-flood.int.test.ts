@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { knownQueuesKey } from '@tta/core';
@@ -100,6 +101,22 @@ describe('a flood of new requirements values', () => {
     });
     expect(await h.jobTotal()).toBe(0);
   });
+
+  it('answers 404 for task ids in pools nobody declared, opening no queue for them', async () => {
+    const ids = Array.from(
+      { length: 200 },
+      (_, i) => `${GENERIC}.tier-crafted${i}~${randomUUID()}`,
+    );
+    const taps = h.services.events.queues().length;
+    for (const id of ids) {
+      const path = `/v1/tasks/${encodeURIComponent(id)}`;
+      await request(h.app).get(path).expect(404);
+      await request(h.app).get(`${path}/events`).expect(404);
+      await request(h.app).delete(path).expect(404);
+    }
+    expect(h.services.events.queues()).toHaveLength(taps);
+    expect(await h.services.router.refreshQueues()).not.toContain(`${GENERIC}.tier-crafted0`);
+  }, 60_000);
 
   it('still accepts the labels config declares, and lists their pool', async () => {
     const res = await request(h.app)

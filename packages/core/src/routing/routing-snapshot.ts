@@ -118,6 +118,16 @@ export class RoutingSnapshot {
   }
 
   /**
+   * Whether `queue` is known: in the latest state, or recorded in Redis (used by a task or an
+   * agent, and not forgotten since), read now when the latest state does not know it.
+   */
+  async knows(queue: string): Promise<boolean> {
+    const state = this.state;
+    if (state?.known.has(queue) || state?.live.has(queue)) return true;
+    return (await this.redis.zscore(this.knownKey, queue)) !== null;
+  }
+
+  /**
    * The backlog (waiting plus prioritized jobs) of each queue, summed over the shards: one
    * pipelined read per shard (a pipeline stays on one cluster slot).
    */

@@ -233,6 +233,21 @@ export class TaskRouter {
     return this.parseQueue(queue) !== undefined;
   }
 
+  /**
+   * Whether `queue` may hold tasks: a generic queue of the catalog, a pool queue that config
+   * declares, or one known to be used (routed to, or consumed by an agent, and not forgotten
+   * since: a forgotten pool holds no job). A well-formed pool name nobody declared or used holds
+   * none, so callers need not open a queue for it. Throws `RedisUnavailableError` when Redis
+   * cannot be read.
+   */
+  async holdsTasks(queue: string): Promise<boolean> {
+    const parsed = this.parseQueue(queue);
+    if (!parsed) return false;
+    if (isEmpty(parsed.labels) || this.declared.has(queue, NO_STATE.live)) return true;
+    const snapshot = this.snapshot;
+    return snapshot ? this.guard(() => snapshot.knows(queue)) : false;
+  }
+
   /** The capability and pool labels of a queue name, or `undefined` when it is no capability queue. */
   parseQueue(queue: string): ParsedQueue | undefined {
     for (const capability of this.capabilities) {

@@ -92,6 +92,13 @@ describe('TaskRouter without a registry', () => {
     await expect(routed).rejects.toThrow('invalid requirements: at most 3 labels');
   });
 
+  it('holds tasks in generic queues and declared pools only, without a registry', async () => {
+    await expect(router.holdsTasks('cap.story.tell')).resolves.toBe(true);
+    await expect(router.holdsTasks('cap.story.tell.locale-en')).resolves.toBe(true);
+    await expect(router.holdsTasks('cap.story.tell.tier-turbo')).resolves.toBe(false);
+    await expect(router.holdsTasks('cap.dream.weave')).resolves.toBe(false);
+  });
+
   it('knows only the generic queues until it has read the registry', () => {
     expect(router.queuesOf('story.tell')).toEqual(['cap.story.tell']);
     expect(router.allQueues()).toEqual(['cap.story.tell', 'cap.story.tell-more']);
