@@ -37,9 +37,9 @@ export class DeclaredPools {
     }
   }
 
-  /** Whether config declares pool queue `queue`, or a registered agent consumes it (`live`). */
-  has(queue: string, live: ReadonlySet<string>): boolean {
-    return this.queues.has(queue) || live.has(queue);
+  /** Whether config declares pool queue `queue`. */
+  configures(queue: string): boolean {
+    return this.queues.has(queue);
   }
 
   /**

@@ -186,15 +186,13 @@ export class TaskRouter {
     const state = await this.read({ maxAgeMs: 0 });
     const candidates = await this.withBacklogs(state, this.knownCandidates(state, entry.name));
     const choice = chooseRoute({ requirements, candidates, fallback });
-    const refused = !choice.served && this.noLiveAgent === 'refuse';
-    const chosen = !this.declares(state, fallback)
-      ? { queue: null, reason: this.undeclared(state, entry.name, requirements).message }
-      : refused
-        ? {
-            queue: null,
-            reason: `${this.refusal(entry.name, requirements)} (routing.noLiveAgent is refuse)`,
-          }
-        : choice.chosen;
+    let chosen: RoutePreview['chosen'] = choice.chosen;
+    if (!this.declares(state, fallback)) {
+      chosen = { queue: null, reason: this.undeclared(state, entry.name, requirements).message };
+    } else if (!choice.served && this.noLiveAgent === 'refuse') {
+      const reason = `${this.refusal(entry.name, requirements)} (routing.noLiveAgent is refuse)`;
+      chosen = { queue: null, reason };
+    }
     return { capability: entry.name, requirements, chosen, candidates: choice.candidates };
   }
 
@@ -243,7 +241,7 @@ export class TaskRouter {
   async holdsTasks(queue: string): Promise<boolean> {
     const parsed = this.parseQueue(queue);
     if (!parsed) return false;
-    if (isEmpty(parsed.labels) || this.declared.has(queue, NO_STATE.live)) return true;
+    if (isEmpty(parsed.labels) || this.declared.configures(queue)) return true;
     const snapshot = this.snapshot;
     return snapshot ? this.guard(() => snapshot.knows(queue)) : false;
   }
@@ -287,7 +285,7 @@ export class TaskRouter {
   private declares(state: RoutingState, exactQueue: string): boolean {
     const parsed = this.parseQueue(exactQueue);
     if (!parsed || isEmpty(parsed.labels)) return true;
-    return this.declared.has(exactQueue, state.live);
+    return this.declared.configures(exactQueue) || state.live.has(exactQueue);
   }
 
   private undeclared(
