@@ -7,6 +7,7 @@ import {
   CapabilityCatalog,
   closeAll,
   closeRedis,
+  configuredLabelSets,
   CostLedger,
   createRedisConnection,
   DeadLetterQueue,
@@ -109,6 +110,8 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     registry,
     noLiveAgent: config.routing.noLiveAgent,
     snapshotTtlMs: config.routing.snapshotTtlMs,
+    pools: configuredLabelSets(config),
+    maxPools: config.routing.maxPools,
   });
   const apiMetrics = buildApiMetrics({
     names,

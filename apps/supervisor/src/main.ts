@@ -9,6 +9,7 @@ import {
   CapabilityCatalog,
   closeAll,
   closeRedis,
+  configuredLabelSets,
   createLogger,
   createMetricsRegistry,
   createRedisConnection,
@@ -19,6 +20,7 @@ import {
   LocalExecutor,
   PolicyManager,
   PolicyWatcher,
+  PoolPruner,
   QueueShards,
   registerSystemGauges,
   retentionAgesOf,
@@ -103,7 +105,21 @@ async function main(): Promise<void> {
     : undefined;
   const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs, metrics });
   const catalog = new CapabilityCatalog(config.capabilities);
-  const router = new TaskRouter(catalog, { names, shards, registry });
+  const router = new TaskRouter(catalog, {
+    names,
+    shards,
+    registry,
+    pools: configuredLabelSets(config),
+    maxPools: config.routing.maxPools,
+  });
+  const poolPruner = new PoolPruner({
+    registry,
+    names,
+    shards,
+    idleMs: config.routing.poolIdleMs,
+    intervalMs: config.routing.poolPruneIntervalMs,
+    logger,
+  });
   const queueDepths = registerSystemGauges(metrics, {
     connection: redis,
     names,
@@ -188,6 +204,7 @@ async function main(): Promise<void> {
     workflowEngine,
     autoscaler,
     retention,
+    poolPruner,
   });
   const toolPolicy = await startToolPolicy(config, { redis, names, catalog, logger });
   supervisor.on('leading', () => void toolPolicy.watcher.start());

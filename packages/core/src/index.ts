@@ -87,6 +87,7 @@ export {
   ToolTimeoutError,
   UnauthenticatedError,
   UnknownCapabilityError,
+  UnknownRequirementsError,
   ValidationError,
   VersionConflictError,
 } from './errors';
@@ -99,7 +100,16 @@ export {
   SessionEraser,
   type SessionEraserOptions,
 } from './erasure';
-export { formatLabels, type LabelSet, labelSetProblem, poolName } from './labels';
+export {
+  configuredLabelSets,
+  formatLabels,
+  isDeclared,
+  type LabelDeclarations,
+  type LabelSet,
+  labelSetProblem,
+  poolName,
+  undeclaredLabels,
+} from './labels';
 export {
   closeAll,
   handleShutdownSignals,
@@ -188,8 +198,13 @@ export {
   type RetentionSweeperOptions,
 } from './retention';
 export {
+  knownQueuesKey,
   type ParsedQueue,
+  PoolPruner,
+  type PoolPrunerOptions,
   type QueueCapacity,
+  resolvePoolPrunerOptions,
+  type ResolvedPoolPrunerOptions,
   type Route,
   type RoutePreview,
   type RouteRequest,

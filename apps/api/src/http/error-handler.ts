@@ -21,6 +21,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   payload_too_large: 413,
   unsupported_media_type: 415,
   unknown_capability: 422,
+  unknown_requirements: 422,
   unknown_workflow: 422,
   invalid_policy: 422,
   rate_limited: 429,

@@ -21,7 +21,7 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   409: '`idempotency_conflict`, `task_exists`, `task_finished` or `session_erasing`',
   413: '`payload_too_large`: the body is larger than config `api.bodyLimitBytes`',
   415: '`unsupported_media_type`: a body that is not `application/json`',
-  422: '`unknown_capability`, `unknown_workflow` or `invalid_policy`',
+  422: '`unknown_capability`, `unknown_requirements` (labels no live agent nor config declares), `unknown_workflow` or `invalid_policy`',
   429: '`rate_limited`: too many requests for this key; see `Retry-After`',
   503: '`redis_unavailable`, `no_live_agent` or `shutting_down`; see `Retry-After`',
 };

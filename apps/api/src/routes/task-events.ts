@@ -56,6 +56,8 @@ export function taskEventHandlers(
       const parsed = TaskId.parse(id);
       if (!parsed || !options.router.isTaskQueue(parsed.queue)) throw new NotFoundError('task', id);
       if (options.redis.status !== 'ready') throw new RedisUnavailableError();
+      // No queue's events are read for a pool nobody declared or used: ids cannot open listeners.
+      if (!(await options.router.holdsTasks(parsed.queue))) throw new NotFoundError('task', id);
       await followJob(res, {
         events: options.events,
         queue: parsed.queue,

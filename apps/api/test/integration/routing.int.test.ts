@@ -46,7 +46,15 @@ describe("with agents in pools (routing.noLiveAgent 'queue')", () => {
   let h: ApiHarness;
 
   beforeAll(async () => {
-    h = await startApiHarness({ overrides: { registry: { ttlMs: TTL_MS } } });
+    h = await startApiHarness({
+      overrides: {
+        registry: { ttlMs: TTL_MS },
+        // Pools no live agent serves yet: config declares them.
+        capabilities: {
+          'narrative.generate': { pools: [{ tier: 'slow' }, { tier: 'fast', locale: 'de' }] },
+        },
+      },
+    });
     await registerAgent(h, 'fast-1', { tier: 'fast' }, 4);
     await registerAgent(h, 'fast-en-1', { tier: 'fast', locale: 'en' }, 2);
     await registerAgent(h, 'quality-1', { tier: 'quality' }, 8);
@@ -145,6 +153,26 @@ describe("with agents in pools (routing.noLiveAgent 'queue')", () => {
     });
   });
 
+  it('answers 422 unknown_requirements naming a label nobody declares, and makes no pool of it', async () => {
+    const res = await request(h.app)
+      .post('/v1/tasks')
+      .send({
+        capability: 'narrative.generate',
+        input: { text: 'x' },
+        requirements: { tier: 'fast', region: 'mars' },
+      })
+      .expect(422);
+    expect(res.body.error).toMatchObject({
+      code: 'unknown_requirements',
+      message:
+        "unknown label region=mars for 'narrative.generate': neither a live agent nor config declares it",
+      details: { unknown: { region: 'mars' } },
+    });
+    const body = await preview('capability=narrative.generate&requirements=region:mars');
+    expect(body.chosen.queue).toBeNull();
+    expect(await h.services.router.refreshQueues()).not.toContain(`${GENERIC}.region-mars`);
+  });
+
   it('reads back a task of a pool no live agent serves', async () => {
     const { body: accepted } = await request(h.app)
       .post('/v1/tasks')
@@ -239,7 +267,11 @@ describe("with routing.noLiveAgent 'refuse'", () => {
 
   beforeAll(async () => {
     h = await startApiHarness({
-      overrides: { registry: { ttlMs: TTL_MS }, routing: { noLiveAgent: 'refuse' } },
+      overrides: {
+        registry: { ttlMs: TTL_MS },
+        routing: { noLiveAgent: 'refuse' },
+        capabilities: { 'narrative.generate': { pools: [{ tier: 'fast' }] } },
+      },
     });
     await registerAgent(h, 'quality-1', { tier: 'quality' }, 8);
   });
@@ -261,6 +293,19 @@ describe("with routing.noLiveAgent 'refuse'", () => {
       code: 'no_live_agent',
       details: { capability: 'narrative.generate', requirements: { tier: 'fast' } },
     });
+    expect(await h.jobTotal()).toBe(0);
+  });
+
+  it('answers 422 unknown_requirements, not 503, for labels nobody declares', async () => {
+    const res = await request(h.app)
+      .post('/v1/tasks')
+      .send({
+        capability: 'narrative.generate',
+        input: { text: 'x' },
+        requirements: { tier: 'turbo' },
+      })
+      .expect(422);
+    expect(res.body.error).toMatchObject({ code: 'unknown_requirements' });
     expect(await h.jobTotal()).toBe(0);
   });
 

@@ -6,7 +6,12 @@ import { startApiHarness, type ApiHarness } from './api-harness';
 let h: ApiHarness;
 
 beforeAll(async () => {
-  h = await startApiHarness({ overrides: { api: { bodyLimitBytes: 8192, maxBatchSize: 5 } } });
+  h = await startApiHarness({
+    overrides: {
+      api: { bodyLimitBytes: 8192, maxBatchSize: 5 },
+      agents: { 'narrative-generator': { labels: { tier: 'fast' } } },
+    },
+  });
 });
 
 afterAll(async () => {

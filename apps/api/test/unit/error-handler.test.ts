@@ -7,6 +7,7 @@ import {
   NotFoundError,
   RedisUnavailableError,
   UnknownCapabilityError,
+  UnknownRequirementsError,
   ValidationError,
   VersionConflictError,
 } from '@tta/core';
@@ -27,6 +28,11 @@ describe('toErrorResponse', () => {
     [new IdempotencyConflictError('k', 'cap.x~1'), 409, 'idempotency_conflict'],
     [new VersionConflictError('world', 1, 2), 409, 'version_conflict'],
     [new UnknownCapabilityError('dream.interpret', ['input.parse']), 422, 'unknown_capability'],
+    [
+      new UnknownRequirementsError('input.parse', { tier: 'x' }, { tier: 'x' }, []),
+      422,
+      'unknown_requirements',
+    ],
     [new RedisUnavailableError(new Error('ECONNREFUSED')), 503, 'redis_unavailable'],
     [new NoLiveAgentError('input.parse'), 503, 'no_live_agent'],
     [

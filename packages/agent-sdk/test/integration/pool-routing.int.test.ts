@@ -92,8 +92,17 @@ describe('routing tasks with requirements to pools of labelled agents', () => {
     };
   }
 
+  // As config declares the labels of an agent type that has not started yet (scaled from zero).
+  const declared = { [CAPABILITY]: [{ tier: 'fast', locale: 'en' }] };
+
   function router(noLiveAgent: 'queue' | 'refuse' = 'queue'): TaskRouter {
-    return new TaskRouter(catalog, { names, registry, noLiveAgent, snapshotTtlMs: 0 });
+    return new TaskRouter(catalog, {
+      names,
+      registry,
+      noLiveAgent,
+      snapshotTtlMs: 0,
+      pools: declared,
+    });
   }
 
   function service(taskRouter = router()): TaskService {
@@ -239,6 +248,21 @@ describe('routing tasks with requirements to pools of labelled agents', () => {
     await expect(
       taskRouter.route({ capability: CAPABILITY, requirements: { tier: 'fast' } }),
     ).resolves.toEqual({ capability: CAPABILITY, queue: `cap.${CAPABILITY}.tier-fast` });
+  });
+
+  it('refuses labels nobody declares, and accepts them once an agent with them has started', async () => {
+    // A long snapshot TTL: the refusal is confirmed on a fresh read, so the agent that has just
+    // started is seen at once.
+    const taskRouter = new TaskRouter(catalog, { names, registry, snapshotTtlMs: 60_000 });
+    const routed = taskRouter.route({ capability: CAPABILITY, requirements: { tier: 'quality' } });
+    await expect(routed).rejects.toMatchObject({
+      code: 'unknown_requirements',
+      details: { unknown: { tier: 'quality' } },
+    });
+    await agent('quality', { tier: 'quality' }).start();
+    await expect(
+      taskRouter.route({ capability: CAPABILITY, requirements: { tier: 'quality' } }),
+    ).resolves.toEqual({ capability: CAPABILITY, queue: `cap.${CAPABILITY}.tier-quality` });
   });
 
   it("with 'queue', keeps a task no live agent can serve in its exact pool queue until one starts", async () => {

@@ -4,8 +4,10 @@ import { capabilitySchemas, type CapabilitySchemas } from '@tta/contracts';
 import { UnknownCapabilityError } from '../errors/unknown-capability-error';
 
 /** One capability with its settings and (for built-ins) its schemas. */
-export interface CapabilityEntry extends Readonly<CapabilityConfig> {
+export interface CapabilityEntry extends Readonly<Omit<CapabilityConfig, 'pools'>> {
   name: string;
+  /** Label sets declared for its pool queues (config `capabilities.<name>.pools`). */
+  pools?: ReadonlyArray<Readonly<Record<string, string>>>;
   schemas?: CapabilitySchemas;
 }
 

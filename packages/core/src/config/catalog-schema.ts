@@ -25,6 +25,12 @@ export const capabilityConfigSchema = z
      * capabilities that change a session's state, such as `world.update`). Default: false.
      */
     ordered: z.boolean().optional(),
+    /**
+     * Label sets whose pool queues accept tasks of this capability even while no agent carrying
+     * them is live, besides the labels of its agent type (`agents.<type>.labels`): for agents
+     * whose labels come from elsewhere (their definition, another deployment). At most 64.
+     */
+    pools: z.array(labelSetSchema).max(64).optional(),
   })
   .strict();
 

@@ -173,6 +173,24 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           default: 250,
           env: 'TTA_ROUTING_SNAPSHOT_TTL_MS',
         },
+        maxPools: {
+          doc: 'Most queues the router keeps track of (pool queues, and the generic queues live agents consume): those of live agents first, then the most recently used. Config must not declare more pool queues than this.',
+          format: 'positive-int',
+          default: 256,
+          env: 'TTA_ROUTING_MAX_POOLS',
+        },
+        poolIdleMs: {
+          doc: 'A pool queue with no job in any state and no live agent consuming it for this long is forgotten (no longer listed in metrics, Bull Board, sweeps); it comes back when a task or an agent uses it again.',
+          format: 'positive-int',
+          default: 600_000,
+          env: 'TTA_ROUTING_POOL_IDLE_MS',
+        },
+        poolPruneIntervalMs: {
+          doc: 'Time between two passes of the leading supervisor that forget idle pool queues.',
+          format: 'positive-int',
+          default: 60_000,
+          env: 'TTA_ROUTING_POOL_PRUNE_INTERVAL_MS',
+        },
       },
       tasks: {
         defaultTimeoutMs: {

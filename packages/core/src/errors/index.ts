@@ -33,6 +33,7 @@ export { ToolDeniedError } from './tool-denied-error';
 export { ToolTimeoutError } from './tool-timeout-error';
 export { UnauthenticatedError } from './unauthenticated-error';
 export { UnknownCapabilityError } from './unknown-capability-error';
+export { UnknownRequirementsError } from './unknown-requirements-error';
 export { UnknownWorkflowError } from './unknown-workflow-error';
 export { type FieldIssue, ValidationError } from './validation-error';
 export { VersionConflictError } from './version-conflict-error';

@@ -1,6 +1,13 @@
 /**
- * Labels: those agents carry and tasks require, and the pool queue names they make.
+ * Labels: those agents carry and tasks require, the pool queue names they make, and which label
+ * sets config and live agents declare.
  */
+export {
+  configuredLabelSets,
+  isDeclared,
+  type LabelDeclarations,
+  undeclaredLabels,
+} from './declared-labels';
 export {
   formatLabels,
   type LabelSet,

@@ -35,7 +35,7 @@ export interface QueueDepthsOptions {
  * Reads the job counts of every queue of the deployment (BullMQ `getJobCounts`, all queues of
  * every shard in parallel on one connection, summed over the shards; reads asked for at the
  * same time are shared), and exports them as the gauge `tta_queue_jobs{queue,state}`, read on
- * each scrape.
+ * each scrape. It keeps a handle per queue listed, closing those of queues no longer listed.
  */
 export class QueueDepths {
   private readonly queues = new Map<string, Queue>();
@@ -102,6 +102,7 @@ export class QueueDepths {
   private async readAll(): Promise<Record<string, QueueJobCounts>> {
     const { workflow, deadLetter } = this.options.names;
     const queues = [...new Set([...(await this.options.queues()), workflow, deadLetter])];
+    await this.closeOthers(queues);
     const counts = await Promise.all(
       queues.map((name) =>
         Promise.all(
@@ -110,6 +111,15 @@ export class QueueDepths {
       ),
     );
     return Object.fromEntries(queues.map((name, i) => [name, countsOf(counts[i] ?? [])]));
+  }
+
+  // Handles of queues no longer listed (a pool forgotten since) are closed, so they stay as few
+  // as the queues listed.
+  private async closeOthers(queues: readonly string[]): Promise<void> {
+    const wanted = new Set(this.shards.all.flatMap((s) => queues.map((q) => `${s.prefix}:${q}`)));
+    const others = [...this.queues].filter(([key]) => !wanted.has(key));
+    for (const [key] of others) this.queues.delete(key);
+    await Promise.allSettled(others.map(([, queue]) => queue.close()));
   }
 
   private queue(name: string, shard: QueueNames): Queue {

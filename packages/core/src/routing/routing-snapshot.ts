@@ -20,11 +20,22 @@ export interface RoutingState {
   takenAt: number;
   /** Load of every queue that some live, non-draining agent consumes. */
   loads: ReadonlyMap<string, QueueLoad>;
+  /** Every queue that some registered agent consumes, draining ones included. */
+  live: ReadonlySet<string>;
   /**
-   * Every queue known to exist: those of live agents, and those recorded before (consumed by an
-   * agent once, or routed to while no live agent consumed them).
+   * Every queue known to exist, at most `maxPools` of them: those of live agents, then those
+   * recorded before (consumed by an agent, or routed to while no live agent consumed them), most
+   * recently used first, until a {@link PoolPruner} forgets them.
    */
   known: ReadonlySet<string>;
+}
+
+/**
+ * The key of the sorted set of known queues (capability queues with their pools), scored by
+ * when each was last consumed by a live agent or routed to (epoch ms).
+ */
+export function knownQueuesKey(names: QueueNames): string {
+  return names.key('routing', 'pools');
 }
 
 /** Options of {@link RoutingSnapshot}. */
@@ -35,6 +46,8 @@ export interface RoutingSnapshotOptions {
   shards?: QueueShards;
   /** Longest time a state is reused before it is read again; 0 reads on every call. Default: 250 ms. */
   ttlMs?: number;
+  /** Most queues a state knows (see {@link RoutingState.known}). Default: 256. */
+  maxPools?: number;
 }
 
 /** Options of {@link RoutingSnapshot.get}. */
@@ -45,14 +58,15 @@ export interface RoutingStateReadOptions {
 
 /**
  * A small cache of what routing needs from Redis: live capacity per queue (one
- * `registry.list()`), the set of known queues (recorded and read back in one pipelined round
- * trip) and the backlog of every queue with live capacity (one pipelined read per shard, summed
+ * `registry.list()`), the known queues (the live ones recorded, the most recent `maxPools` read
+ * back, in one pipelined round trip) and the backlog of every queue with live capacity (one pipelined read per shard, summed
  * over the shards). It is read again
  * at most every `ttlMs`, and callers that ask while a read is under way share it, so enqueueing
  * stays cheap under load.
  */
 export class RoutingSnapshot {
   private readonly ttlMs: number;
+  private readonly maxPools: number;
   /** Key builders of every shard's queues. */
   private readonly keys: QueueKeys[];
   private readonly knownKey: string;
@@ -68,9 +82,13 @@ export class RoutingSnapshot {
     if (!Number.isInteger(this.ttlMs) || this.ttlMs < 0) {
       throw new TypeError('RoutingSnapshot: ttlMs must be a non-negative integer');
     }
+    this.maxPools = options.maxPools ?? 256;
+    if (!Number.isInteger(this.maxPools) || this.maxPools < 1) {
+      throw new TypeError('RoutingSnapshot: maxPools must be a positive integer');
+    }
     const shards = options.shards ?? new QueueShards(options.names.prefix);
     this.keys = shards.all.map((shard) => new QueueKeys(shard.prefix));
-    this.knownKey = options.names.key('routing', 'queues');
+    this.knownKey = knownQueuesKey(options.names);
   }
 
   /** The latest state read, without touching Redis; `undefined` before the first read. */
@@ -90,11 +108,23 @@ export class RoutingSnapshot {
     return this.reading;
   }
 
-  /** Records that `queue` exists although no live agent consumes it (a task was routed there). */
+  /**
+   * Records that `queue` exists although no live agent consumes it (a task was routed there),
+   * and that it is in use now, so that it is not forgotten while the task waits.
+   */
   async record(queue: string): Promise<void> {
-    if (this.known.has(queue)) return;
-    await this.redis.sadd(this.knownKey, queue);
+    await this.redis.zadd(this.knownKey, Date.now(), queue);
     this.known.add(queue);
+  }
+
+  /**
+   * Whether `queue` is known: in the latest state, or recorded in Redis (used by a task or an
+   * agent, and not forgotten since), read now when the latest state does not know it.
+   */
+  async knows(queue: string): Promise<boolean> {
+    const state = this.state;
+    if (state?.known.has(queue) || state?.live.has(queue)) return true;
+    return (await this.redis.zscore(this.knownKey, queue)) !== null;
   }
 
   /**
@@ -128,18 +158,23 @@ export class RoutingSnapshot {
 
   private async read(): Promise<RoutingState> {
     const takenAt = Date.now();
-    const loads = liveLoads(await this.registry.list());
-    const live = [...loads.keys()];
+    const agents = await this.registry.list();
+    const loads = liveLoads(agents);
+    const live = new Set(agents.flatMap((agent) => agent.queues));
     const pipeline = this.redis.pipeline();
-    if (live.length > 0) pipeline.sadd(this.knownKey, ...live);
-    pipeline.smembers(this.knownKey);
+    if (live.size > 0) pipeline.zadd(this.knownKey, ...[...live].flatMap((q) => [takenAt, q]));
+    pipeline.zrevrange(this.knownKey, 0, this.maxPools - 1);
     const [values, backlogs] = await Promise.all([
       pipeline.exec().then(resultsOf),
-      this.backlogs(live),
+      this.backlogs([...loads.keys()]),
     ]);
     for (const [queue, backlog] of backlogs) (loads.get(queue) as QueueLoad).backlog = backlog;
-    this.known = new Set([...live, ...(values.at(-1) as string[])]);
-    return { takenAt, loads, known: this.known };
+    this.known = new Set(live);
+    for (const queue of values.at(-1) as string[]) {
+      if (this.known.size >= this.maxPools) break;
+      this.known.add(queue);
+    }
+    return { takenAt, loads, live, known: this.known };
   }
 }
 

@@ -9,9 +9,11 @@ import {
 import { ConfigError } from '../errors/config-error';
 import { NoLiveAgentError } from '../errors/no-live-agent-error';
 import { redisFailure } from '../errors/redis-failure';
+import type { UnknownRequirementsError } from '../errors/unknown-requirements-error';
 import { ValidationError } from '../errors/validation-error';
 import { formatLabels, labelSetProblem, type LabelSet } from '../labels/label-set';
 import { parsePoolName, poolName } from '../labels/pool-name';
+import { DeclaredPools } from './declared-pools';
 import type { QueueNames } from '../queues/queue-names';
 import type { QueueShards } from '../queues/queue-shards';
 import {
@@ -82,9 +84,22 @@ export interface TaskRouterOptions {
   noLiveAgent?: 'queue' | 'refuse';
   /** Longest time the router reuses what it read of the registry and queue depths. Default: 250 ms. */
   snapshotTtlMs?: number;
+  /**
+   * The label sets config declares, by capability (see `configuredLabelSets`): a task may
+   * require any part of one of them, or of the labels of a live agent serving its capability;
+   * any other requirements are refused with {@link UnknownRequirementsError}. Default: none
+   * (only live agents declare labels).
+   */
+  pools?: Readonly<Record<string, readonly LabelSet[]>>;
+  /**
+   * Most queues the router keeps track of (see `RoutingState.known`); config must not declare
+   * more pool queues than this ({@link ConfigError} at construction). Default: 256.
+   */
+  maxPools?: number;
 }
 
-const NO_STATE: RoutingState = { takenAt: 0, loads: new Map(), known: new Set() };
+const NO_STATE: RoutingState = { takenAt: 0, loads: new Map(), live: new Set(), known: new Set() };
+const DEFAULT_MAX_POOLS = 256;
 
 /**
  * Maps a task to its queue. A task without requirements goes to its capability's generic queue,
@@ -92,6 +107,12 @@ const NO_STATE: RoutingState = { takenAt: 0, loads: new Map(), known: new Set() 
  * pool queue whose labels include them and that live agents consume, the one with the lowest
  * expected wait (see {@link chooseRoute}); live capacity and backlogs come from a
  * {@link RoutingSnapshot}.
+ *
+ * Requirements must be declared: a part of a label set that config declares for the capability
+ * (`pools`), or of the labels of a registered agent serving it. Anything else is refused with
+ * {@link UnknownRequirementsError} before a queue is made for it, so callers cannot create pool
+ * queues at will. Config-declared labels are what lets a task wait for an agent that has not
+ * started yet (scaled from zero).
  *
  * With no live agent able to serve a task, config decides: `refuse` throws
  * {@link NoLiveAgentError}; `queue` puts it in the exact pool queue of its requirements, which
@@ -103,6 +124,7 @@ export class TaskRouter {
   private readonly capabilities: readonly string[];
   private readonly snapshot?: RoutingSnapshot;
   private readonly liveCandidates = new WeakMap<RoutingState, Map<string, RouteCandidate[]>>();
+  private readonly declared: DeclaredPools;
 
   constructor(
     private readonly catalog: CapabilityCatalog,
@@ -114,10 +136,18 @@ export class TaskRouter {
     }
     this.capabilities = catalog.names();
     this.assertDistinctQueueNames();
+    const maxPools = options.maxPools ?? DEFAULT_MAX_POOLS;
+    const pools = Object.entries(options.pools ?? {}).filter(([name]) => catalog.has(name));
+    this.declared = new DeclaredPools({
+      names: options.names,
+      pools: Object.fromEntries(pools),
+      maxPools,
+    });
     if (options.registry) {
       this.snapshot = new RoutingSnapshot(options.registry, {
         names: options.names,
         ttlMs: options.snapshotTtlMs,
+        maxPools,
         ...(options.shards && { shards: options.shards }),
       });
     }
@@ -125,8 +155,10 @@ export class TaskRouter {
 
   /**
    * The queue of `task`. Throws `UnknownCapabilityError` for a capability outside the catalog,
-   * `ValidationError` for invalid requirements, `NoLiveAgentError` when config refuses and no
-   * live agent can serve the task, and `RedisUnavailableError` when Redis cannot be read.
+   * `ValidationError` for invalid requirements, {@link UnknownRequirementsError} for
+   * requirements that neither config nor a live agent declares, `NoLiveAgentError` when config
+   * refuses and no live agent can serve the task, and `RedisUnavailableError` when Redis cannot
+   * be read.
    */
   async route(task: RouteRequest): Promise<Route> {
     const entry = this.catalog.get(task.capability);
@@ -154,13 +186,13 @@ export class TaskRouter {
     const state = await this.read({ maxAgeMs: 0 });
     const candidates = await this.withBacklogs(state, this.knownCandidates(state, entry.name));
     const choice = chooseRoute({ requirements, candidates, fallback });
-    const refused = !choice.served && this.noLiveAgent === 'refuse';
-    const chosen = refused
-      ? {
-          queue: null,
-          reason: `${this.refusal(entry.name, requirements)} (routing.noLiveAgent is refuse)`,
-        }
-      : choice.chosen;
+    let chosen: RoutePreview['chosen'] = choice.chosen;
+    if (!this.declares(state, fallback)) {
+      chosen = { queue: null, reason: this.undeclared(state, entry.name, requirements).message };
+    } else if (!choice.served && this.noLiveAgent === 'refuse') {
+      const reason = `${this.refusal(entry.name, requirements)} (routing.noLiveAgent is refuse)`;
+      chosen = { queue: null, reason };
+    }
     return { capability: entry.name, requirements, chosen, candidates: choice.candidates };
   }
 
@@ -199,6 +231,21 @@ export class TaskRouter {
     return this.parseQueue(queue) !== undefined;
   }
 
+  /**
+   * Whether `queue` may hold tasks: a generic queue of the catalog, a pool queue that config
+   * declares, or one known to be used (routed to, or consumed by an agent, and not forgotten
+   * since: a forgotten pool holds no job). A well-formed pool name nobody declared or used holds
+   * none, so callers need not open a queue for it. Throws `RedisUnavailableError` when Redis
+   * cannot be read.
+   */
+  async holdsTasks(queue: string): Promise<boolean> {
+    const parsed = this.parseQueue(queue);
+    if (!parsed) return false;
+    if (isEmpty(parsed.labels) || this.declared.configures(queue)) return true;
+    const snapshot = this.snapshot;
+    return snapshot ? this.guard(() => snapshot.knows(queue)) : false;
+  }
+
   /** The capability and pool labels of a queue name, or `undefined` when it is no capability queue. */
   parseQueue(queue: string): ParsedQueue | undefined {
     for (const capability of this.capabilities) {
@@ -219,11 +266,38 @@ export class TaskRouter {
     const asked = Date.now();
     const choose = (state: RoutingState) =>
       chooseRoute({ requirements, fallback, candidates: this.candidatesOf(state, capability) });
-    const choice = choose(await this.read());
+    let state = await this.read();
+    if (!this.declares(state, fallback)) {
+      // Confirmed on a state read after the task came, so that the labels of an agent that has
+      // just started are not refused for as long as a cached state lasts.
+      state = await this.read({ maxAgeMs: Date.now() - asked });
+      if (!this.declares(state, fallback)) throw this.undeclared(state, capability, requirements);
+    }
+    const choice = choose(state);
     if (choice.served || this.noLiveAgent === 'queue') return choice;
     // A refusal is confirmed on a state read after the task came, so that an agent that has
     // just started is not refused for as long as a cached state lasts.
     return choose(await this.read({ maxAgeMs: Date.now() - asked }));
+  }
+
+  // The exact pool queue of some requirements is declared when config declares it, or when a
+  // registered agent consumes it (an agent consumes the pool queue of each subset of its labels).
+  private declares(state: RoutingState, exactQueue: string): boolean {
+    const parsed = this.parseQueue(exactQueue);
+    if (!parsed || isEmpty(parsed.labels)) return true;
+    return this.declared.configures(exactQueue) || state.live.has(exactQueue);
+  }
+
+  private undeclared(
+    state: RoutingState,
+    capability: string,
+    requirements: LabelSet,
+  ): UnknownRequirementsError {
+    const live = [...state.live]
+      .map((queue) => this.parseQueue(queue))
+      .filter((p) => p?.capability === capability && !isEmpty(p.labels))
+      .map((p) => (p as ParsedQueue).labels);
+    return this.declared.refusal(capability, requirements, live);
   }
 
   private read(options?: RoutingStateReadOptions): Promise<RoutingState> {

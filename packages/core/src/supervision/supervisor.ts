@@ -58,13 +58,18 @@ export interface SupervisorOptions {
    * stopped when it stands by or stops. Default: none.
    */
   retention?: { start(): Promise<void>; stop(): Promise<void> };
+  /**
+   * Forgets pool queues nobody uses (a `PoolPruner`): started while this supervisor leads,
+   * stopped when it stands by or stops. Default: none.
+   */
+  poolPruner?: { start(): Promise<void>; stop(): Promise<void> };
 }
 
 /**
  * The supervisor: campaigns for leadership; while leading, sweeps dead agents from the
  * registry, moves failed tasks to the dead-letter queue (on the same tick, when given one),
  * drives workflow runs (when given a workflow engine), removes data past its age (when given
- * a retention sweeper) and keeps the configured workers running through its executor. A
+ * a retention sweeper), forgets unused pool queues (when given a pool pruner) and keeps the configured workers running through its executor. A
  * standby does nothing but campaign, so it takes over within a lock TTL when the leader dies.
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
@@ -176,6 +181,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     } catch (err) {
       this.log.error('retention sweeper did not start', { error: toError(err).message });
     }
+    try {
+      await this.options.poolPruner?.start();
+    } catch (err) {
+      this.log.error('pool pruner did not start', { error: toError(err).message });
+    }
     const executor = this.options.executor;
     if (executor) {
       await Promise.all(
@@ -241,6 +251,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.options.retention?.stop();
     } catch (err) {
       this.log.warn('retention sweeper did not stop cleanly', { error: toError(err).message });
+    }
+    try {
+      await this.options.poolPruner?.stop();
+    } catch (err) {
+      this.log.warn('pool pruner did not stop cleanly', { error: toError(err).message });
     }
   }
 

@@ -90,40 +90,42 @@ export class TaskCanceller {
         { path: 'reason', message: `must be at most ${MAX_CANCEL_REASON_LENGTH} characters` },
       ]);
     }
-    const { queue, tombstones } = this.locate(id);
+    const { name, shard, tombstones } = this.locate(id);
     if (this.redis.status !== 'ready') throw new RedisUnavailableError();
     try {
-      const job = await Job.fromId<TaskJobData>(queue, id);
+      // A pool queue nobody declared or used holds no job: no queue is opened for it.
+      const held = await this.options.router.holdsTasks(name);
+      const queue = held ? this.options.tasks.queue(name, shard) : undefined;
+      const job = queue && (await Job.fromId<TaskJobData>(queue, id));
       await assertOwned(tombstones, id, job?.data.owner, job !== undefined, options);
-      const outcome = job
-        ? await tombstones.write(
-            queue,
-            tombstoneOf(queue, job, job.data.capability, reason),
-            this.tombstoneTtlMs,
-          )
-        : await tombstones.outcomeWithoutJob(id);
+      const outcome =
+        queue && job
+          ? await tombstones.write(
+              queue,
+              tombstoneOf(queue, job, job.data.capability, reason),
+              this.tombstoneTtlMs,
+            )
+          : await tombstones.outcomeWithoutJob(id);
       if (outcome === 'missing') throw new NotFoundError('task', id);
       if (outcome === 'completed' || outcome === 'failed') throw new TaskFinishedError(id, outcome);
       // Counted once per task: a repeat finds the tombstone and answers `cancelled`.
       if (job && outcome === 'written') this.cancelled?.inc({ capability: job.data.capability });
-      if (job) await this.stop(queue, tombstones, id);
+      if (queue && job) await this.stop(queue, tombstones, id);
       return { id, status: 'cancelled' };
     } catch (err) {
       throw redisFailure(err, this.redis);
     }
   }
 
-  // The task's queue and the tombstones of its shard: the tombstone shares the queue's slot.
-  private locate(id: string): { queue: Queue; tombstones: TaskTombstones } {
+  // The task's queue name and shard, and the tombstones of its shard: the tombstone shares the
+  // queue's slot.
+  private locate(id: string): { name: string; shard: QueueNames; tombstones: TaskTombstones } {
     const parsed = TaskId.parse(id);
     if (!parsed || !this.options.router.isTaskQueue(parsed.queue)) {
       throw new NotFoundError('task', id);
     }
     const { queue, shard } = this.options.tasks.locate(id);
-    return {
-      queue: this.options.tasks.queue(queue, shard),
-      tombstones: new TaskTombstones(this.redis, { names: shard }),
-    };
+    return { name: queue, shard, tombstones: new TaskTombstones(this.redis, { names: shard }) };
   }
 
   // A pending job is removed; one that is running (or became active, and so locked, since its

@@ -155,12 +155,15 @@ export class TaskService {
     const { queue: queueName, shard } = this.locate(id);
     this.assertRedisReady();
     try {
-      const queue = this.queue(queueName, shard);
+      // A pool queue nobody declared or used holds no job: no queue is opened for it (its
+      // tombstone or dead-letter entry may still be read), so ids cannot grow the handles.
+      const held = await this.options.router.holdsTasks(queueName);
+      const queue = held ? this.queue(queueName, shard) : undefined;
       // The state is read before the job: a job read first could finish in between and read
       // `completed` without its result.
-      const state = await queue.getJobState(id);
+      const state = queue ? await queue.getJobState(id) : 'unknown';
       const [job, tombstone] = await Promise.all([
-        Job.fromId<TaskJobData, TaskJobResult>(queue, id),
+        queue ? Job.fromId<TaskJobData, TaskJobResult>(queue, id) : undefined,
         this.tombstonesOf(shard).read(id),
       ]);
       const owner = job ? job.data.owner : tombstone?.owner;

@@ -102,6 +102,31 @@ describe('RoutingSnapshot', () => {
     ]);
   });
 
+  it('knows the queues of draining agents as live, not as capacity', async () => {
+    await register('slow-1', { tier: 'slow' }, 4);
+    await registry.heartbeat('slow-1', { status: 'draining', activeJobs: 0 });
+    const state = await new RoutingSnapshot(registry, { names }).get();
+    expect(state.loads.size).toBe(0);
+    expect([...state.live].sort()).toEqual(['cap.story.tell', 'cap.story.tell.tier-slow']);
+  });
+
+  it('knows at most maxPools queues: those of live agents first, then the most recently used', async () => {
+    const snapshot = new RoutingSnapshot(registry, { names, maxPools: 4 });
+    for (const tier of ['a', 'b', 'c', 'd', 'e']) {
+      await snapshot.record(`cap.story.tell.tier-${tier}`);
+      // Distinct scores: one record per millisecond at most.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await register('fast-1', { tier: 'fast' }, 4);
+    const state = await snapshot.get({ maxAgeMs: 0 });
+    expect([...state.known]).toEqual([
+      'cap.story.tell',
+      'cap.story.tell.tier-fast',
+      'cap.story.tell.tier-e',
+      'cap.story.tell.tier-d',
+    ]);
+  });
+
   it('reads the backlogs of any queues in one call', async () => {
     await queue('cap.story.tell.tier-slow').add('t', {});
     const backlogs = await new RoutingSnapshot(registry, { names }).backlogs([

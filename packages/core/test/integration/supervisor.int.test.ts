@@ -7,7 +7,9 @@ import {
   AgentRegistry,
   createLogger,
   createMetricsRegistry,
+  knownQueuesKey,
   LocalExecutor,
+  PoolPruner,
   QueueShards,
   RETENTION_CLASSES,
   RetentionSweeper,
@@ -258,6 +260,18 @@ describe('Supervisor', () => {
       await removed(await completeOne(), 'the completed job removed by the new leader');
       expect(stoppedSwept).not.toHaveBeenCalled();
     });
+  });
+
+  it('forgets idle pool queues while it leads, with a pool pruner', async () => {
+    const key = knownQueuesKey(names);
+    await redis.zadd(key, Date.now(), 'cap.story.tell.tier-slow');
+    const pruner = new PoolPruner({ registry, names, idleMs: 200, intervalMs: 50 });
+    const a = supervisor('sup-a', { poolPruner: pruner });
+    const stopped = jest.spyOn(pruner, 'stop');
+    await a.start();
+    await waitFor(async () => (await redis.zcard(key)) === 0, { what: 'the idle pool forgotten' });
+    await a.stop();
+    expect(stopped).toHaveBeenCalled();
   });
 
   it('refuses to start twice and stops safely twice', async () => {
