@@ -6,45 +6,13 @@ import type {
   TaskView,
   WorkflowRunView,
 } from '@tta/contracts';
-import { waitFor } from '@tta/test-utils';
-import type { Redis } from 'ioredis';
+import { dumpKeySpace, waitFor } from '@tta/test-utils';
 import request from 'supertest';
 import { startApiHarness, type ApiHarness } from '../../apps/api/test/integration/api-harness';
 import { createWorkflowHarness, type WorkflowHarness } from './workflow-harness';
 
 const WORDS = ['marmalade-7391', 'lighthouse-8842'];
 const OTHER_WORDS = 'quince-5120 harbour';
-
-// Every value of every key under `prefix`, read by type, with the key's name.
-async function dumpKeySpace(redis: Redis, prefix: string): Promise<string> {
-  const parts: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) parts.push(key, await valueOf(redis, key));
-  } while (cursor !== '0');
-  return parts.join('\n');
-}
-
-async function valueOf(redis: Redis, key: string): Promise<string> {
-  switch (await redis.type(key)) {
-    case 'string':
-      return (await redis.get(key)) ?? '';
-    case 'hash':
-      return JSON.stringify(await redis.hgetall(key));
-    case 'list':
-      return JSON.stringify(await redis.lrange(key, 0, -1));
-    case 'set':
-      return JSON.stringify(await redis.smembers(key));
-    case 'zset':
-      return JSON.stringify(await redis.zrange(key, 0, -1, 'WITHSCORES'));
-    case 'stream':
-      return JSON.stringify(await redis.xrange(key, '-', '+'));
-    default:
-      return '';
-  }
-}
 
 // Player turns through the real API, agents and workflow engine; then the session is erased
 // and the whole key space under the prefix no longer holds its id or its player's words.

@@ -310,6 +310,8 @@ export {
 } from './workflow';
 export {
   type CodecKey,
+  DEFAULT_ENCRYPTED_INPUT_FIELDS,
+  DEFAULT_ENCRYPTED_OUTPUT_FIELDS,
   type Envelope,
   isEnvelope,
   PayloadCodec,

@@ -2,6 +2,8 @@
 export { type Envelope, isEnvelope } from './envelope';
 export {
   type CodecKey,
+  DEFAULT_ENCRYPTED_INPUT_FIELDS,
+  DEFAULT_ENCRYPTED_OUTPUT_FIELDS,
   PayloadCodec,
   type PayloadCodecOptions,
   redactEncrypted,

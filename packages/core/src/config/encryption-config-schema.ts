@@ -1,4 +1,8 @@
 import convict from 'convict';
+import {
+  DEFAULT_ENCRYPTED_INPUT_FIELDS,
+  DEFAULT_ENCRYPTED_OUTPUT_FIELDS,
+} from '../codec/payload-codec';
 import { commaList, jsonList } from './coerce';
 
 // A list of names, as an array in a file or comma-separated in an environment variable.
@@ -52,13 +56,13 @@ export const encryptionConfigSchema = {
   inputFields: {
     doc: 'Top-level fields of task and run input that are encrypted (the player text, what was parsed from it, world changes).',
     format: 'name-list',
-    default: ['text', 'intent', 'changes'],
+    default: [...DEFAULT_ENCRYPTED_INPUT_FIELDS],
     env: 'TTA_ENCRYPTION_INPUT_FIELDS',
   },
   outputFields: {
     doc: 'Top-level fields of task output that are encrypted (parsed text, narrative, world changes).',
     format: 'name-list',
-    default: ['text', 'normalized', 'intent', 'changes', 'passage'],
+    default: [...DEFAULT_ENCRYPTED_OUTPUT_FIELDS],
     env: 'TTA_ENCRYPTION_OUTPUT_FIELDS',
   },
 };
