@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CostLedger, SessionOwners } from '@tta/core';
+import { CostLedger, DeadLetterQueue, SessionOwners } from '@tta/core';
 import type {
   CostReportView,
   SessionErasureReceipt,
@@ -90,6 +90,35 @@ describe('DELETE /v1/sessions/:id', () => {
     const waiting = (await parse(`${WORDS[0]} waiting`, { idempotencyKey: 'turn-7' })).body
       .id as string;
 
+    // A task that failed for good (a lost race on an explicit version) and was dead-lettered:
+    // its entry keeps the player's words and, in the error, the session id.
+    const doomed = await request(api.rawApp)
+      .post('/v1/tasks')
+      .set(as(owner.key))
+      .send({
+        capability: 'world.update',
+        input: { text: `go to the ${WORDS[1]}`, expectedVersion: 42 },
+        sessionId,
+        idempotencyKey: 'doomed-1',
+      })
+      .expect(202);
+    const deadLetters = new DeadLetterQueue({
+      connection: wf.redis,
+      names: wf.names,
+      queues: () => ['cap.world.update'],
+    });
+    try {
+      await waitFor(
+        async () => (await deadLetters.moveFailed()).moved.includes(doomed.body.id as string),
+        { what: 'the failed task to be dead-lettered' },
+      );
+    } finally {
+      await deadLetters.close();
+    }
+    expect(
+      (await request(api.rawApp).get('/v1/dead-letter').set(as(owner.key)).expect(200)).text,
+    ).toContain(sessionId);
+
     const ledger = new CostLedger(wf.redis, { names: wf.names });
     const call = {
       agentType: 'narrative-generator',
@@ -122,8 +151,9 @@ describe('DELETE /v1/sessions/:id', () => {
       removed: {
         runs: 3,
         tasks: expect.any(Number),
+        deadLetters: 1,
         tombstones: 1,
-        idempotencyRecords: 1,
+        idempotencyRecords: 2,
         safetyEventsAnonymised: 1,
         auditEntries: 1,
         // in, out and cost, in the bucket of every call and in its owner's.
@@ -131,6 +161,9 @@ describe('DELETE /v1/sessions/:id', () => {
         taskCosts: 1,
       },
     });
+    expect(
+      (await request(api.rawApp).get('/v1/dead-letter').set(as(owner.key)).expect(200)).text,
+    ).not.toContain(sessionId);
     // 2 turns of 4 steps, a crisis turn of 2, and the waiting task.
     expect(receipt.removed.tasks).toBe(11);
     expect(receipt.removed.streamEntries).toBeGreaterThan(0);
