@@ -103,8 +103,15 @@ export { formatLabels, type LabelSet, labelSetProblem, poolName } from './labels
 export {
   closeAll,
   handleShutdownSignals,
+  type LaunchedScript,
   Lifecycle,
   type LifecycleState,
+  ProcessLauncher,
+  type ProcessLauncherEvents,
+  type ProcessLauncherOptions,
+  RestartBackoff,
+  type RestartBackoffOptions,
+  type RestartDecision,
   type ShutdownOptions,
 } from './lifecycle';
 export {
