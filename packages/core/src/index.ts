@@ -25,6 +25,8 @@ export { CapabilityCatalog, type CapabilityEntry } from './capabilities';
 export {
   type AgentTypeConfig,
   type AppConfig,
+  DEFAULT_ENCRYPTED_INPUT_FIELDS,
+  DEFAULT_ENCRYPTED_OUTPUT_FIELDS,
   type LlmModelConfig,
   loadConfig,
   type LoadConfigOptions,
@@ -317,8 +319,6 @@ export {
 } from './workflow';
 export {
   type CodecKey,
-  DEFAULT_ENCRYPTED_INPUT_FIELDS,
-  DEFAULT_ENCRYPTED_OUTPUT_FIELDS,
   type Envelope,
   isEnvelope,
   PayloadCodec,

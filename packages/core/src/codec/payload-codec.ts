@@ -34,18 +34,6 @@ interface SealingKey {
   key: KeyObject;
 }
 
-/** Default of config `encryption.inputFields`: the player text, what was parsed from it, world changes. */
-export const DEFAULT_ENCRYPTED_INPUT_FIELDS: readonly string[] = ['text', 'intent', 'changes'];
-
-/** Default of config `encryption.outputFields`: parsed text, narrative, world changes. */
-export const DEFAULT_ENCRYPTED_OUTPUT_FIELDS: readonly string[] = [
-  'text',
-  'normalized',
-  'intent',
-  'changes',
-  'passage',
-];
-
 /** What a process logs at start when player content is stored without encryption. */
 export const UNENCRYPTED_WARNING =
   'player content is stored UNENCRYPTED at rest (config encryption.enabled is off outside production): set TTA_ENCRYPTION_KEYS to encrypt it';

@@ -1,8 +1,4 @@
 import convict from 'convict';
-import {
-  DEFAULT_ENCRYPTED_INPUT_FIELDS,
-  DEFAULT_ENCRYPTED_OUTPUT_FIELDS,
-} from '../codec/payload-codec';
 import { commaList, jsonList } from './coerce';
 
 // A list of names, as an array in a file or comma-separated in an environment variable.
@@ -25,6 +21,18 @@ convict.addFormat({
   },
   coerce: jsonList,
 });
+
+/** Default of config `encryption.inputFields`: the player text, what was parsed from it, world changes. */
+export const DEFAULT_ENCRYPTED_INPUT_FIELDS: readonly string[] = ['text', 'intent', 'changes'];
+
+/** Default of config `encryption.outputFields`: parsed text, narrative, world changes. */
+export const DEFAULT_ENCRYPTED_OUTPUT_FIELDS: readonly string[] = [
+  'text',
+  'normalized',
+  'intent',
+  'changes',
+  'passage',
+];
 
 /** Convict schema of config `encryption`: the payload codec of player content at rest. */
 export const encryptionConfigSchema = {

@@ -21,3 +21,4 @@ export {
   resolveRestartBackoffOptions,
   type ResolvedRestartBackoffOptions,
 } from './restart-backoff';
+export { stopChild } from './stop-child';
