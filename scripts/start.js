@@ -1,7 +1,10 @@
 'use strict';
 // `npm start`: the whole system on one machine. Finds (or starts) Redis, then runs the API and
-// the supervisor, whose local executor starts the configured workers. Ctrl-C stops everything.
-const { spawn, spawnSync } = require('node:child_process');
+// the supervisor, whose local executor starts the configured workers, and restarts either one
+// that crashes, with the backoff the supervisor applies to workers (giving up after repeated
+// fast crashes). Ctrl-C stops everything; if this launcher is killed, its children notice the
+// closed IPC channel and stop too.
+const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const path = require('node:path');
 
@@ -65,41 +68,31 @@ async function main() {
     REDIS_URL: redis.url,
     NODE_ENV: process.env.NODE_ENV || 'development',
   };
-  const children = new Map();
+  const launcher = new core.ProcessLauncher({
+    processes: { api: { file: entries.api }, supervisor: { file: entries.supervisor } },
+    env,
+  });
   let stopping = false;
-
   const stopAll = async (code) => {
     if (stopping) return;
     stopping = true;
     say('stopping...');
-    const exits = [...children.values()].map(
-      (child) =>
-        new Promise((resolve) =>
-          child.exitCode !== null ? resolve() : child.once('exit', resolve),
-        ),
-    );
-    for (const child of children.values()) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(exits);
+    await launcher.stop();
     if (redis.server) await redis.server.stop();
     say('stopped');
     process.exit(code);
   };
-
-  for (const [name, file] of Object.entries(entries)) {
-    // Own process group (Ctrl-C reaches only this launcher, which stops them in order) and an
-    // IPC channel (they stop by themselves if this launcher dies).
-    const child = spawn(process.execPath, [file], {
-      env,
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-      detached: true,
-    });
-    children.set(name, child);
-    child.once('exit', (code, signal) => {
-      if (stopping) return;
-      say(`${name} exited (${signal || code}): stopping the rest`);
-      void stopAll(1);
-    });
-  }
+  launcher.on('started', (name, pid) => say(`${name} started (pid ${pid})`));
+  launcher.on('restarting', (name, exit, delayMs, crashes) =>
+    say(
+      `${name} crashed (${exit}): restarting it in ${delayMs} ms (crash ${crashes} within the window)`,
+    ),
+  );
+  launcher.on('gaveUp', (name, reason) => {
+    say(`${reason}; stopping the rest. See ${name}'s log above for why it failed.`);
+    void stopAll(1);
+  });
+  launcher.start();
   say(`API on http://127.0.0.1:${process.env.PORT || 8080} — Ctrl-C to stop`);
 
   let signals = 0;
@@ -107,7 +100,7 @@ async function main() {
     signals += 1;
     if (signals > 1) {
       say('second signal: killing everything');
-      for (const child of children.values()) child.kill('SIGKILL');
+      launcher.kill();
       process.exit(1);
     }
     void stopAll(0);

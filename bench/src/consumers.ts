@@ -1,6 +1,12 @@
 import { Worker } from 'bullmq';
 import { AgentRuntime, defineAgent } from '@tta/agent-sdk';
-import { AgentRegistry, type Logger, type QueueNames, type RedisClient } from '@tta/core';
+import {
+  AgentRegistry,
+  type Logger,
+  type PayloadCodec,
+  type QueueNames,
+  type RedisClient,
+} from '@tta/core';
 
 /** A consumer under test: started on a queue, stopped after. */
 export interface Consumer {
@@ -19,6 +25,10 @@ export interface ConsumerOptions {
   concurrency: number;
   logger: Logger;
   onStart?: OnStart;
+  /** The agent runtime's payload codec. Default: none. */
+  codec?: PayloadCodec;
+  /** What the agent runtime's handler returns. Default: `{ ok: true }`. */
+  output?: Record<string, unknown>;
 }
 
 /** Bare BullMQ: one Worker with a no-op processor. */
@@ -56,10 +66,16 @@ export function agentRuntime(options: ConsumerOptions): Consumer {
       concurrency: options.concurrency,
       handler: async (task) => {
         options.onStart?.(task.input.sentAt as number);
-        return { ok: true };
+        return options.output ?? { ok: true };
       },
     }),
-    { connection: options.connection, names: options.names, registry, logger: options.logger },
+    {
+      connection: options.connection,
+      names: options.names,
+      registry,
+      logger: options.logger,
+      ...(options.codec && { codec: options.codec }),
+    },
   );
   return { start: () => runtime.start(), stop: () => runtime.stop() };
 }

@@ -20,6 +20,7 @@ import { setChildExecArgv } from './node-child';
 import type { Chart, Scenario, ScenarioContext } from './scenario';
 import { concurrencyScenario } from './scenarios/concurrency';
 import { coordinationScenario } from './scenarios/coordination';
+import { encryptionScenario } from './scenarios/encryption';
 import { failoverScenario } from './scenarios/failover';
 import { httpEnqueueScenario } from './scenarios/http-enqueue';
 import { memoryScenario } from './scenarios/memory';
@@ -31,6 +32,7 @@ import { throughputScenario } from './scenarios/throughput';
 const SCENARIOS: Scenario[] = [
   throughputScenario,
   httpEnqueueScenario,
+  encryptionScenario,
   coordinationScenario,
   concurrencyScenario,
   failoverScenario,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { AgentRuntime, defineAgent } from '@tta/agent-sdk';
-import { AgentRegistry, createLogger, PayloadCodec, type TaskJobData } from '@tta/core';
+import { AgentRuntime, defineAgent, type ResolvedAgentDefinition } from '@tta/agent-sdk';
+import { createWorldBuilder } from '@tta/agents';
+import { AgentRegistry, createLogger, PayloadCodec, worldKey, type TaskJobData } from '@tta/core';
 import type { EnqueuedTask, TaskView } from '@tta/contracts';
-import { createTestRedis, waitFor } from '@tta/test-utils';
+import { createTestRedis, dumpKeySpace, waitFor } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { startApiHarness, type ApiHarness } from '../../apps/api/test/integration/api-harness';
@@ -18,35 +19,44 @@ const QUEUE = 'cap.narrative.generate';
 
 let h: ApiHarness;
 let workerRedis: Redis;
-let runtime: AgentRuntime;
+let runtimes: AgentRuntime[] = [];
 const seen: unknown[] = [];
+
+function startAgent(definition: ResolvedAgentDefinition, codec: PayloadCodec): Promise<void> {
+  const names = h.services.names;
+  const runtime = new AgentRuntime(definition, {
+    connection: workerRedis,
+    names,
+    registry: new AgentRegistry(workerRedis, { names }),
+    logger: createLogger({ level: 'error' }),
+    codec,
+  });
+  runtimes.push(runtime);
+  return runtime.start();
+}
 
 beforeAll(async () => {
   h = await startApiHarness({ overrides: encryption([k1]) });
   workerRedis = createTestRedis('worker');
-  const names = h.services.names;
-  runtime = new AgentRuntime(
-    defineAgent({
-      type: 'narrator',
-      capabilities: ['narrative.generate'],
-      handler: async (task) => {
-        seen.push(task.input.text);
-        return { passage: `You said: ${String(task.input.text)}`, tone: 'calm' };
-      },
-    }),
-    {
-      connection: workerRedis,
-      names,
-      registry: new AgentRegistry(workerRedis, { names }),
-      logger: createLogger({ level: 'error' }),
-      codec: PayloadCodec.fromConfig(h.config),
+  const codec = PayloadCodec.fromConfig(h.config);
+  const narrator = defineAgent({
+    type: 'narrator',
+    capabilities: ['narrative.generate'],
+    handler: async (task) => {
+      seen.push(task.input.text);
+      return { passage: `You said: ${String(task.input.text)}`, tone: 'calm' };
     },
+  });
+  await startAgent(narrator, codec);
+  await startAgent(
+    createWorldBuilder({ redis: workerRedis, names: h.services.names, codec }),
+    codec,
   );
-  await runtime.start();
 });
 
 afterAll(async () => {
-  await runtime.stop();
+  for (const runtime of runtimes) await runtime.stop();
+  runtimes = [];
   await workerRedis.quit();
   await h.close();
 });
@@ -56,12 +66,26 @@ async function rawJob(id: string): Promise<string> {
   return JSON.stringify(await h.redis.hgetall(`${h.config.redis.prefix}:${QUEUE}:${id}`));
 }
 
-async function enqueue(text: string): Promise<EnqueuedTask> {
+async function enqueue(
+  text: string,
+  capability = 'narrative.generate',
+  sessionId?: string,
+): Promise<EnqueuedTask> {
   const res = await request(h.app)
     .post('/v1/tasks')
-    .send({ capability: 'narrative.generate', input: { text } })
+    .send({ capability, input: { text }, ...(sessionId && { sessionId }) })
     .expect(202);
   return res.body as EnqueuedTask;
+}
+
+async function completed(id: string): Promise<TaskView> {
+  return waitFor(
+    async () => {
+      const view = (await request(h.app).get(`/v1/tasks/${id}`).expect(200)).body as TaskView;
+      return view.status === 'completed' || view.status === 'failed' ? view : undefined;
+    },
+    { what: `task ${id} to finish` },
+  );
 }
 
 describe('player content encrypted at rest', () => {
@@ -91,6 +115,32 @@ describe('player content encrypted at rest', () => {
   it('keeps the dead-letter list to [encrypted]', async () => {
     const page = await request(h.app).get('/v1/dead-letter').expect(200);
     expect(page.text).not.toContain('marmalade');
+  });
+
+  it("keeps a session's world and its history sealed, and opens them for authorised reads", async () => {
+    const sessionId = `enc-world-${randomBytes(4).toString('hex')}`;
+    // A place the map does not know: the world's answer quotes the player.
+    const update = await completed(
+      (await enqueue(`go to the ${WORDS}`, 'world.update', sessionId)).id,
+    );
+    expect(update.status).toBe('completed');
+    const changes = (update.result as { changes: string[] }).changes.join(' ');
+    expect(changes).toContain('marmalade');
+    const read = await completed(
+      (
+        await request(h.app)
+          .post('/v1/tasks')
+          .send({ capability: 'world.read', input: {}, sessionId })
+          .expect(202)
+      ).body.id as string,
+    );
+    expect(read.result).toMatchObject({ version: 1, world: { turn: 1 } });
+
+    const stored = await workerRedis.hgetall(worldKey(h.services.names, sessionId));
+    expect(JSON.stringify(stored)).toContain('aes-256-gcm');
+    const everything = await dumpKeySpace(workerRedis, h.config.redis.prefix);
+    expect(everything).toContain(sessionId);
+    expect(everything).not.toMatch(/marmalade|lighthouse/);
   });
 
   it('reads data of the old key after a rotation, and encrypts new data with the new key', async () => {

@@ -1,5 +1,5 @@
 import { freePort, type QueueNames } from '@tta/core';
-import { TtaClient, type Task } from '@tta/client';
+import { TtaClient, type Agent, type Task } from '@tta/client';
 import {
   createTestRedis,
   deletePrefix,
@@ -13,7 +13,8 @@ import {
 import type { Redis } from 'ioredis';
 
 // The README's quick start: `npm start` runs the API, the supervisor and one worker per agent
-// type; a task posted to the API comes back completed.
+// type; a task posted to the API comes back completed. It is not one failure domain: a crashed
+// API is restarted while the rest runs on, and when the launcher is killed its children go too.
 describe('npm start', () => {
   let redis: Redis;
   let names: QueueNames;
@@ -24,16 +25,17 @@ describe('npm start', () => {
     names = uniqueNames();
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     system?.signal('SIGKILL');
     await system?.exited;
     await deletePrefix(redis, names.prefix);
-    await redis.quit();
   });
 
-  it('serves three live agents within 30 s, runs tasks and player turns, and stops cleanly on Ctrl-C', async () => {
+  afterAll(() => redis.quit());
+
+  /** Runs `npm start` on a free port and waits for its three agents; answers its client. */
+  async function startSystem(): Promise<{ client: TtaClient; agents: Agent[]; port: number }> {
     const port = await freePort();
-    const started = Date.now();
     system = spawnNode('scripts/start.js', [], {
       REDIS_URL: testRedisUrl(),
       TTA_REDIS_PREFIX: names.prefix,
@@ -47,14 +49,28 @@ describe('npm start', () => {
       timeoutMs: 2000,
       apiKey: 'tta-dev-key',
     });
+    const proc = system;
     const agents = await waitFor(
       async () => {
-        const list = await client.agents({ status: 'ready' });
+        const list = await client.agents({ status: 'ready' }).catch(() => []);
         return list.length === 3 ? list : undefined;
       },
-      { timeoutMs: 30_000, what: `three live agents\n${system.output()}` },
+      { timeoutMs: 30_000, what: `three live agents\n${proc.output()}` },
     );
+    return { client, agents, port };
+  }
+
+  /** Pids the launcher said it started `name` with, in order. */
+  function startedPids(name: string): number[] {
+    const pattern = new RegExp(`\\[start\\] ${name} started \\(pid (\\d+)\\)`, 'g');
+    return [...(system?.output() ?? '').matchAll(pattern)].map((m) => Number(m[1]));
+  }
+
+  it('serves three live agents within 30 s, runs tasks and player turns, and stops cleanly on Ctrl-C', async () => {
+    const started = Date.now();
+    const { client, agents } = await startSystem();
     expect(Date.now() - started).toBeLessThan(30_000);
+    if (!system) throw new Error('not started');
     expect(system.output()).toContain('NO API KEYS CONFIGURED: using the development key');
     expect(agents.map((a) => a.type).sort()).toEqual([
       'input-processor',
@@ -136,5 +152,40 @@ describe('npm start', () => {
     system.signal('SIGINT');
     expect(await system.exited).toBe(0);
     for (const agent of agents) expect(isAlive(agent.pid)).toBe(false);
+  });
+
+  it('restarts a SIGKILLed API, and its children exit when it is SIGKILLed', async () => {
+    const { agents, port } = await startSystem();
+    if (!system) throw new Error('not started');
+    const healthy = async () =>
+      (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok;
+    const [api] = startedPids('api');
+    const [supervisor] = startedPids('supervisor');
+    if (api === undefined || supervisor === undefined) throw new Error(system.output());
+
+    process.kill(api, 'SIGKILL');
+    const restarted = await waitFor(
+      async () => {
+        const pids = startedPids('api');
+        return pids.length === 2 && (await healthy()) ? pids[1] : undefined;
+      },
+      { timeoutMs: 20_000, what: `the API restarted and healthy\n${system.output()}` },
+    );
+    expect(restarted).not.toBe(api);
+    expect(system.output()).toMatch(/\[start\] api crashed \(SIGKILL\): restarting it in 500 ms/);
+    // The rest ran on: the same supervisor and agents.
+    expect(startedPids('supervisor')).toEqual([supervisor]);
+    expect(agents.every((a) => isAlive(a.pid))).toBe(true);
+
+    system.signal('SIGKILL');
+    await system.exited;
+    const killedAt = Date.now();
+    const children = [restarted, supervisor, ...agents.map((a) => a.pid)];
+    await waitFor(() => children.every((pid) => !isAlive(pid)) || undefined, {
+      timeoutMs: 10_000,
+      what: `every child to exit: still alive ${children.filter(isAlive).join(', ')}`,
+    });
+    // Within a few seconds: each child shuts down gracefully once its parent's channel closes.
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
   });
 });

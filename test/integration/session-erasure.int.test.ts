@@ -1,50 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { CostLedger, SessionOwners } from '@tta/core';
+import { CostLedger, DeadLetterQueue, SessionOwners } from '@tta/core';
 import type {
   CostReportView,
   SessionErasureReceipt,
   TaskView,
   WorkflowRunView,
 } from '@tta/contracts';
-import { waitFor } from '@tta/test-utils';
-import type { Redis } from 'ioredis';
+import { dumpKeySpace, waitFor } from '@tta/test-utils';
 import request from 'supertest';
 import { startApiHarness, type ApiHarness } from '../../apps/api/test/integration/api-harness';
 import { createWorkflowHarness, type WorkflowHarness } from './workflow-harness';
 
 const WORDS = ['marmalade-7391', 'lighthouse-8842'];
 const OTHER_WORDS = 'quince-5120 harbour';
-
-// Every value of every key under `prefix`, read by type, with the key's name.
-async function dumpKeySpace(redis: Redis, prefix: string): Promise<string> {
-  const parts: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) parts.push(key, await valueOf(redis, key));
-  } while (cursor !== '0');
-  return parts.join('\n');
-}
-
-async function valueOf(redis: Redis, key: string): Promise<string> {
-  switch (await redis.type(key)) {
-    case 'string':
-      return (await redis.get(key)) ?? '';
-    case 'hash':
-      return JSON.stringify(await redis.hgetall(key));
-    case 'list':
-      return JSON.stringify(await redis.lrange(key, 0, -1));
-    case 'set':
-      return JSON.stringify(await redis.smembers(key));
-    case 'zset':
-      return JSON.stringify(await redis.zrange(key, 0, -1, 'WITHSCORES'));
-    case 'stream':
-      return JSON.stringify(await redis.xrange(key, '-', '+'));
-    default:
-      return '';
-  }
-}
 
 // Player turns through the real API, agents and workflow engine; then the session is erased
 // and the whole key space under the prefix no longer holds its id or its player's words.
@@ -122,6 +90,35 @@ describe('DELETE /v1/sessions/:id', () => {
     const waiting = (await parse(`${WORDS[0]} waiting`, { idempotencyKey: 'turn-7' })).body
       .id as string;
 
+    // A task that failed for good (a lost race on an explicit version) and was dead-lettered:
+    // its entry keeps the player's words and, in the error, the session id.
+    const doomed = await request(api.rawApp)
+      .post('/v1/tasks')
+      .set(as(owner.key))
+      .send({
+        capability: 'world.update',
+        input: { text: `go to the ${WORDS[1]}`, expectedVersion: 42 },
+        sessionId,
+        idempotencyKey: 'doomed-1',
+      })
+      .expect(202);
+    const deadLetters = new DeadLetterQueue({
+      connection: wf.redis,
+      names: wf.names,
+      queues: () => ['cap.world.update'],
+    });
+    try {
+      await waitFor(
+        async () => (await deadLetters.moveFailed()).moved.includes(doomed.body.id as string),
+        { what: 'the failed task to be dead-lettered' },
+      );
+    } finally {
+      await deadLetters.close();
+    }
+    expect(
+      (await request(api.rawApp).get('/v1/dead-letter').set(as(owner.key)).expect(200)).text,
+    ).toContain(sessionId);
+
     const ledger = new CostLedger(wf.redis, { names: wf.names });
     const call = {
       agentType: 'narrative-generator',
@@ -154,8 +151,9 @@ describe('DELETE /v1/sessions/:id', () => {
       removed: {
         runs: 3,
         tasks: expect.any(Number),
+        deadLetters: 1,
         tombstones: 1,
-        idempotencyRecords: 1,
+        idempotencyRecords: 2,
         safetyEventsAnonymised: 1,
         auditEntries: 1,
         // in, out and cost, in the bucket of every call and in its owner's.
@@ -163,6 +161,9 @@ describe('DELETE /v1/sessions/:id', () => {
         taskCosts: 1,
       },
     });
+    expect(
+      (await request(api.rawApp).get('/v1/dead-letter').set(as(owner.key)).expect(200)).text,
+    ).not.toContain(sessionId);
     // 2 turns of 4 steps, a crisis turn of 2, and the waiting task.
     expect(receipt.removed.tasks).toBe(11);
     expect(receipt.removed.streamEntries).toBeGreaterThan(0);

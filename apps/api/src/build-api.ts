@@ -191,6 +191,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     connection: redis,
     shards,
     queues: () => router.refreshQueues(),
+    deadLetters,
     cancelTask: (id) => canceller.cancel(id, { reason: 'session erased' }),
     cancelRun: (id) => workflowRuns.cancel(id, { reason: 'session erased' }),
     costRetentionMs: config.costs.retentionDays * 86_400_000,

@@ -76,9 +76,11 @@ async function main(): Promise<void> {
     metrics,
     logger,
   });
+  const codec = PayloadCodec.fromConfig(config);
+  if (!codec.encrypts) logger.warn(UNENCRYPTED_WARNING);
   const definition = await loadAgent(
     agentType,
-    { redis, names, lexicon, metrics, sessionTtlMs: ages.world },
+    { redis, names, lexicon, metrics, sessionTtlMs: ages.world, codec },
     { module: agentConfig?.module, baseDir: config.configDir },
   );
   const policies = new PolicyManager({
@@ -90,8 +92,6 @@ async function main(): Promise<void> {
     checkIntervalMs: config.policy.checkIntervalMs,
   });
   await policies.start();
-  const codec = PayloadCodec.fromConfig(config);
-  if (!codec.encrypts) logger.warn(UNENCRYPTED_WARNING);
   const runtime = new AgentRuntime(definition, {
     connection: redis,
     names,

@@ -32,6 +32,8 @@ export function summaryChart(run: RunResult): Chart | undefined {
   const bars: Array<[string, number | undefined, number]> = [
     ['queue throughput', numberAt(run, 'throughput', 'ratio'), 0.9],
     ['HTTP enqueue', numberAt(run, 'http-enqueue', 'ratio'), 0.8],
+    ['encryption on, queue', numberAt(run, 'encryption', 'queue', 'ratio'), 0.9],
+    ['encryption on, HTTP', numberAt(run, 'encryption', 'http', 'ratio'), 0.9],
     ['1,000 in flight', numberAt(run, 'concurrency', 'runtime', 'ratio'), 0.9],
   ];
   const present = bars.filter((b): b is [string, number, number] => b[1] !== undefined);

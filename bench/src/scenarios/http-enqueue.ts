@@ -9,7 +9,8 @@ import { atLeast, fmt, info, type Scenario, type ScenarioContext } from '../scen
 import { median, round } from '../stats';
 
 const CAPABILITY = 'bench.noop';
-const WARMUP_SECONDS = 3;
+/** Seconds of uncounted load on each server before the rounds. */
+export const WARMUP_SECONDS = 3;
 const SERVERS = ['baseline', 'api', 'apiNoLimit'] as const;
 type Server = (typeof SERVERS)[number];
 const LABELS: Record<Server, string> = {
@@ -19,7 +20,7 @@ const LABELS: Record<Server, string> = {
 };
 
 /** What autocannon measured of one server in one round. */
-interface Round {
+export interface Round {
   /** CPU use of the server, Redis, the bench (autocannon) and the whole machine, in cores. */
   cpu: CpuUse;
   requestsPerSec: number;
@@ -92,7 +93,8 @@ export const httpEnqueueScenario: Scenario = {
   },
 };
 
-function startApi(
+/** Starts the API on `prefix` with the bench's capability and `env` over the test config. */
+export function startApi(
   context: ScenarioContext,
   prefix: string,
   env: NodeJS.ProcessEnv,
@@ -128,18 +130,20 @@ async function startBaseline(
   }
 }
 
-async function cannon(
+/** Posts a small task with `input` to `baseUrl` for `seconds` over `connections`. */
+export async function cannon(
   baseUrl: string,
   connections: number,
   seconds: number,
   pids: Record<string, number>,
+  input: Record<string, unknown> = { text: 'look around' },
 ): Promise<Round> {
   const meter = new CpuMeter(pids).start();
   const result = await autocannon({
     url: `${baseUrl}/v1/tasks`,
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': 'tta-dev-key' },
-    body: JSON.stringify({ capability: CAPABILITY, input: { text: 'look around' } }),
+    body: JSON.stringify({ capability: CAPABILITY, input }),
     connections,
     duration: seconds,
   });

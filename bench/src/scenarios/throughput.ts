@@ -8,7 +8,8 @@ import { sleep } from '../node-child';
 import { atLeast, fmt, info, type Scenario, type ScenarioContext } from '../scenario';
 import { median, round } from '../stats';
 
-const CAPABILITY = 'bench.noop';
+/** The capability of the jobs {@link drain} adds. */
+export const CAPABILITY = 'bench.noop';
 const KINDS = ['bullmq', 'runtime'] as const;
 type Kind = (typeof KINDS)[number];
 const factories: Record<Kind, (o: ConsumerOptions) => Consumer> = {
@@ -28,11 +29,11 @@ export const throughputScenario: Scenario = {
     const drains: Record<Kind, Drain[]> = { bullmq: [], runtime: [] };
     const ratios: number[] = [];
     // One uncounted round of each warms up the JIT and the connection.
-    for (const kind of KINDS) await drain(context, kind);
+    for (const kind of KINDS) await drainOf(context, kind);
     for (let r = 1; r <= rounds; r += 1) {
       // ABBA order: a drift of the machine's speed during a run favours neither consumer.
       const order = r % 2 === 1 ? KINDS : [...KINDS].reverse();
-      for (const kind of order) drains[kind].push(await drain(context, kind));
+      for (const kind of order) drains[kind].push(await drainOf(context, kind));
       const [b, rt] = [drains.bullmq[r - 1] as Drain, drains.runtime[r - 1] as Drain];
       ratios.push(rt.jobsPerSec / b.jobsPerSec);
       context.log(
@@ -90,8 +91,12 @@ function jobData(): TaskJobData {
   return { capability: CAPABILITY, input: { sentAt: now }, timeoutMs: 30_000, enqueuedAt: now };
 }
 
+function drainOf(context: ScenarioContext, kind: Kind): Promise<Drain> {
+  return drain(context, { consumer: factories[kind], jobData });
+}
+
 /** What one consumer did draining one queue. */
-interface Drain {
+export interface Drain {
   jobsPerSec: number;
   /** CPU time of the bench process (the consumer) per job, µs. */
   cpuMicrosPerJob: number;
@@ -99,8 +104,18 @@ interface Drain {
   redisMicrosPerJob: number;
 }
 
-/** One consumer draining a pre-filled queue of no-op jobs. */
-async function drain(context: ScenarioContext, kind: Kind): Promise<Drain> {
+/** Options of {@link drain}. */
+export interface DrainOptions {
+  /** The consumer under test. */
+  consumer: (options: ConsumerOptions) => Consumer;
+  /** The data of each job, made before the consumer starts (not timed). */
+  jobData: () => TaskJobData;
+  /** Options of the consumer beyond the queue, concurrency and logger. */
+  consumerOptions?: Pick<ConsumerOptions, 'codec' | 'output'>;
+}
+
+/** One consumer draining a pre-filled queue of `settings.jobs` jobs of capability `bench.noop`. */
+export async function drain(context: ScenarioContext, options: DrainOptions): Promise<Drain> {
   const { redis, settings, logger } = context;
   const names = new QueueNames(uniquePrefix('throughput'));
   const queue = new Queue(names.capability(CAPABILITY), {
@@ -113,17 +128,18 @@ async function drain(context: ScenarioContext, kind: Kind): Promise<Drain> {
       await queue.addBulk(
         Array.from({ length: n }, () => ({
           name: CAPABILITY,
-          data: jobData(),
+          data: options.jobData(),
           opts: { removeOnComplete: false },
         })),
       );
     }
-    const consumer = factories[kind]({
+    const consumer = options.consumer({
       connection: redis,
       names,
       capability: CAPABILITY,
       concurrency: settings.concurrency,
       logger,
+      ...options.consumerOptions,
     });
     const meter = new CpuMeter(benchPids(context.redisPid)).start();
     const t0 = performance.now();

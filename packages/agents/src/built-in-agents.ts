@@ -1,4 +1,4 @@
-import type { MetricsRegistry, QueueNames, RedisClient } from '@tta/core';
+import type { MetricsRegistry, PayloadCodec, QueueNames, RedisClient } from '@tta/core';
 import type { ResolvedAgentDefinition } from '@tta/agent-sdk';
 import { createInputProcessor } from './input-processor';
 import { createNarrativeGenerator } from './narrative-generator';
@@ -19,6 +19,8 @@ export interface BuiltInAgentDependencies {
   concurrency?: number;
   /** The process's metrics registry, for agents that count domain events (safety screens). Default: none. */
   metrics?: MetricsRegistry;
+  /** The payload codec, for agents that keep player-derived state (the world builder). Default: plain. */
+  codec?: PayloadCodec;
 }
 
 /** Builds one built-in agent from the process's dependencies. */
@@ -38,6 +40,7 @@ export const builtInAgents = {
       names: deps.names,
       sessionTtlMs: deps.sessionTtlMs,
       concurrency: deps.concurrency,
+      codec: deps.codec,
     }),
   'narrative-generator': (deps) => createNarrativeGenerator({ concurrency: deps.concurrency }),
 } as const satisfies Record<string, BuiltInAgentFactory>;

@@ -1,5 +1,6 @@
 import {
   parseOrThrow,
+  type PayloadCodec,
   UnknownCapabilityError,
   ValidationError,
   type QueueNames,
@@ -29,6 +30,8 @@ export interface WorldBuilderOptions {
   maxUpdateAttempts?: number;
   /** Jobs run at once per process. Default: 32. */
   concurrency?: number;
+  /** Seals the stored worlds and task results when encryption is on. Default: plain. */
+  codec?: PayloadCodec;
 }
 
 const CAPABILITIES = ['world.update', 'world.read'] as const satisfies BuiltInCapability[];
@@ -72,6 +75,7 @@ export function createWorldBuilder(options: WorldBuilderOptions): ResolvedAgentD
     names: options.names,
     sessionTtlMs: options.sessionTtlMs,
     maxUpdateAttempts: options.maxUpdateAttempts,
+    ...(options.codec && { codec: options.codec }),
   });
   return defineAgent({
     type: 'world-builder',

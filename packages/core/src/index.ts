@@ -25,6 +25,8 @@ export { CapabilityCatalog, type CapabilityEntry } from './capabilities';
 export {
   type AgentTypeConfig,
   type AppConfig,
+  DEFAULT_ENCRYPTED_INPUT_FIELDS,
+  DEFAULT_ENCRYPTED_OUTPUT_FIELDS,
   type LlmModelConfig,
   loadConfig,
   type LoadConfigOptions,
@@ -113,8 +115,15 @@ export {
 export {
   closeAll,
   handleShutdownSignals,
+  type LaunchedScript,
   Lifecycle,
   type LifecycleState,
+  ProcessLauncher,
+  type ProcessLauncherEvents,
+  type ProcessLauncherOptions,
+  RestartBackoff,
+  type RestartBackoffOptions,
+  type RestartDecision,
   type ShutdownOptions,
 } from './lifecycle';
 export {

@@ -1,4 +1,5 @@
 export * from './test-redis';
+export * from './key-space';
 export * from './wait-for';
 export * from './spawn-process';
 export * from './prometheus-text';

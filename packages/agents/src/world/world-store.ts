@@ -1,5 +1,6 @@
 import {
   AppError,
+  PayloadCodec,
   ValidationError,
   VersionConflictError,
   worldActivityKey,
@@ -29,6 +30,12 @@ export interface WorldStoreOptions {
   sessionTtlMs?: number;
   /** Attempts of an update that keeps losing races before it gives up. Default: 50. */
   maxUpdateAttempts?: number;
+  /**
+   * The payload codec: with encryption on, the stored world and the recorded results of tasks
+   * (whose `changes` may quote the player) are sealed whole, and opened on read. Default: plain
+   * (stored as JSON; sealed ones are still read with a codec that has their key).
+   */
+  codec?: PayloadCodec;
 }
 
 /** {@link WorldStoreOptions} with defaults filled in. */
@@ -101,6 +108,7 @@ export function resolveWorldStoreOptions(options: WorldStoreOptions): ResolvedWo
     names: options.names,
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     maxUpdateAttempts: options.maxUpdateAttempts ?? 50,
+    codec: options.codec ?? PayloadCodec.plain(),
   };
   if (!Number.isInteger(resolved.sessionTtlMs) || resolved.sessionTtlMs < 1) {
     throw new TypeError(`sessionTtlMs must be a positive integer, got ${resolved.sessionTtlMs}`);
@@ -114,7 +122,8 @@ export function resolveWorldStoreOptions(options: WorldStoreOptions): ResolvedWo
 }
 
 /**
- * Versioned world state of each session in Redis: a hash of `version` and `state` (JSON).
+ * Versioned world state of each session in Redis: a hash of `version` and `state` (JSON, or the
+ * JSON of its AES-256-GCM envelope when the codec encrypts).
  * Updates are optimistic: read, compute, then a compare-and-set on the version in one Lua
  * script, so that concurrent updates of one session never lose one. Each read and write marks
  * the session active in an index (`worldActivityKey`), from which the leading supervisor's
@@ -144,10 +153,10 @@ export class WorldStore {
     const reply = await READ.run(
       this.options.redis,
       [key, worldActivityKey(this.options.names)],
-      [JSON.stringify(initialWorld()), this.options.sessionTtlMs, Date.now(), sessionId],
+      [this.serialize(initialWorld()), this.options.sessionTtlMs, Date.now(), sessionId],
     );
     const [version, state] = reply as [string, string];
-    return { version: Number(version), world: parseState(sessionId, state) };
+    return { version: Number(version), world: this.parseState(sessionId, state) };
   }
 
   /**
@@ -199,9 +208,9 @@ export class WorldStore {
       `task:${taskId}`,
     );
     if (taskId !== '' && recorded != null)
-      return { version: Number(version), world: initialWorld(), recorded: JSON.parse(recorded) };
+      return { version: Number(version), world: initialWorld(), recorded: this.parse(recorded) };
     if (version == null || state == null) return { version: 0, world: initialWorld() };
-    return { version: Number(version), world: parseState(sessionId, state) };
+    return { version: Number(version), world: this.parseState(sessionId, state) };
   }
 
   /** Writes `next.world` as version `version + 1` and records `next` as the task's result. */
@@ -225,10 +234,10 @@ export class WorldStore {
       [
         version,
         next.version,
-        JSON.stringify(next.world),
+        this.serialize(next.world),
         this.options.sessionTtlMs,
         taskId,
-        JSON.stringify(next),
+        this.serialize(next),
         REMEMBERED_TASKS,
         Date.now(),
         sessionId,
@@ -236,23 +245,32 @@ export class WorldStore {
     )) as [string, string?];
     if (reply[0] === 'written') return { kind: 'written' };
     if (reply[0] === 'replayed')
-      return { kind: 'replayed', recorded: JSON.parse(reply[1] ?? 'null') };
+      return { kind: 'replayed', recorded: this.parse(reply[1] ?? 'null') };
     return { kind: 'conflict', version: Number(reply[1]) };
   }
-}
 
-function parseState(sessionId: string, state: string): WorldState {
-  const invalid = (cause: unknown) =>
-    new AppError('invalid_world_state', `stored world of session '${sessionId}' is not valid`, {
-      cause,
-    });
-  let value: unknown;
-  try {
-    value = JSON.parse(state);
-  } catch (err) {
-    throw invalid(err);
+  // What is stored of a world or a task's result: its JSON, sealed when the codec encrypts.
+  private serialize(value: unknown): string {
+    return JSON.stringify(this.options.codec.encodeValue(value));
   }
-  const parsed = worldStateSchema.safeParse(value);
-  if (!parsed.success) throw invalid(parsed.error);
-  return parsed.data;
+
+  private parse(text: string): unknown {
+    return this.options.codec.decode(JSON.parse(text) as unknown);
+  }
+
+  private parseState(sessionId: string, state: string): WorldState {
+    const invalid = (cause: unknown) =>
+      new AppError('invalid_world_state', `stored world of session '${sessionId}' is not valid`, {
+        cause,
+      });
+    let value: unknown;
+    try {
+      value = JSON.parse(state);
+    } catch (err) {
+      throw invalid(err);
+    }
+    const parsed = worldStateSchema.safeParse(this.options.codec.decode(value));
+    if (!parsed.success) throw invalid(parsed.error);
+    return parsed.data;
+  }
 }

@@ -1,9 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors/config-error';
 import type { AppConfig } from '../config/load-config';
 import { isEnvelope, type Envelope } from './envelope';
+import { IvPool } from './iv-pool';
 
 /** One key of the codec: its id (stored with each ciphertext) and 32 bytes. */
 export interface CodecKey {
@@ -27,6 +28,12 @@ export interface PayloadCodecOptions {
 
 const ALGORITHM = 'aes-256-gcm';
 
+/** The active key, ready for ciphers. */
+interface SealingKey {
+  id: string;
+  key: KeyObject;
+}
+
 /** What a process logs at start when player content is stored without encryption. */
 export const UNENCRYPTED_WARNING =
   'player content is stored UNENCRYPTED at rest (config encryption.enabled is off outside production): set TTA_ENCRYPTION_KEYS to encrypt it';
@@ -42,16 +49,20 @@ export const UNENCRYPTED_WARNING =
 export class PayloadCodec {
   /** Whether it encrypts new data. */
   readonly encrypts: boolean;
-  private readonly byId: ReadonlyMap<string, Buffer>;
-  private readonly active: CodecKey | undefined;
+  // Key objects made once: a raw key given to every cipher would be imported each time.
+  private readonly byId: ReadonlyMap<string, KeyObject>;
+  private readonly active: SealingKey | undefined;
+  private readonly ivs = new IvPool();
   private readonly inputFields: readonly string[];
   private readonly outputFields: readonly string[];
 
   constructor(options: PayloadCodecOptions | undefined) {
     const keys = options?.keys ?? [];
-    this.byId = new Map(keys.map((k) => [k.id, k.key]));
+    this.byId = new Map(keys.map((k) => [k.id, createSecretKey(k.key)]));
     const activeId = options?.activeKeyId || keys.at(-1)?.id;
-    this.active = keys.find((k) => k.id === activeId);
+    const activeKey = activeId === undefined ? undefined : this.byId.get(activeId);
+    this.active =
+      activeKey && activeId !== undefined ? { id: activeId, key: activeKey } : undefined;
     if (options && !this.active) {
       throw new ConfigError(`invalid configuration: encryption.activeKeyId: no key '${activeId}'`);
     }
@@ -105,6 +116,14 @@ export class PayloadCodec {
   }
 
   /**
+   * `value` sealed whole in one envelope when the codec encrypts (as is otherwise): for state
+   * kept outside jobs that derives from what players said, such as a session's world.
+   */
+  encodeValue(value: unknown): unknown {
+    return this.active && !isEnvelope(value) ? this.seal(this.active, value) : value;
+  }
+
+  /**
    * `value` with every envelope in it, at any depth, replaced by what it holds. Throws when an
    * envelope names a key this codec does not have, or does not authenticate.
    */
@@ -120,9 +139,22 @@ export class PayloadCodec {
       const value = record[field];
       if (value === undefined || isEnvelope(value)) continue;
       copy ??= { ...record };
-      copy[field] = seal(active, value);
+      copy[field] = this.seal(active, value);
     }
     return (copy ?? record) as T;
+  }
+
+  private seal(key: SealingKey, value: unknown): Envelope {
+    const iv = this.ivs.next();
+    const cipher = createCipheriv(ALGORITHM, key.key, iv);
+    const ct = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return {
+      $enc: ALGORITHM,
+      kid: key.id,
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      ct: ct.toString('base64'),
+    };
   }
 
   private open(envelope: Envelope): unknown {
@@ -141,19 +173,6 @@ export class PayloadCodec {
 /** `value` with every envelope in it replaced by `[encrypted]`: for pages and lists. */
 export function redactEncrypted<T>(value: T): T {
   return mapEnvelopes(value, () => '[encrypted]') as T;
-}
-
-function seal(key: CodecKey, value: unknown): Envelope {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv(ALGORITHM, key.key, iv);
-  const ct = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-  return {
-    $enc: ALGORITHM,
-    kid: key.id,
-    iv: iv.toString('base64'),
-    tag: cipher.getAuthTag().toString('base64'),
-    ct: ct.toString('base64'),
-  };
 }
 
 // Copies only what contains an envelope; iterative depth is bounded by the input depth limit.

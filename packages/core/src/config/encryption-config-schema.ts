@@ -22,6 +22,18 @@ convict.addFormat({
   coerce: jsonList,
 });
 
+/** Default of config `encryption.inputFields`: the player text, what was parsed from it, world changes. */
+export const DEFAULT_ENCRYPTED_INPUT_FIELDS: readonly string[] = ['text', 'intent', 'changes'];
+
+/** Default of config `encryption.outputFields`: parsed text, narrative, world changes. */
+export const DEFAULT_ENCRYPTED_OUTPUT_FIELDS: readonly string[] = [
+  'text',
+  'normalized',
+  'intent',
+  'changes',
+  'passage',
+];
+
 /** Convict schema of config `encryption`: the payload codec of player content at rest. */
 export const encryptionConfigSchema = {
   enabled: {
@@ -52,13 +64,13 @@ export const encryptionConfigSchema = {
   inputFields: {
     doc: 'Top-level fields of task and run input that are encrypted (the player text, what was parsed from it, world changes).',
     format: 'name-list',
-    default: ['text', 'intent', 'changes'],
+    default: [...DEFAULT_ENCRYPTED_INPUT_FIELDS],
     env: 'TTA_ENCRYPTION_INPUT_FIELDS',
   },
   outputFields: {
     doc: 'Top-level fields of task output that are encrypted (parsed text, narrative, world changes).',
     format: 'name-list',
-    default: ['text', 'normalized', 'intent', 'changes', 'passage'],
+    default: [...DEFAULT_ENCRYPTED_OUTPUT_FIELDS],
     env: 'TTA_ENCRYPTION_OUTPUT_FIELDS',
   },
 };

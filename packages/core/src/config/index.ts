@@ -3,6 +3,10 @@
  */
 export type { AgentTypeConfig, CapabilityConfig } from './catalog-schema';
 export type { CrisisResource } from './crisis-resources';
+export {
+  DEFAULT_ENCRYPTED_INPUT_FIELDS,
+  DEFAULT_ENCRYPTED_OUTPUT_FIELDS,
+} from './encryption-config-schema';
 export type { LlmModelConfig } from './llm-config-schema';
 export {
   type AppConfig,

@@ -10,17 +10,20 @@ import type { QueueNames } from '../queues/queue-names';
 import type { QueueShards } from '../queues/queue-shards';
 import type { RedisClient } from '../redis/redis-connection';
 import { SESSION_OWNER_TTL_MS, SessionOwners } from '../sessions/session-owners';
+import type { DeadLetterEntry } from '../tasks/dead-letter-entry';
+import type { DeadLetterQueue } from '../tasks/dead-letter-queue';
 import { IdempotencyStore } from '../tasks/idempotency-store';
+import { TaskTombstones } from '../tasks/task-tombstones';
 import type { Logger } from '../telemetry/logger';
 import { anonymiseSafetyEvents, foldSessionCosts, removeAuditEntries } from './anonymise-session';
-import { costBucketHours, noneErased, type ErasedCounts } from './erasure-plan';
-import { findSessionJobs, removeStreamEntries, type FoundJob } from './session-jobs';
 import {
-  deleteKeys,
-  removeIdempotencyRecords,
-  removeSessionState,
-  sessionTombstones,
-} from './session-keys';
+  costBucketHours,
+  noneErased,
+  type ErasedCounts,
+  type SessionJobFacts,
+} from './erasure-plan';
+import { findSessionJobs, removeStreamEntries, type FoundJob } from './session-jobs';
+import { deleteKeys, removeIdempotencyRecords, removeSessionState } from './session-keys';
 
 /** Cancels a running task or workflow run by id (`TaskCanceller.cancel`, `WorkflowRuns.cancel`). */
 export type CancelJob = (id: string) => Promise<unknown>;
@@ -32,10 +35,12 @@ export interface SessionEraserOptions {
   /** The shards of the deployment; the control shard holds the ledger, safety events and idempotency records. */
   shards: QueueShards;
   /**
-   * The task queues looked through on every shard besides `workflow` and `dead-letter`, which
-   * always are: those of every capability and pool (`TaskRouter.refreshQueues`).
+   * The task queues looked through on every shard besides `workflow`, which always is: those
+   * of every capability and pool (`TaskRouter.refreshQueues`).
    */
   queues: () => readonly string[] | Promise<readonly string[]>;
+  /** The dead-letter queue, which removes the session's entries by its index of them. */
+  deadLetters: DeadLetterQueue;
   /** Cancels a running task of the session before its job is removed. */
   cancelTask: CancelJob;
   /** Cancels a running workflow run of the session before its job is removed. */
@@ -91,9 +96,13 @@ export function resolveSessionEraserOptions(
 /** Looks through the queues again while jobs of the session keep turning up. */
 const MAX_PASSES = 3;
 
+/** A job of the session that was erased: a task, a run or a dead letter. */
+type ErasedJob = SessionJobFacts & { shard: QueueNames };
+
 /**
- * Erases one player session everywhere (`DELETE /v1/sessions/:id`): every job of its tasks,
- * runs and dead letters on every shard (running ones cancelled first), their results and
+ * Erases one player session everywhere (`DELETE /v1/sessions/:id`): every job of its tasks and
+ * runs on every shard (running ones cancelled first), its dead letters and cancel tombstones
+ * (by their per-session indexes), their results and
  * event-log entries, tombstones and idempotency records, its world state, history, order,
  * owner, safety state and cost totals. What the law asks to keep stays, anonymised: its costs
  * are folded into the hourly buckets' anonymous fields, its safety events lose the session
@@ -162,14 +171,22 @@ export class SessionEraser {
 
   private async eraseAll(sessionId: string, owner: string | undefined): Promise<ErasedCounts> {
     const removed = noneErased();
-    const jobs = await this.eraseJobs(sessionId, removed);
+    const dead = await this.options.deadLetters.removeSession(sessionId);
+    removed.deadLetters = dead.length;
+    const jobs: ErasedJob[] = [
+      ...(await this.eraseJobs(sessionId, removed)),
+      ...dead.map((entry) => this.deadLetterFacts(entry)),
+    ];
     const redis = this.options.connection;
     const { shards } = this.options;
     for (const shard of shards.all) {
       const ids = jobs.filter((j) => j.shard.shard === shard.shard).map((j) => j.id);
-      const tombstones = await sessionTombstones(redis, shard, sessionId);
-      const own = ids.map((id) => shard.key('cancelled', id));
-      removed.tombstones += await deleteKeys(redis, [...new Set([...tombstones, ...own])]);
+      const tombstones = new TaskTombstones(redis, { names: shard });
+      removed.tombstones += await tombstones.removeSession(sessionId);
+      removed.tombstones += await deleteKeys(
+        redis,
+        ids.map((id) => tombstones.key(id)),
+      );
       removed.sessionKeys += await removeSessionState(redis, shard, sessionId);
       for (const name of await this.queueNames(shard)) {
         const queue = this.handles.get(name, shard);
@@ -199,7 +216,6 @@ export class SessionEraser {
         if (!(await this.removeJob(job))) continue;
         erased.set(job.id, job);
         if (job.queue.name === job.shard.workflow) removed.runs += 1;
-        else if (job.queue.name === job.shard.deadLetter) removed.deadLetters += 1;
         else removed.tasks += 1;
       }
     }
@@ -210,11 +226,12 @@ export class SessionEraser {
     return [...erased.values()];
   }
 
+  // Tasks and runs; dead letters are found by the dead-letter queue's index of the session.
   private async findJobs(sessionId: string): Promise<FoundJob[]> {
     const redis = this.options.connection;
     const found: FoundJob[] = [];
     for (const shard of this.options.shards.all) {
-      for (const name of await this.queueNames(shard)) {
+      for (const name of await this.jobQueueNames(shard)) {
         found.push(...(await findSessionJobs(redis, this.handles, shard, name, sessionId)));
       }
     }
@@ -250,33 +267,31 @@ export class SessionEraser {
         error: toError(err).message,
       });
     }
-    if ((await this.options.connection.exists(job.queue.toKey(job.id))) === 1) return false;
-    if (job.queue.name === job.shard.deadLetter) await this.removeFromDeadLetterIndexes(job);
-    return true;
+    return (await this.options.connection.exists(job.queue.toKey(job.id))) === 0;
   }
 
-  private async removeFromDeadLetterIndexes(job: FoundJob): Promise<void> {
-    const { shard } = job;
-    const keys = [shard.key('dead-letter-index')];
-    if (job.capability !== undefined)
-      keys.push(shard.key('dead-letter-index', 'capability', job.capability));
-    if (job.owner !== undefined) {
-      keys.push(shard.key('dead-letter-index', 'owner', job.owner));
-      if (job.capability !== undefined) {
-        keys.push(shard.key('dead-letter-index', 'owner', job.owner, 'capability', job.capability));
-      }
-    }
-    const multi = this.options.connection.multi();
-    for (const key of keys) multi.zrem(key, job.id);
-    await multi.exec();
-  }
-
-  private async queueNames(shard: QueueNames): Promise<string[]> {
+  private async jobQueueNames(shard: QueueNames): Promise<string[]> {
     const tasks = await this.options.queues();
-    return [...new Set([...tasks, shard.workflow, shard.deadLetter])];
+    return [...new Set([...tasks, shard.workflow])];
   }
 
-  private idempotencyOf(jobs: readonly FoundJob[]): Array<{ key: string; taskId: string }> {
+  // Every queue whose event log may name a job of the session.
+  private async queueNames(shard: QueueNames): Promise<string[]> {
+    return [...(await this.jobQueueNames(shard)), shard.deadLetter];
+  }
+
+  private deadLetterFacts(entry: DeadLetterEntry): ErasedJob {
+    const { owner, idempotencyKey } = entry.task;
+    return {
+      id: entry.id,
+      shard: this.options.shards.forId(entry.id) ?? this.options.shards.control,
+      capability: entry.capability,
+      ...(owner !== undefined && { owner }),
+      ...(idempotencyKey !== undefined && { idempotencyKey }),
+    };
+  }
+
+  private idempotencyOf(jobs: readonly ErasedJob[]): Array<{ key: string; taskId: string }> {
     return jobs.flatMap((j) =>
       j.idempotencyKey !== undefined && j.capability !== undefined
         ? [{ key: this.idempotency.key(j.capability, j.idempotencyKey, j.owner), taskId: j.id }]
@@ -285,7 +300,7 @@ export class SessionEraser {
   }
 
   // The hourly buckets of every call, and those of each owner the session's tasks had.
-  private bucketKeys(jobs: readonly FoundJob[], owner: string | undefined): string[] {
+  private bucketKeys(jobs: readonly ErasedJob[], owner: string | undefined): string[] {
     const control = this.options.shards.control;
     const owners = new Set<string | undefined>([undefined, owner]);
     for (const job of jobs) owners.add(job.owner);
@@ -300,9 +315,8 @@ export class SessionEraser {
   }
 }
 
-// Runs first (with their steps), then tasks, then dead letters.
+// Runs first (with their steps), then tasks.
 function orderForRemoval(jobs: readonly FoundJob[]): FoundJob[] {
-  const rank = (j: FoundJob) =>
-    j.queue.name === j.shard.workflow ? 0 : j.queue.name === j.shard.deadLetter ? 2 : 1;
+  const rank = (j: FoundJob) => (j.queue.name === j.shard.workflow ? 0 : 1);
   return [...jobs].sort((a, b) => rank(a) - rank(b));
 }

@@ -1,11 +1,7 @@
-import { Cluster } from 'ioredis';
 import type { QueueNames } from '../queues/queue-names';
 import type { RedisClient } from '../redis/redis-connection';
 import { SessionOwners } from '../sessions/session-owners';
 import { worldActivityKey, worldHistoryKey, worldKey } from '../sessions/world-keys';
-
-/** Keys asked for per `SCAN` call. */
-const SCAN_COUNT = 1000;
 
 /**
  * The keys of `shard` that hold one session's own state: world and history, order, owner,
@@ -43,22 +39,6 @@ export async function removeSessionState(
   return removed;
 }
 
-/**
- * The cancel tombstones of `shard` that name the session, found by `SCAN`: a task cancelled
- * while it waited has no job left, only its tombstone (which keeps its input).
- */
-export async function sessionTombstones(
-  redis: RedisClient,
-  shard: QueueNames,
-  sessionId: string,
-): Promise<string[]> {
-  const keys = await scanKeys(redis, `${shard.key('cancelled')}:*`);
-  const pipeline = redis.pipeline();
-  for (const key of keys) pipeline.hget(key, 'sessionId');
-  const replies = keys.length > 0 ? ((await pipeline.exec()) ?? []) : [];
-  return keys.filter((_key, i) => replies[i]?.[1] === sessionId);
-}
-
 /** Deletes `keys` (of one shard), in one round trip; answers how many existed. */
 export async function deleteKeys(redis: RedisClient, keys: readonly string[]): Promise<number> {
   return keys.length === 0 ? 0 : redis.del(...keys);
@@ -78,19 +58,4 @@ export async function removeIdempotencyRecords(
   const replies = (await pipeline.exec()) ?? [];
   const doomed = records.filter(({ taskId }, i) => replies[i]?.[1] === taskId).map((r) => r.key);
   return deleteKeys(redis, doomed);
-}
-
-// Every key matching `pattern`, over every primary of a cluster.
-async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
-  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
-  const keys = new Set<string>();
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
-      for (const key of batch) keys.add(key);
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  return [...keys];
 }

@@ -8,3 +8,17 @@ export {
   type LifecycleState,
   type ShutdownOptions,
 } from './lifecycle';
+export {
+  type LaunchedScript,
+  ProcessLauncher,
+  type ProcessLauncherEvents,
+  type ProcessLauncherOptions,
+} from './process-launcher';
+export {
+  RestartBackoff,
+  type RestartBackoffOptions,
+  type RestartDecision,
+  resolveRestartBackoffOptions,
+  type ResolvedRestartBackoffOptions,
+} from './restart-backoff';
+export { stopChild } from './stop-child';

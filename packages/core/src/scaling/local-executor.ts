@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { RestartBackoff, type RestartBackoffOptions } from '../lifecycle/restart-backoff';
+import { stopChild } from '../lifecycle/stop-child';
 import type { Logger } from '../telemetry/logger';
 import type { ScalingExecutor } from './scaling-executor';
 
@@ -38,31 +40,32 @@ interface Slot {
   agentType: string;
   child?: ChildProcess;
   startedAt: number;
-  crashes: number[];
-  consecutive: number;
+  backoff: RestartBackoff;
   restartTimer?: NodeJS.Timeout;
   stopping: boolean;
 }
 
 /**
  * Runs workers as child processes of this one, keeps the requested number per agent type,
- * and restarts a crashed worker with exponential backoff, at most `restartLimit` times per
- * window (past it the slot waits until the window allows another restart).
+ * and restarts a crashed worker with exponential backoff ({@link RestartBackoff}), at most
+ * `restartLimit` times per window (past it the slot waits until the window allows another
+ * restart).
  */
 export class LocalExecutor extends EventEmitter<LocalExecutorEvents> implements ScalingExecutor {
   private readonly slots = new Map<string, Slot[]>();
-  private readonly backoffMs: number;
-  private readonly maxBackoffMs: number;
-  private readonly limit: number;
-  private readonly windowMs: number;
+  private readonly backoff: RestartBackoffOptions;
   private closed = false;
 
   constructor(private readonly options: LocalExecutorOptions) {
     super();
-    this.backoffMs = options.restartBackoffMs ?? 500;
-    this.maxBackoffMs = options.restartMaxBackoffMs ?? 30_000;
-    this.limit = options.restartLimit ?? 5;
-    this.windowMs = options.restartWindowMs ?? 60_000;
+    this.backoff = {
+      ...(options.restartBackoffMs !== undefined && { backoffMs: options.restartBackoffMs }),
+      ...(options.restartMaxBackoffMs !== undefined && {
+        maxBackoffMs: options.restartMaxBackoffMs,
+      }),
+      ...(options.restartLimit !== undefined && { limit: options.restartLimit }),
+      ...(options.restartWindowMs !== undefined && { windowMs: options.restartWindowMs }),
+    };
   }
 
   /** Workers per agent type that are running now. */
@@ -85,7 +88,12 @@ export class LocalExecutor extends EventEmitter<LocalExecutorEvents> implements 
     const slots = this.slots.get(agentType) ?? [];
     this.slots.set(agentType, slots);
     while (slots.length < replicas) {
-      const slot: Slot = { agentType, startedAt: 0, crashes: [], consecutive: 0, stopping: false };
+      const slot: Slot = {
+        agentType,
+        startedAt: 0,
+        backoff: new RestartBackoff(this.backoff),
+        stopping: false,
+      };
       slots.push(slot);
       this.spawn(slot);
     }
@@ -151,23 +159,17 @@ export class LocalExecutor extends EventEmitter<LocalExecutorEvents> implements 
       signal,
     });
     this.emit('crashed', slot.agentType, code, signal);
-    const now = Date.now();
-    // A worker that ran for a while before crashing starts its backoff over.
-    if (now - slot.startedAt > this.maxBackoffMs) slot.consecutive = 0;
-    slot.consecutive += 1;
-    slot.crashes = slot.crashes.filter((t) => now - t < this.windowMs);
-    let delayMs = Math.min(this.backoffMs * 2 ** (slot.consecutive - 1), this.maxBackoffMs);
-    if (slot.crashes.length >= this.limit) {
-      const oldest = slot.crashes[0] ?? now;
-      delayMs = Math.max(delayMs, oldest + this.windowMs - now);
+    // Past the limit, a worker slot waits for the window rather than giving up.
+    const { delayMs, limitReached } = slot.backoff.crashed(slot.startedAt);
+    if (limitReached) {
+      const { limit, windowMs } = slot.backoff.settings;
       this.options.logger.error('worker restart limit reached: waiting for the window', {
         agentType: slot.agentType,
-        limit: this.limit,
-        windowMs: this.windowMs,
+        limit,
+        windowMs,
         delayMs,
       });
     }
-    slot.crashes.push(now + delayMs);
     this.emit('restarting', slot.agentType, delayMs);
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
@@ -178,12 +180,6 @@ export class LocalExecutor extends EventEmitter<LocalExecutorEvents> implements 
   private async stopSlot(slot: Slot): Promise<void> {
     slot.stopping = true;
     clearTimeout(slot.restartTimer);
-    const child = slot.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), this.options.stopTimeoutMs ?? 30_000);
-    await exited;
-    clearTimeout(timer);
+    if (slot.child) await stopChild(slot.child, this.options.stopTimeoutMs ?? 30_000);
   }
 }

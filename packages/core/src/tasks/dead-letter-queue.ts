@@ -1,114 +1,29 @@
 import { Job, type Queue } from 'bullmq';
-import { Counter, type Registry } from 'prom-client';
+import { Counter } from 'prom-client';
 import {
   deadLetterDataOf,
   toDeadLetterEntry,
   type DeadLetterEntry,
   type DeadLetterJobData,
 } from './dead-letter-entry';
+import { DeadLetterIndex, type DeadLetterFacet } from './dead-letter-index';
+import {
+  resolveDeadLetterQueueOptions,
+  type DeadLetterListOptions,
+  type DeadLetterPage,
+  type DeadLetterQueueOptions,
+  type MoveFailedResult,
+  type PurgeExpiredOptions,
+  type ResolvedDeadLetterQueueOptions,
+} from './dead-letter-queue-options';
 import { NotFoundError } from '../errors/not-found-error';
 import { TaskExistsError } from '../errors/task-exists-error';
-import type { Logger } from '../telemetry/logger';
 import { QueueHandles } from '../queues/queue-handles';
 import type { QueueNames } from '../queues/queue-names';
-import { QueueShards } from '../queues/queue-shards';
 import type { TaskJobData } from './task';
 import type { EnqueuedTask } from '@tta/contracts';
 import { TaskId } from '../queues/task-id';
 import { withinScope, type OwnerScope } from '../auth/owner-scope';
-import type { RedisClient } from '../redis/redis-connection';
-
-/** Options of {@link DeadLetterQueue}. */
-export interface DeadLetterQueueOptions {
-  /** The connection every queue of this object uses; the caller owns and closes it. */
-  connection: RedisClient;
-  /** Queue and key names of the deployment (its control shard). */
-  names: QueueNames;
-  /**
-   * The shards of the deployment: each has its own dead-letter queue, which takes the failed
-   * tasks of its shard's queues; a task id names its shard. Default: the one shard of `names`.
-   */
-  shards?: QueueShards;
-  /**
-   * The capability queues whose failed jobs are dead-lettered, e.g. `TaskRouter.refreshQueues`.
-   * Called on every {@link DeadLetterQueue.moveFailed}, so queues added later (pools) are
-   * watched too.
-   */
-  queues: () => readonly string[] | Promise<readonly string[]>;
-  /** Where moves, retries and purges are logged. Default: nowhere. */
-  logger?: Logger;
-  /** How long an entry stays in the dead-letter queue before `purgeExpired` removes it. Default: 30 days. */
-  retentionMs?: number;
-  /** Most failed jobs one `moveFailed` call looks at in each queue. Default: 500. */
-  maxPerQueue?: number;
-  /** Where the `tta_tasks_dead_lettered_total{capability}` counter goes. Default: none. */
-  metrics?: Registry;
-}
-
-/** {@link DeadLetterQueueOptions} with their defaults filled in. */
-export interface ResolvedDeadLetterQueueOptions extends DeadLetterQueueOptions {
-  shards: QueueShards;
-  retentionMs: number;
-  maxPerQueue: number;
-}
-
-/** Fills the defaults of {@link DeadLetterQueueOptions} and checks them. */
-export function resolveDeadLetterQueueOptions(
-  options: DeadLetterQueueOptions,
-): ResolvedDeadLetterQueueOptions {
-  const resolved = {
-    ...options,
-    shards: options.shards ?? new QueueShards(options.names.prefix),
-    retentionMs: options.retentionMs ?? 30 * 24 * 3600 * 1000,
-    maxPerQueue: options.maxPerQueue ?? 500,
-  };
-  if (!(resolved.retentionMs > 0)) throw new Error('DeadLetterQueue: retentionMs must be > 0');
-  if (!Number.isInteger(resolved.maxPerQueue) || resolved.maxPerQueue < 1) {
-    throw new Error('DeadLetterQueue: maxPerQueue must be a positive integer');
-  }
-  return resolved;
-}
-
-/** Which part of the dead-letter queue {@link DeadLetterQueue.list} reads, newest first (over every shard). */
-export interface DeadLetterListOptions {
-  /** Index of the first entry. Default: 0. */
-  start?: number;
-  /** Index of the last entry, inclusive. Default: `start + 49`. */
-  end?: number;
-  /** Only the entries of this capability. */
-  capability?: string;
-  /** Only the entries of this owner's tasks (see `OwnerScope`); none: every owner's. */
-  owner?: string;
-}
-
-/** What an index of the dead-letter queue is narrowed to: all, a capability, an owner, both. */
-interface IndexFacet {
-  capability?: string | undefined;
-  owner?: string | undefined;
-}
-
-/** One page of the dead-letter queue. */
-export interface DeadLetterPage {
-  entries: DeadLetterEntry[];
-  /** Entries in the whole queue (of the capability, when filtered). */
-  total: number;
-}
-
-/** What one {@link DeadLetterQueue.moveFailed} call did. */
-export interface MoveFailedResult {
-  /** Ids of the tasks moved to the dead-letter queue. */
-  moved: string[];
-  /** Failed jobs left where they are: cancelled tasks and stages of workflow runs. */
-  skipped: number;
-}
-
-/** Which entries one {@link DeadLetterQueue.purgeExpired} call removes. */
-export interface PurgeExpiredOptions {
-  /** Entries that arrived before this time (epoch ms) go. Default: now minus `retentionMs`. */
-  before?: number;
-  /** Most entries removed per shard. Default: 500. */
-  limit?: number;
-}
 
 const PAGE_SIZE = 100;
 const PURGE_BATCH = 500;
@@ -116,19 +31,22 @@ const PURGE_BATCH = 500;
 /**
  * The dead-letter queue: a BullMQ queue (`dead-letter`) of tasks that failed for good, with
  * everything needed to understand and retry them. Its jobs are never processed; each holds
- * a {@link DeadLetterJobData} under the id of the task it stands for. Two sorted sets index
- * the entries by the time they arrived, overall and per capability, for paging. Each shard has
- * its own, for the failed tasks of its own queues; this object reads and pages over all.
+ * a {@link DeadLetterJobData} under the id of the task it stands for. Sorted sets index the
+ * entries by the time they arrived ({@link DeadLetterIndex}): overall, per capability and owner
+ * for paging, per player session for erasure. Each shard has its own, for the failed tasks of
+ * its own queues; this object reads and pages over all.
  */
 export class DeadLetterQueue {
   private readonly options: ResolvedDeadLetterQueueOptions;
   private readonly queues: QueueHandles;
+  private readonly index: DeadLetterIndex;
   private readonly cursors = new Map<string, number>();
   private readonly deadLettered?: Counter<'capability'>;
   private closing?: Promise<void>;
 
   constructor(options: DeadLetterQueueOptions) {
     this.options = resolveDeadLetterQueueOptions(options);
+    this.index = new DeadLetterIndex(options.connection);
     this.queues = new QueueHandles(options.connection, (queue, err) =>
       this.options.logger?.warn('dead-letter queue error', { queue, error: err.message }),
     );
@@ -188,8 +106,9 @@ export class DeadLetterQueue {
   async list(options: DeadLetterListOptions = {}): Promise<DeadLetterPage> {
     const start = options.start ?? 0;
     const end = options.end ?? start + 49;
+    const facet = { capability: options.capability, owner: options.owner };
     const pages = await Promise.all(
-      this.options.shards.all.map((shard) => this.newest(shard, end, options)),
+      this.options.shards.all.map((shard) => this.index.newest(shard, end, facet)),
     );
     // Each shard's newest `end + 1`, merged by arrival: the page is among them.
     const ids = pages
@@ -200,7 +119,7 @@ export class DeadLetterQueue {
     const found = await Promise.all(ids.map((id) => this.find(id)));
     // An index entry outlives its job only when a removal died half-way: drop it now.
     const stale = ids.filter((_id, i) => found[i] === undefined);
-    for (const id of stale) await this.unindex([id], options, this.shardOf(id));
+    for (const id of stale) await this.index.remove(this.shardOf(id), [id], facet);
     const entries = found.filter((entry): entry is DeadLetterEntry => entry !== undefined);
     const total = pages.reduce((sum, page) => sum + page.total, 0);
     return { entries, total: total - stale.length };
@@ -241,15 +160,52 @@ export class DeadLetterQueue {
     if (await queue.getJob(id)) throw new TaskExistsError(id, name);
     const data: TaskJobData = { ...task, enqueuedAt: Date.now() };
     await queue.add(capability, data, { ...retryOptions, jobId: id });
-    await this.removeEntry(id, { capability, owner: task.owner }, shard);
+    await this.removeEntry(id, facetOf(job.data), shard);
     this.options.logger?.info('dead-lettered task retried', { taskId: id, queue: name });
     return { id, status: 'queued', capability, queue: name };
   }
 
   /** Deletes an entry for good; throws {@link NotFoundError} for an unknown id, or another owner's. */
   async remove(id: string, scope: OwnerScope = {}): Promise<void> {
-    const { capability, task } = await this.get(id, scope);
-    await this.removeEntry(id, { capability, owner: task.owner }, this.shardOf(id));
+    const entry = await this.get(id, scope);
+    await this.removeEntry(id, facetOf(entry), this.shardOf(id));
+  }
+
+  /** The entries of the tasks of a player session, over every shard, by its index (no scan). */
+  async ofSession(sessionId: string): Promise<DeadLetterEntry[]> {
+    const found: DeadLetterEntry[] = [];
+    for (const shard of this.options.shards.all) {
+      for (const id of await this.index.ofSession(shard, sessionId)) {
+        const entry = await this.find(id);
+        if (entry) found.push(entry);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Deletes every entry of the tasks of a player session, over every shard, and its index
+   * (erasure of the session); answers the entries removed.
+   */
+  async removeSession(sessionId: string): Promise<DeadLetterEntry[]> {
+    const removed: DeadLetterEntry[] = [];
+    for (const shard of this.options.shards.all) {
+      const ids = await this.index.ofSession(shard, sessionId);
+      for (const id of ids) {
+        const entry = await this.find(id);
+        if (!entry) continue;
+        await this.removeEntry(id, facetOf(entry), shard);
+        removed.push(entry);
+      }
+      // What a half-done removal left in the session's index.
+      await this.index.remove(shard, ids, { sessionId });
+    }
+    if (removed.length > 0) {
+      this.options.logger?.info('dead-letter entries of a session removed', {
+        count: removed.length,
+      });
+    }
+    return removed;
   }
 
   /** Closes the queues this object opened (not the connection). Safe to call twice. */
@@ -267,25 +223,6 @@ export class DeadLetterQueue {
   // The shard of an id already found in the dead-letter queue (so a well-formed one).
   private shardOf(id: string): QueueNames {
     return this.options.shards.forId(id) ?? this.options.shards.control;
-  }
-
-  // The newest `end + 1` entries of a shard's index, with their arrival times, and its size.
-  private async newest(
-    shard: QueueNames,
-    end: number,
-    facet: IndexFacet,
-  ): Promise<{ newest: Array<{ id: string; score: number }>; total: number }> {
-    const redis = this.options.connection;
-    const key = this.indexKey(shard, facet);
-    const [flat, total] = await Promise.all([
-      redis.zrevrange(key, 0, end, 'WITHSCORES'),
-      redis.zcard(key),
-    ]);
-    const newest: Array<{ id: string; score: number }> = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      newest.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
-    }
-    return { newest, total };
   }
 
   private async moveFailedOf(
@@ -323,7 +260,7 @@ export class DeadLetterQueue {
     if (!job || job.parentKey) return false;
     const data = deadLetterDataOf(job, queue.name);
     await this.deadLetterQueue(shard).add(data.capability, data, { jobId: id });
-    await this.index(id, { capability: data.capability, owner: data.task.owner }, shard);
+    await this.index.add(shard, id, facetOf(data));
     await queue.remove(id);
     this.deadLettered?.inc({ capability: data.capability });
     this.options.logger?.warn('task dead-lettered', {
@@ -352,21 +289,10 @@ export class DeadLetterQueue {
   }
 
   private async purgeExpiredOf(shard: QueueNames, before: number, limit: number): Promise<number> {
-    const ids = await this.options.connection.zrangebyscore(
-      this.indexKey(shard, {}),
-      '-inf',
-      `(${before}`,
-      'LIMIT',
-      0,
-      limit,
-    );
+    const ids = await this.index.arrivedBefore(shard, before, limit);
     for (const id of ids) {
       const entry = await this.find(id);
-      await this.removeEntry(
-        id,
-        { capability: entry?.capability, owner: entry?.task.owner },
-        shard,
-      );
+      await this.removeEntry(id, entry ? facetOf(entry) : {}, shard);
     }
     if (ids.length > 0)
       this.options.logger?.info('dead-letter entries purged', { count: ids.length });
@@ -374,40 +300,9 @@ export class DeadLetterQueue {
   }
 
   // The job goes first: an index entry left behind by a crash is dropped by the next list().
-  private async removeEntry(id: string, facet: IndexFacet, shard: QueueNames): Promise<void> {
+  private async removeEntry(id: string, facet: DeadLetterFacet, shard: QueueNames): Promise<void> {
     await this.deadLetterQueue(shard).remove(id);
-    await this.unindex([id], facet, shard);
-  }
-
-  // An entry is in the index of everything, and in those of its capability, of its owner and
-  // of both, so that a page of any of them is one sorted-set read.
-  private async index(id: string, facet: IndexFacet, shard: QueueNames): Promise<void> {
-    const now = Date.now();
-    const multi = this.options.connection.multi();
-    for (const key of this.indexKeys(shard, facet)) multi.zadd(key, 'NX', now, id);
-    throwFirstError(await multi.exec());
-  }
-
-  private async unindex(ids: string[], facet: IndexFacet, shard: QueueNames): Promise<void> {
-    const multi = this.options.connection.multi();
-    for (const key of this.indexKeys(shard, facet)) multi.zrem(key, ...ids);
-    throwFirstError(await multi.exec());
-  }
-
-  private indexKeys(shard: QueueNames, { capability, owner }: IndexFacet): string[] {
-    const keys = [this.indexKey(shard, {})];
-    if (capability !== undefined) keys.push(this.indexKey(shard, { capability }));
-    if (owner !== undefined) keys.push(this.indexKey(shard, { owner }));
-    if (capability !== undefined && owner !== undefined) {
-      keys.push(this.indexKey(shard, { capability, owner }));
-    }
-    return keys;
-  }
-
-  private indexKey(shard: QueueNames, { capability, owner }: IndexFacet): string {
-    const byOwner = owner === undefined ? [] : ['owner', owner];
-    const byCapability = capability === undefined ? [] : ['capability', capability];
-    return shard.key('dead-letter-index', ...byOwner, ...byCapability);
+    await this.index.remove(shard, [id], facet);
   }
 
   private deadLetterQueue(shard: QueueNames): Queue {
@@ -419,7 +314,11 @@ export class DeadLetterQueue {
   }
 }
 
-function throwFirstError(replies: Array<[Error | null, unknown]> | null): void {
-  const failed = replies?.find(([err]) => err !== null);
-  if (failed?.[0]) throw failed[0];
+// The indexes an entry is in: those of its capability, owner and session.
+function facetOf(entry: Pick<DeadLetterEntry, 'capability' | 'task'>): DeadLetterFacet {
+  return {
+    capability: entry.capability,
+    owner: entry.task.owner,
+    sessionId: entry.task.sessionId,
+  };
 }

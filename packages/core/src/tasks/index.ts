@@ -7,14 +7,14 @@ export {
   type DeadLetterEntry,
   type DeadLetterJobData,
 } from './dead-letter-entry';
+export { DeadLetterQueue } from './dead-letter-queue';
 export {
   type DeadLetterListOptions,
   type DeadLetterPage,
-  DeadLetterQueue,
   type DeadLetterQueueOptions,
   type MoveFailedResult,
   type PurgeExpiredOptions,
-} from './dead-letter-queue';
+} from './dead-letter-queue-options';
 export { IdempotencyStore, type IdempotencyStoreOptions } from './idempotency-store';
 export { JobEventMetrics } from './job-event-metrics';
 export {

@@ -30,6 +30,8 @@ export type TombstoneOutcome = 'written' | 'cancelled' | 'missing' | 'completed'
 
 // Writes the tombstone unless the job is already cancelled, unknown or finished, atomically
 // with respect to BullMQ's own scripts (a job cannot finish between the check and the write).
+// With a session (KEYS[5]), adds the task to the session's set of tombstones, which lives as
+// long as its newest one.
 const WRITE_TOMBSTONE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'cancelled' end
 if redis.call('EXISTS', KEYS[2]) == 0 then return 'missing' end
@@ -37,6 +39,10 @@ if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 'completed' end
 if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return 'failed' end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if KEYS[5] then
+  redis.call('SADD', KEYS[5], ARGV[1])
+  redis.call('PEXPIRE', KEYS[5], ARGV[2])
+end
 return 'written'`;
 
 /** Options of {@link TaskTombstones}. */
@@ -47,8 +53,9 @@ export interface TaskTombstonesOptions {
 
 /**
  * The tombstones of cancelled tasks: a hash `<prefix>:cancelled:<taskId>` per task, written
- * before its job is removed or aborted, and the pub/sub channel `<prefix>:cancel` on which
- * the id of a cancelled running task is announced to the agents.
+ * before its job is removed or aborted, a set of the cancelled task ids of each player session
+ * (`<prefix>:session:<id>:cancelled`, for erasure), and the pub/sub channel `<prefix>:cancel` on
+ * which the id of a cancelled running task is announced to the agents.
  */
 export class TaskTombstones {
   constructor(
@@ -66,6 +73,11 @@ export class TaskTombstones {
     return this.options.names.key('cancelled', taskId);
   }
 
+  /** The set of the ids of a session's cancelled tasks. */
+  sessionKey(sessionId: string): string {
+    return this.options.names.key('session', sessionId, 'cancelled');
+  }
+
   /**
    * Writes the tombstone of the job `tombstone.taskId` of `queue` (a task, or a workflow run's
    * parent job), kept `ttlMs`, unless it is already cancelled, unknown or finished. The one
@@ -74,6 +86,7 @@ export class TaskTombstones {
   async write(queue: Queue, tombstone: TaskTombstone, ttlMs: number): Promise<TombstoneOutcome> {
     const id = tombstone.taskId;
     const keys = [this.key(id), queue.toKey(id), queue.toKey('completed'), queue.toKey('failed')];
+    if (tombstone.sessionId !== undefined) keys.push(this.sessionKey(tombstone.sessionId));
     const fields = tombstoneFields(tombstone);
     return (await this.redis.eval(
       WRITE_TOMBSTONE,
@@ -93,6 +106,18 @@ export class TaskTombstones {
   /** The tombstone of a task, or `undefined` when it was not cancelled (or it expired). */
   async read(taskId: string): Promise<TaskTombstone | undefined> {
     return parseTombstone(taskId, await this.redis.hgetall(this.key(taskId)));
+  }
+
+  /**
+   * Deletes the tombstones of a session's cancelled tasks and the set that lists them (erasure
+   * of the session), by that set, without a scan; answers how many tombstones went.
+   */
+  async removeSession(sessionId: string): Promise<number> {
+    const set = this.sessionKey(sessionId);
+    const ids = await this.redis.smembers(set);
+    const removed = ids.length === 0 ? 0 : await this.redis.del(...ids.map((id) => this.key(id)));
+    await this.redis.del(set);
+    return removed;
   }
 
   /** Those of `taskIds` that have a tombstone, in one round trip. */

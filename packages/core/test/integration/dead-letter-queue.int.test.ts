@@ -262,6 +262,25 @@ describe('DeadLetterQueue', () => {
     await expect(dlq.get('not-a-task-id')).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("finds and removes a session's entries by its index, and only those", async () => {
+    const [a, b, other] = await failTasks(redis, names, NARRATIVE, [
+      { input: { message: 'one' }, sessionId: 's-erase' },
+      { input: { message: 'two' }, sessionId: 's-erase' },
+      { input: { message: 'three' }, sessionId: 's-keep' },
+    ]);
+    await dlq.moveFailed();
+    expect((await dlq.ofSession('s-erase')).map((e) => e.id).sort()).toEqual([a, b].sort());
+    const removed = await dlq.removeSession('s-erase');
+    expect(removed.map((e) => e.id).sort()).toEqual([a, b].sort());
+    expect(await dlq.ofSession('s-erase')).toEqual([]);
+    expect((await dlq.list()).entries.map((e) => e.id)).toEqual([other]);
+    expect(await redis.keys(`${names.prefix}*s-erase*`)).toEqual([]);
+    expect(await dlq.removeSession('s-erase')).toEqual([]);
+    // Retried, an entry leaves its session's index too.
+    await dlq.retry(other!);
+    expect(await dlq.ofSession('s-keep')).toEqual([]);
+  });
+
   it('lists entries newest first, by page and by capability', async () => {
     const [n1, n2] = await failTasks(redis, names, NARRATIVE, [
       { input: { message: 'n1' } },

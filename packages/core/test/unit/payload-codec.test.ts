@@ -42,6 +42,24 @@ describe('PayloadCodec', () => {
     expect(() => withoutOld.decode(old)).toThrow(/no key 'k1'/);
   });
 
+  it('never hands out an IV twice, across refills of its pool', () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 2000; i += 1) {
+      ivs.add((codec.encodeInput({ text: 'x' }).text as unknown as { iv: string }).iv);
+    }
+    expect(ivs.size).toBe(2000);
+  });
+
+  it('seals a whole value (a world) in one envelope, and a plain codec leaves it as it is', () => {
+    const world = { location: 'meadow', changes: [WORDS] };
+    const sealed = codec.encodeValue(world);
+    expect(isEnvelope(sealed)).toBe(true);
+    expect(JSON.stringify(sealed)).not.toContain('marmalade');
+    expect(codec.encodeValue(sealed)).toBe(sealed);
+    expect(codec.decode(JSON.parse(JSON.stringify(sealed)))).toEqual(world);
+    expect(PayloadCodec.plain().encodeValue(world)).toBe(world);
+  });
+
   it('refuses a ciphertext that was tampered with', () => {
     const stored = codec.encodeInput({ text: WORDS });
     const envelope = stored.text as unknown as { ct: string };
