@@ -95,6 +95,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       llm: this.options.llm,
       llmPolicy: this.options.llmPolicy,
       ...(this.options.codec && { codec: this.options.codec }),
+      connection: options.connection,
       tools: new ToolCaller({
         registry: new ToolRegistry(definition.tools),
         policies: this.options.policies,
@@ -291,6 +292,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
         name: this.id,
         concurrency: this.concurrency,
         lockDuration: this.options.lockDurationMs,
+        lockRenewTime: this.options.lockRenewMs,
         stalledInterval: this.options.stalledIntervalMs,
         maxStalledCount: this.options.maxStalledCount,
         limiter: this.rateLimits.limiterOf(queue),

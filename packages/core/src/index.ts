@@ -40,6 +40,7 @@ export {
   CostLedger,
   type CostLedgerOptions,
   type CostQuery,
+  type CostRecordOnce,
   type CostReport,
   type CostSpend,
   type TaskUsage,
@@ -176,6 +177,7 @@ export {
   drainKey,
   parseAgentCommand,
   type RegistryEvent,
+  type SweptAgent,
 } from './registry';
 export {
   RETENTION_CLASSES,
@@ -243,7 +245,14 @@ export {
   worldHistoryKey,
   worldKey,
 } from './sessions';
-export { Supervisor, type SupervisorEvents, type SupervisorOptions } from './supervision';
+export {
+  type DeadAgent,
+  DeadAgentJobs,
+  type DeadAgentJobsOptions,
+  Supervisor,
+  type SupervisorEvents,
+  type SupervisorOptions,
+} from './supervision';
 export {
   type CancelledTask,
   type CancelTaskOptions,
@@ -261,6 +270,10 @@ export {
   type JobEventStreamOptions,
   type MoveFailedResult,
   type PurgeExpiredOptions,
+  countTaskRun,
+  jobHashKey,
+  readTaskRuns,
+  TASK_RUNS_FIELD,
   TaskCanceller,
   type TaskCancellerOptions,
   type TaskJobData,

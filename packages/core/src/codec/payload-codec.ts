@@ -105,6 +105,16 @@ export class PayloadCodec {
   }
 
   /**
+   * `value` as a whole sealed in one envelope (as is when the codec does not encrypt): for
+   * player content kept outside task input and output, such as memoized model responses.
+   */
+  encodeValue(value: unknown): unknown {
+    return this.active && value !== undefined && !isEnvelope(value)
+      ? seal(this.active, value)
+      : value;
+  }
+
+  /**
    * `value` with every envelope in it, at any depth, replaced by what it holds. Throws when an
    * envelope names a key this codec does not have, or does not authenticate.
    */

@@ -8,6 +8,7 @@ export {
   CostLedger,
   type CostLedgerOptions,
   type CostQuery,
+  type CostRecordOnce,
   type CostSpend,
 } from './cost-ledger';
 export type { CostReport } from './cost-report';

@@ -55,6 +55,7 @@ function setup(files: Record<string, string>, definitions: ToolDefinition[] = [e
   const controller = new AbortController();
   const tools = caller.forTask({
     agentType: 'narrator',
+    taskId: 'task-1',
     signal: controller.signal,
     log: () => log,
   });
