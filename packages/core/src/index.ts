@@ -41,6 +41,7 @@ export {
   type CostLedgerOptions,
   type CostQuery,
   type CostRecordOnce,
+  llmCallsKey,
   type CostReport,
   type CostSpend,
   type TaskUsage,

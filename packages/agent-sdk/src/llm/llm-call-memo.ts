@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { PayloadCodec, type QueueNames, type RedisClient, type TaskUsage } from '@tta/core';
+import {
+  llmCallsKey,
+  PayloadCodec,
+  type QueueNames,
+  type RedisClient,
+  type TaskUsage,
+} from '@tta/core';
 import type { LlmCompletion, LlmRequest } from './llm-provider';
 
 /** Options of {@link LlmCallMemo}. */
@@ -34,9 +40,10 @@ interface StoredCall {
  * The model calls that tasks completed, by task and call, so that a task that runs again (after
  * a Redis stall outlived its lock, or its agent died) gets the responses of its earlier run
  * instead of calling the model and paying again. A call is named by a hash of its request and
- * how many equal requests the run made before it ({@link LlmCallIds}); an entry is written in
- * the same step as the call's cost (`CostLedger.record` with `once`), so a call is memoized
- * exactly when it is counted.
+ * how many equal requests the run made before it ({@link LlmCallIds}); the calls of a task are
+ * the fields of one hash (`llmCallsKey`), kept `ttlMs` after the task's last call and removed
+ * with the task's session on erasure. An entry is written in the same step as the call's cost
+ * (`CostLedger.record` with `once`), so a call is memoized exactly when it is counted.
  */
 export class LlmCallMemo {
   /** How long an entry is kept, in ms. */
@@ -51,9 +58,9 @@ export class LlmCallMemo {
     this.codec = options.codec ?? PayloadCodec.plain();
   }
 
-  /** The key of call `callId` of task `taskId`: `<prefix>:llm:calls:<taskId>:<callId>`. */
-  key(taskId: string, callId: string): string {
-    return this.options.names.key('llm', 'calls', taskId, callId);
+  /** The hash of the calls of task `taskId`, by call id: `<prefix>:llm:calls:<taskId>`. */
+  key(taskId: string): string {
+    return llmCallsKey(this.options.names, taskId);
   }
 
   /** The call as stored: its text sealed by the codec. */
@@ -68,7 +75,7 @@ export class LlmCallMemo {
 
   /** The call `callId` of task `taskId`, when an earlier run completed it. */
   async recall(taskId: string, callId: string): Promise<MemoizedCall | undefined> {
-    const raw = await this.options.redis.get(this.key(taskId, callId));
+    const raw = await this.options.redis.hget(this.key(taskId), callId);
     if (raw === null) return undefined;
     const stored = JSON.parse(raw) as StoredCall;
     const text = this.codec.decode(stored.text);
@@ -85,13 +92,12 @@ export class LlmCallMemo {
 
   /** Keeps a call when no cost ledger records it (the ledger otherwise writes the entry). */
   async store(taskId: string, callId: string, call: MemoizedCall): Promise<void> {
-    await this.options.redis.set(
-      this.key(taskId, callId),
-      this.encode(call),
-      'PX',
-      this.ttlMs,
-      'NX',
-    );
+    const key = this.key(taskId);
+    await this.options.redis
+      .multi()
+      .hsetnx(key, callId, this.encode(call))
+      .pexpire(key, this.ttlMs)
+      .exec();
   }
 }
 

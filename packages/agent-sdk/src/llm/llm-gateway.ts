@@ -169,7 +169,8 @@ export class LlmGateway {
     this.metrics?.record(scope.agentType, choice.model, completion.usage, costUsd);
     const { memo, ledger } = this;
     const once = memo && {
-      key: memo.key(scope.taskId, callId),
+      key: memo.key(scope.taskId),
+      field: callId,
       value: memo.encode({ completion, usage }),
       ttlMs: memo.ttlMs,
     };

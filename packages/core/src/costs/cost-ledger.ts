@@ -37,14 +37,24 @@ export interface CostLedgerOptions {
   retentionMs?: number;
 }
 
-/** Makes {@link CostLedger.record} add a call only once: the key that marks it recorded. */
+/** Makes {@link CostLedger.record} add a call only once: the hash field that marks it recorded. */
 export interface CostRecordOnce {
-  /** Set when the call is recorded; while it exists, the call is not added again. */
+  /** The hash holding the mark (e.g. the task's memoized calls: {@link llmCallsKey}). */
   key: string;
-  /** What the key holds (e.g. the call's memoized response). */
+  /** Set when the call is recorded; while it exists, the call is not added again. */
+  field: string;
+  /** What the field holds (e.g. the call's memoized response). */
   value: string;
-  /** How long the key is kept, in ms: a call recorded again after that counts again. */
+  /** How long the hash is kept after this write, in ms: a call recorded again after that counts again. */
   ttlMs: number;
+}
+
+/**
+ * The hash of the model calls a task completed, by call id: `<prefix>:llm:calls:<taskId>`. It
+ * marks each call's cost as recorded and keeps its response for a later run of the task.
+ */
+export function llmCallsKey(names: QueueNames, taskId: string): string {
+  return names.key('llm', 'calls', taskId);
 }
 
 interface CounterWrite {
@@ -53,11 +63,12 @@ interface CounterWrite {
   counters: Array<[field: string, n: number]>;
 }
 
-// KEYS[1]: the once key; KEYS[2..]: counter hashes. ARGV: the once value and TTL, then per hash
-// its TTL and three field/increment pairs.
+// KEYS[1]: the hash of the once mark; KEYS[2..]: counter hashes. ARGV: the mark's field, value
+// and TTL, then per counter hash its TTL and three field/increment pairs.
 const RECORD_ONCE = `
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) == false then return 0 end
-local a = 3
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+local a = 4
 for i = 2, #KEYS do
   local ttl = ARGV[a]
   for j = 1, 3 do
@@ -119,10 +130,10 @@ export class CostLedger {
   }
 
   /**
-   * Adds one call's usage and cost, atomically. With `once`, only if `once.key` does not exist
-   * yet, and `once.key` is then set to `once.value` for `once.ttlMs`, in the same step: a call
-   * a task records again (it ran again after a Redis stall, or its agent died) counts once.
-   * Resolves whether the usage was added.
+   * Adds one call's usage and cost, atomically. With `once`, only if the field `once.field` of
+   * `once.key` does not exist yet; it is then set to `once.value` in the same step (the hash
+   * kept `once.ttlMs` more): a call a task records again (it ran again after a Redis stall, or
+   * its agent died) counts once. Resolves whether the usage was added.
    */
   async record(entry: CostEntry, once?: CostRecordOnce): Promise<boolean> {
     const writes = this.writesOf(entry);
@@ -133,6 +144,7 @@ export class CostLedger {
         1 + writes.length,
         once.key,
         ...writes.map((w) => w.key),
+        once.field,
         once.value,
         once.ttlMs,
         ...args,

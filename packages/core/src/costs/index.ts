@@ -10,6 +10,7 @@ export {
   type CostQuery,
   type CostRecordOnce,
   type CostSpend,
+  llmCallsKey,
 } from './cost-ledger';
 export type { CostReport } from './cost-report';
 export type { TaskUsage } from './task-usage';
