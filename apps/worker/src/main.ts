@@ -70,7 +70,6 @@ async function main(): Promise<void> {
   });
   const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs, metrics });
   const codec = PayloadCodec.fromConfig(config);
-  if (!codec.encrypts) logger.warn(UNENCRYPTED_WARNING);
   const llm = createLlmGateway({
     llm: config.llm,
     costs: config.costs,
@@ -93,6 +92,7 @@ async function main(): Promise<void> {
     checkIntervalMs: config.policy.checkIntervalMs,
   });
   await policies.start();
+  if (!codec.encrypts) logger.warn(UNENCRYPTED_WARNING);
   const runtime = new AgentRuntime(definition, {
     connection: redis,
     names,
