@@ -74,6 +74,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   private readonly retiring = new Set<Worker<TaskJobData, TaskJobResult>>();
   private unwatchPolicy?: () => void;
   private heartbeatTimer?: NodeJS.Timeout;
+  private startupHeartbeat?: NodeJS.Timeout;
   private stopping?: Promise<void>;
   private leaveReason = 'shutdown';
   private readonly startedAt = Date.now();
@@ -171,6 +172,13 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     this.setState('running');
     try {
       await this.options.registry.register(this.registration());
+      // Heartbeats start with the registration: a start slower than the registry TTL (a busy
+      // machine) must not get the agent taken for dead, and its first tasks released, while
+      // its workers already take tasks.
+      this.startupHeartbeat = setInterval(
+        () => void this.heartbeat('starting'),
+        this.options.heartbeatIntervalMs,
+      );
       await this.cancels.start();
       this.tuner?.start();
       for (const queue of this.queues) {
@@ -185,6 +193,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       // Stopped while starting (SIGTERM during start): the stop releases everything, and a
       // heartbeat now would register the agent again after the stop deregistered it.
       if (this.stopping !== undefined) return;
+      clearInterval(this.startupHeartbeat);
       await this.heartbeat('ready');
       await this.drains.start();
       if (this.stopping !== undefined) return;
@@ -242,6 +251,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   }
 
   private async release(): Promise<void> {
+    clearInterval(this.startupHeartbeat);
     clearInterval(this.heartbeatTimer);
     this.tuner?.stop();
     this.unwatchPolicy?.();
