@@ -101,7 +101,13 @@ describe('LLM usage from a task to GET /v1/costs', () => {
       { what: 'the task to end' },
     );
     const usage: TaskUsage = { inputTokens: 1000, outputTokens: 500, costUsd: 0.02 };
-    expect(task).toMatchObject({ status: 'completed', result: 'Once upon a time.', usage });
+    expect(task).toMatchObject({
+      status: 'completed',
+      result: 'Once upon a time.',
+      usage,
+      attempts: 1,
+      runs: 1,
+    });
     expect(server.requests[0]?.body.model).toBe('big');
 
     const bySession = await request(h.app).get('/v1/costs').query({ sessionId }).expect(200);

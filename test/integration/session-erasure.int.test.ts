@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CostLedger, DeadLetterQueue, SessionOwners } from '@tta/core';
+import { CostLedger, DeadLetterQueue, llmCallsKey, SessionOwners } from '@tta/core';
 import type {
   CostReportView,
   SessionErasureReceipt,
@@ -127,7 +127,16 @@ describe('DELETE /v1/sessions/:id', () => {
       outputTokens: 50,
       costUsd: 0.5,
     };
-    await ledger.record({ ...call, taskId: waiting, sessionId, owner: owner.id });
+    // Recorded once, with the model's response kept for a later run of the task.
+    await ledger.record(
+      { ...call, taskId: waiting, sessionId, owner: owner.id },
+      {
+        key: llmCallsKey(wf.names, waiting),
+        field: 'call-0',
+        value: JSON.stringify({ text: `${WORDS[0]} answered` }),
+        ttlMs: 600_000,
+      },
+    );
     await ledger.record({
       ...call,
       taskId: `other-${randomUUID()}`,
@@ -159,6 +168,7 @@ describe('DELETE /v1/sessions/:id', () => {
         // in, out and cost, in the bucket of every call and in its owner's.
         costFields: 6,
         taskCosts: 1,
+        llmCalls: 1,
       },
     });
     expect(

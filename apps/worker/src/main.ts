@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AgentRuntime, createLlmGateway } from '@tta/agent-sdk';
+import { AgentRuntime, createLlmGateway, LlmCallMemo } from '@tta/agent-sdk';
 import { builtInAgents, isBuiltInAgentType, loadAgent, loadSafetyLexicon } from '@tta/agents';
 import {
   PayloadCodec,
@@ -69,15 +69,15 @@ async function main(): Promise<void> {
     defaultLabels: { service: 'worker', agent_type: agentType },
   });
   const registry = new AgentRegistry(redis, { names, ttlMs: config.registry.ttlMs, metrics });
+  const codec = PayloadCodec.fromConfig(config);
   const llm = createLlmGateway({
     llm: config.llm,
     costs: config.costs,
     ledger: new CostLedger(redis, { names, retentionMs: ages.costs }),
+    memo: new LlmCallMemo({ redis, names, codec, ttlMs: config.llm.memoTtlMs }),
     metrics,
     logger,
   });
-  const codec = PayloadCodec.fromConfig(config);
-  if (!codec.encrypts) logger.warn(UNENCRYPTED_WARNING);
   const definition = await loadAgent(
     agentType,
     { redis, names, lexicon, metrics, sessionTtlMs: ages.world, codec },
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     checkIntervalMs: config.policy.checkIntervalMs,
   });
   await policies.start();
+  if (!codec.encrypts) logger.warn(UNENCRYPTED_WARNING);
   const runtime = new AgentRuntime(definition, {
     connection: redis,
     names,
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
     labels: agentConfig?.labels,
     heartbeatIntervalMs: config.registry.heartbeatIntervalMs,
     lockDurationMs: config.worker.lockDurationMs,
+    lockRenewMs: config.worker.lockRenewMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
     maxStalledCount: config.worker.maxStalledCount,
     shutdownGraceMs: config.worker.shutdownGraceMs,

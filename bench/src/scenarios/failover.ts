@@ -1,6 +1,15 @@
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { AgentRegistry, QueueNames, type RedisClient, type TaskJobData } from '@tta/core';
+import {
+  AgentRegistry,
+  createLogger,
+  DeadAgentJobs,
+  QueueNames,
+  QueueShards,
+  Supervisor,
+  type RedisClient,
+  type TaskJobData,
+} from '@tta/core';
 import { REPO_DIR } from '../app-process';
 import { deletePrefix, uniquePrefix } from '../bench-keys';
 import { barChart } from '../charts/bar-chart';
@@ -20,7 +29,7 @@ interface Start {
 
 /**
  * Failover: time from SIGKILL of an agent with tasks in flight to those tasks running again on
- * another agent, over repeated kills.
+ * another agent, over repeated kills, with a supervisor releasing a dead agent's jobs.
  */
 export const failoverScenario: Scenario = {
   id: 'failover',
@@ -49,7 +58,7 @@ export const failoverScenario: Scenario = {
           target: { value: TARGET_MS, label: 'target 3 s' },
         }),
       ],
-      method: `Three worker processes (\`apps/worker\`, the test \`chaos\` agent at concurrency 4, default liveness config: heartbeat 1 s, registry TTL 3 s, job lock 1.5 s, stalled check every 250 ms) consume one queue. Each round adds 4 tasks of ${TASK_MS} ms, waits until all run, SIGKILLs an agent that runs some of them and starts a replacement; the handler records every start in Redis, and the recovery of an orphaned task is its next start on another agent minus the kill time. No supervisor runs: BullMQ's stalled-job check of the surviving workers takes the jobs back once their lock expires.`,
+      method: `Three worker processes (\`apps/worker\`, the test \`chaos\` agent at concurrency 4, default liveness config: heartbeat 0.5 s, registry TTL 2 s, job lock 10 s renewed every 1 s, stalled check every 250 ms) consume one queue, and a supervisor (in the bench process, sweeping every 250 ms) watches the registry. Each round adds 4 tasks of ${TASK_MS} ms, waits until all run, SIGKILLs an agent that runs some of them and starts a replacement; the handler records every start in Redis, and the recovery of an orphaned task is its next start on another agent minus the kill time. The supervisor finds the killed agent dead once its heartbeat is 2 s old and removes the locks of its jobs; the stalled check of the surviving workers then puts them back to wait, long before their 10 s locks would expire.`,
     };
   },
 };
@@ -61,6 +70,15 @@ async function measureFailover(
 ): Promise<number[]> {
   const names = new QueueNames(uniquePrefix('failover'));
   const registry = new AgentRegistry(redis, { names });
+  const supervisor = new Supervisor({
+    redis,
+    names,
+    registry,
+    logger: createLogger({ level: 'error' }),
+    id: 'bench-supervisor',
+    replicas: {},
+    deadAgentJobs: new DeadAgentJobs({ redis, shards: new QueueShards(names.prefix) }),
+  });
   const queue = new Queue(names.capability(CAPABILITY), {
     connection: redis,
     prefix: names.prefix,
@@ -69,6 +87,7 @@ async function measureFailover(
   const spawnWorker = () => workers.add(startWorker(redisUrl, names.prefix));
   const recoveries: number[] = [];
   try {
+    await supervisor.start();
     for (let i = 0; i < 3; i += 1) spawnWorker();
     for (let round = 0; round < kills; round += 1) {
       const agents = await until('3 live agents', async () => {
@@ -110,6 +129,7 @@ async function measureFailover(
     return recoveries;
   } finally {
     await Promise.all([...workers].map((w) => w.stop('SIGKILL')));
+    await supervisor.stop();
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     await deletePrefix(redis, names.prefix);

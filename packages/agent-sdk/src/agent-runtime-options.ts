@@ -37,10 +37,16 @@ export interface AgentRuntimeOptions {
   concurrency?: number;
   /** Overrides the definition's labels (at most 3); the agent consumes the pool queues of each non-empty subset. */
   labels?: Record<string, string>;
-  /** Time between heartbeats. Default: 1000 ms. */
+  /** Time between heartbeats. Default: 500 ms. */
   heartbeatIntervalMs?: number;
-  /** BullMQ job lock, renewed every half of it; a dead agent's jobs are taken back about this long after it died. Default: 1500 ms. */
+  /**
+   * BullMQ job lock. A Redis stall shorter than this minus `lockRenewMs` does not run tasks
+   * again; a dead agent's jobs are taken back this long after it died, or as soon as the
+   * supervisor finds it dead (`DeadAgentJobs`). Default: 10,000 ms.
+   */
   lockDurationMs?: number;
+  /** How often the locks of running jobs are renewed (BullMQ's `lockRenewTime`). Default: 1000 ms. */
+  lockRenewMs?: number;
   /** How often this agent's workers look for stalled jobs (jobs whose lock expired). Default: 250 ms. */
   stalledIntervalMs?: number;
   /** Times a job may stall before it fails. Default: 2. */
@@ -98,8 +104,9 @@ export function resolveAgentRuntimeOptions(
       `${definition.type}-${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`,
     concurrency: options.concurrency ?? definition.concurrency,
     labels: { ...(options.labels ?? definition.labels) },
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
-    lockDurationMs: options.lockDurationMs ?? 1500,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 500,
+    lockDurationMs: options.lockDurationMs ?? 10_000,
+    lockRenewMs: options.lockRenewMs ?? 1000,
     stalledIntervalMs: options.stalledIntervalMs ?? 250,
     maxStalledCount: options.maxStalledCount ?? 2,
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
@@ -109,6 +116,7 @@ export function resolveAgentRuntimeOptions(
     'concurrency',
     'heartbeatIntervalMs',
     'lockDurationMs',
+    'lockRenewMs',
     'stalledIntervalMs',
   ] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) {
@@ -122,6 +130,9 @@ export function resolveAgentRuntimeOptions(
   }
   if (resolved.stalledIntervalMs > resolved.lockDurationMs) {
     throw new TypeError('AgentRuntime: stalledIntervalMs must not exceed lockDurationMs');
+  }
+  if (resolved.lockRenewMs >= resolved.lockDurationMs) {
+    throw new TypeError('AgentRuntime: lockRenewMs must be shorter than lockDurationMs');
   }
   return resolved;
 }

@@ -74,6 +74,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   private readonly retiring = new Set<Worker<TaskJobData, TaskJobResult>>();
   private unwatchPolicy?: () => void;
   private heartbeatTimer?: NodeJS.Timeout;
+  private startupHeartbeat?: NodeJS.Timeout;
   private stopping?: Promise<void>;
   private leaveReason = 'shutdown';
   private readonly startedAt = Date.now();
@@ -95,6 +96,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       llm: this.options.llm,
       llmPolicy: this.options.llmPolicy,
       ...(this.options.codec && { codec: this.options.codec }),
+      connection: options.connection,
       tools: new ToolCaller({
         registry: new ToolRegistry(definition.tools),
         policies: this.options.policies,
@@ -170,6 +172,13 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
     this.setState('running');
     try {
       await this.options.registry.register(this.registration());
+      // Heartbeats start with the registration: a start slower than the registry TTL (a busy
+      // machine) must not get the agent taken for dead, and its first tasks released, while
+      // its workers already take tasks.
+      this.startupHeartbeat = setInterval(
+        () => void this.heartbeat('starting'),
+        this.options.heartbeatIntervalMs,
+      );
       await this.cancels.start();
       this.tuner?.start();
       for (const queue of this.queues) {
@@ -184,6 +193,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       // Stopped while starting (SIGTERM during start): the stop releases everything, and a
       // heartbeat now would register the agent again after the stop deregistered it.
       if (this.stopping !== undefined) return;
+      clearInterval(this.startupHeartbeat);
       await this.heartbeat('ready');
       await this.drains.start();
       if (this.stopping !== undefined) return;
@@ -241,6 +251,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   }
 
   private async release(): Promise<void> {
+    clearInterval(this.startupHeartbeat);
     clearInterval(this.heartbeatTimer);
     this.tuner?.stop();
     this.unwatchPolicy?.();
@@ -291,6 +302,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
         name: this.id,
         concurrency: this.concurrency,
         lockDuration: this.options.lockDurationMs,
+        lockRenewTime: this.options.lockRenewMs,
         stalledInterval: this.options.stalledIntervalMs,
         maxStalledCount: this.options.maxStalledCount,
         limiter: this.rateLimits.limiterOf(queue),

@@ -93,6 +93,7 @@ export class ExecutorTaskContext implements TaskContext {
   get tools(): TaskTools {
     this.taskTools ??= this.deps.tools.forTask({
       agentType: this.deps.agentType,
+      taskId: String(this.job.id),
       signal: this.abortable.signal,
       log: () => this.log,
     });

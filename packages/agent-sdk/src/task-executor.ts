@@ -1,6 +1,8 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import {
   BudgetExceededError,
+  countTaskRun,
+  jobHashKey,
   ModelNotAllowedError,
   TaskCancelledError,
   toError,
@@ -11,6 +13,7 @@ import {
   type Logger,
   type TaskJobData,
   type PayloadCodec,
+  type RedisClient,
   type TaskJobResult,
 } from '@tta/core';
 import type { AgentTask, ResolvedAgentDefinition } from './define-agent';
@@ -55,6 +58,11 @@ export interface TaskExecutorOptions {
    * output before BullMQ stores it. Default: plain.
    */
   codec?: PayloadCodec;
+  /**
+   * Where each run of a task is counted (the task view's `runs`): the worker connection.
+   * Default: none (runs are not counted).
+   */
+  connection?: RedisClient;
 }
 
 interface RunningTask {
@@ -122,6 +130,7 @@ export class TaskExecutor {
     const timer = setTimeout(() => abort(new TaskTimeoutError(taskId, timeoutMs)), timeoutMs);
     this.running.set(taskId, { abort, handBack: () => this.handBack(job, token, abort) });
     const startedAt = Date.now();
+    this.countRun(job);
     metrics?.started(definition.type, capability, startedAt - job.data.enqueuedAt);
     events.started(taskId, capability);
     try {
@@ -143,6 +152,23 @@ export class TaskExecutor {
       clearTimeout(timer);
       this.running.delete(taskId);
     }
+  }
+
+  // Not awaited: the command goes out on the worker connection ahead of the job's completion,
+  // so the count is in before the task reads as finished.
+  private countRun(job: TaskJob): void {
+    const { connection, logger } = this.options;
+    if (!connection) return;
+    countTaskRun(connection, jobHashKey(job.queueQualifiedName, String(job.id))).then(
+      (runs) => {
+        // A run beyond the failed attempts: the previous one lost its lock while running.
+        if (runs > job.attemptsMade + 1) {
+          logger.warn('task runs again without a failed attempt', { taskId: job.id, runs });
+        }
+      },
+      (err: unknown) =>
+        logger.warn('could not count a task run', { taskId: job.id, error: toError(err).message }),
+    );
   }
 
   // Moves a running job back to the wait list while this agent still holds its lock, so that

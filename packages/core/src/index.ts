@@ -42,6 +42,8 @@ export {
   CostLedger,
   type CostLedgerOptions,
   type CostQuery,
+  type CostRecordOnce,
+  llmCallsKey,
   type CostReport,
   type CostSpend,
   type TaskUsage,
@@ -195,6 +197,7 @@ export {
   drainKey,
   parseAgentCommand,
   type RegistryEvent,
+  type SweptAgent,
 } from './registry';
 export {
   RETENTION_CLASSES,
@@ -267,7 +270,14 @@ export {
   worldHistoryKey,
   worldKey,
 } from './sessions';
-export { Supervisor, type SupervisorEvents, type SupervisorOptions } from './supervision';
+export {
+  type DeadAgent,
+  DeadAgentJobs,
+  type DeadAgentJobsOptions,
+  Supervisor,
+  type SupervisorEvents,
+  type SupervisorOptions,
+} from './supervision';
 export {
   type CancelledTask,
   type CancelTaskOptions,
@@ -285,6 +295,10 @@ export {
   type JobEventStreamOptions,
   type MoveFailedResult,
   type PurgeExpiredOptions,
+  countTaskRun,
+  jobHashKey,
+  readTaskRuns,
+  TASK_RUNS_FIELD,
   TaskCanceller,
   type TaskCancellerOptions,
   type TaskJobData,

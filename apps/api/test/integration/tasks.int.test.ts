@@ -82,6 +82,7 @@ describe('GET /v1/tasks/:id', () => {
       input: { text: 'take the lantern' },
       sessionId: 's-2',
       attempts: 0,
+      runs: 0,
     });
     expect(res.body.timings.enqueuedAt).toBeGreaterThanOrEqual(before);
     expect(res.body.timings.enqueuedAt).toBeLessThanOrEqual(Date.now());

@@ -1,5 +1,6 @@
 import { ConfigError, toError, type AppConfig, type CostLedger, type Logger } from '@tta/core';
 import type { Registry } from 'prom-client';
+import type { LlmCallMemo } from './llm-call-memo';
 import { LlmGateway } from './llm-gateway';
 import type { LlmProvider } from './llm-provider';
 import { OfflineProvider } from './offline-provider';
@@ -13,6 +14,8 @@ export interface CreateLlmGatewayOptions {
   costs: AppConfig['costs'];
   /** Where calls are recorded, and budgets read spend from. Default: none. */
   ledger?: CostLedger;
+  /** Where completed calls are kept for a later run of their task. Default: none. */
+  memo?: LlmCallMemo;
   /** Where the token and cost metrics go. Default: none. */
   metrics?: Registry;
   /** Retries, breaker changes and ledger failures. Default: none. */
@@ -36,6 +39,7 @@ export function createLlmGateway(options: CreateLlmGatewayOptions): LlmGateway {
     },
     budgets: { sessionUsd: costs.budgets.sessionUsd, taskUsd: costs.budgets.taskUsd },
     ledger: options.ledger,
+    ...(options.memo && { memo: options.memo }),
     metrics: options.metrics,
     logger: options.logger,
   });

@@ -1,6 +1,7 @@
 export * from './circuit-breaker';
 export * from './create-llm-gateway';
 export * from './estimate-tokens';
+export * from './llm-call-memo';
 export * from './llm-gateway';
 export * from './llm-metrics';
 export * from './llm-provider';

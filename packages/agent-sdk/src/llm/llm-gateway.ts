@@ -10,6 +10,7 @@ import {
 } from '@tta/core';
 import type { Registry } from 'prom-client';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker';
+import type { LlmCallMemo, MemoizedCall } from './llm-call-memo';
 import type { LlmCompletion, LlmProvider, LlmRequest } from './llm-provider';
 import { LlmMetrics } from './llm-metrics';
 import { ModelCatalog, type ModelChoice } from './model-catalog';
@@ -38,6 +39,12 @@ export interface LlmGatewayOptions {
   breaker?: Omit<CircuitBreakerOptions, 'name' | 'isFailure'>;
   /** Where each call's usage and cost are recorded, and budgets read spend from. Default: none (budgets count only the current attempt). */
   ledger?: CostLedger;
+  /**
+   * Where completed calls are kept for a later run of the same task, which gets them back
+   * instead of calling the model and paying again; with a ledger, each call's cost is then
+   * recorded once per task and call. Default: none (a task that runs again calls again).
+   */
+  memo?: LlmCallMemo;
   /** Budgets that apply to every task and session. Default: none. */
   budgets?: LlmBudgets;
   /** Output tokens a call without `maxTokens` is assumed to produce, for budget estimates. Default: 256. */
@@ -82,6 +89,7 @@ export class LlmGateway {
   /** Budgets of every task and session. */
   readonly budgets: Readonly<LlmBudgets>;
   private readonly ledger?: CostLedger;
+  private readonly memo?: LlmCallMemo;
   private readonly metrics?: LlmMetrics;
   private readonly logger?: Logger;
 
@@ -108,6 +116,7 @@ export class LlmGateway {
     });
     this.budgets = { ...options.budgets };
     this.ledger = options.ledger;
+    this.memo = options.memo;
     this.metrics = options.metrics && new LlmMetrics(options.metrics);
     this.logger = options.logger;
   }
@@ -129,31 +138,63 @@ export class LlmGateway {
   }
 
   /**
-   * Prices a call and records it in the ledger and the metrics; a ledger that cannot be written
-   * is logged, not thrown: the call happened and the task keeps its result.
+   * The call `callId` of the task, when an earlier run of it completed the call; a memo that
+   * cannot be read is logged and the call is made again.
+   */
+  async recall(scope: LlmTaskScope, callId: string): Promise<MemoizedCall | undefined> {
+    if (!this.memo) return undefined;
+    try {
+      const call = await this.memo.recall(scope.taskId, callId);
+      if (call) scope.log().info('LLM call reused from an earlier run of the task', { callId });
+      return call;
+    } catch (err) {
+      scope.log().warn('LLM call memo: could not read', { error: toError(err).message });
+      return undefined;
+    }
+  }
+
+  /**
+   * Prices a call and records it in the ledger and the metrics, once per task and `callId`
+   * with a memo (which keeps the call for a later run); a ledger that cannot be written is
+   * logged, not thrown: the call happened and the task keeps its result.
    */
   async record(
     scope: LlmTaskScope,
     choice: ModelChoice,
     completion: LlmCompletion,
+    callId: string,
   ): Promise<TaskUsage> {
     const costUsd = this.catalog.costUsd(choice.model, completion.usage);
+    const usage = { ...completion.usage, costUsd };
     this.metrics?.record(scope.agentType, choice.model, completion.usage, costUsd);
+    const { memo, ledger } = this;
+    const once = memo && {
+      key: memo.key(scope.taskId),
+      field: callId,
+      value: memo.encode({ completion, usage }),
+      ttlMs: memo.ttlMs,
+    };
     try {
-      await this.ledger?.record({
-        taskId: scope.taskId,
-        sessionId: scope.sessionId,
-        ...(scope.owner !== undefined && { owner: scope.owner }),
-        agentType: scope.agentType,
-        model: choice.model,
-        ...completion.usage,
-        costUsd,
-      });
+      if (ledger) {
+        await ledger.record(
+          {
+            taskId: scope.taskId,
+            sessionId: scope.sessionId,
+            ...(scope.owner !== undefined && { owner: scope.owner }),
+            agentType: scope.agentType,
+            model: choice.model,
+            ...usage,
+          },
+          once,
+        );
+      } else {
+        await memo?.store(scope.taskId, callId, { completion, usage });
+      }
     } catch (err) {
       scope
         .log()
         .warn('cost ledger: could not record an LLM call', { error: toError(err).message });
     }
-    return { ...completion.usage, costUsd };
+    return usage;
   }
 }

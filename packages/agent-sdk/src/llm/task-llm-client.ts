@@ -1,4 +1,5 @@
 import { BudgetExceededError, type BudgetKind, type TaskUsage } from '@tta/core';
+import { LlmCallIds } from './llm-call-memo';
 import type { LlmCompletion, LlmRequest } from './llm-provider';
 import type { LlmGateway, LlmTaskScope } from './llm-gateway';
 import type { ModelChoice } from './model-catalog';
@@ -15,7 +16,9 @@ export interface LlmClient {
    * against the allowed tiers; a call whose estimate would go over the task's or the session's
    * budget falls back to a cheaper model of the policy's fallback tier, or is refused with
    * `BudgetExceededError` (the task is not retried). Tokens and cost go to the task's usage and
-   * the cost ledger.
+   * the cost ledger. A call that an earlier run of the same task completed (same request, same
+   * place among equal requests) returns that run's response without calling the model or
+   * paying again, when the gateway has a memo.
    */
   complete(request: LlmRequest): Promise<LlmCompletion>;
 }
@@ -50,6 +53,7 @@ function overrunOf(
 export class TaskLlmClient implements LlmClient {
   private spent: TaskUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   private calls = 0;
+  private readonly callIds = new LlmCallIds();
 
   constructor(
     private readonly gateway: LlmGateway,
@@ -72,16 +76,26 @@ export class TaskLlmClient implements LlmClient {
     const signal = request.signal ? AbortSignal.any([request.signal, scope.signal]) : scope.signal;
     signal.throwIfAborted();
     const selected = gateway.catalog.select(request, scope.agentType, scope.policy);
+    const callId = this.callIds.next(request);
+    // A call an earlier run of the task completed is neither made nor paid again.
+    const reused = await gateway.recall(scope, callId);
+    if (reused) {
+      this.add(reused.usage);
+      return reused.completion;
+    }
     const choice = await this.withinBudget(request, selected);
     const completion = await gateway.call({ ...request, model: choice.model, signal });
-    const usage = await gateway.record(scope, choice, completion);
+    this.add(await gateway.record(scope, choice, completion, callId));
+    return completion;
+  }
+
+  private add(usage: TaskUsage): void {
     this.calls += 1;
     this.spent = {
       inputTokens: this.spent.inputTokens + usage.inputTokens,
       outputTokens: this.spent.outputTokens + usage.outputTokens,
       costUsd: this.spent.costUsd + usage.costUsd,
     };
-    return completion;
   }
 
   // The model to call: `choice` if its estimate fits every budget, else a cheaper one of the

@@ -11,7 +11,7 @@ import {
 } from '@tta/core';
 import type { Registry } from 'prom-client';
 import type { TaskTools } from './task-tools';
-import type { ToolDefinition } from './tool-definition';
+import type { ToolCallContext, ToolDefinition } from './tool-definition';
 import { ToolMetrics, type ToolCallOutcome } from './tool-metrics';
 import type { ToolRegistry } from './tool-registry';
 import { ToolSlots } from './tool-slots';
@@ -34,6 +34,8 @@ export interface ToolCallerOptions {
 export interface ToolCallScope {
   /** Type of the calling agent: its policy applies. */
   agentType: string;
+  /** The calling task: tools get idempotency keys made from it. */
+  taskId: string;
   /** The task's signal: aborting it aborts the call. */
   signal: AbortSignal;
   /** The task's logger, asked for on the first call: one line per call (tool, outcome, ms; never the arguments). */
@@ -65,17 +67,32 @@ export class ToolCaller {
     this.metrics = options.metrics && new ToolMetrics(options.metrics);
   }
 
-  /** The `ctx.tools` of one task. */
+  /** The `ctx.tools` of one task run: each call gets its idempotency key (see {@link ToolCallContext}). */
   forTask(scope: ToolCallScope): TaskTools {
-    return { call: (name, args = {}) => this.call(name, args, scope) };
+    const calls = new Map<string, number>();
+    return {
+      call: (name, args = {}) => {
+        const n = calls.get(name) ?? 0;
+        calls.set(name, n + 1);
+        return this.call(name, args, scope, `${scope.taskId}:${name}:${n}`);
+      },
+    };
   }
 
-  /** Calls tool `name` with `args` for `scope`, as {@link TaskTools.call} describes. */
-  async call(name: string, args: Record<string, unknown>, scope: ToolCallScope): Promise<unknown> {
+  /**
+   * Calls tool `name` with `args` for `scope`, as {@link TaskTools.call} describes; the tool
+   * gets `idempotencyKey`.
+   */
+  async call(
+    name: string,
+    args: Record<string, unknown>,
+    scope: ToolCallScope,
+    idempotencyKey: string,
+  ): Promise<unknown> {
     const startedAt = Date.now();
     try {
       const grant = this.authorize(name, args, scope.agentType);
-      const output = await this.run(name, grant, args, scope);
+      const output = await this.run(name, grant, args, { ...scope, idempotencyKey });
       this.record(name, 'allowed', startedAt, scope);
       return output;
     } catch (err) {
@@ -114,7 +131,7 @@ export class ToolCaller {
     name: string,
     grant: ToolGrant,
     args: Record<string, unknown>,
-    scope: ToolCallScope,
+    scope: ToolCallScope & { idempotencyKey: string },
   ): Promise<unknown> {
     const { timeoutMs, concurrency } = grant.limits;
     scope.signal.throwIfAborted();
@@ -132,7 +149,13 @@ export class ToolCaller {
         controller.signal,
       );
       try {
-        const context = { signal: controller.signal, log: scope.log(), agentType: scope.agentType };
+        const context: ToolCallContext = {
+          signal: controller.signal,
+          log: scope.log(),
+          agentType: scope.agentType,
+          taskId: scope.taskId,
+          idempotencyKey: scope.idempotencyKey,
+        };
         return await untilAborted(grant.tool.handler(args, context), controller.signal);
       } finally {
         release();

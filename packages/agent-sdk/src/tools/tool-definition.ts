@@ -8,6 +8,15 @@ export interface ToolCallContext {
   log: Logger;
   /** Type of the calling agent. */
   agentType: string;
+  /** The calling task. */
+  taskId: string;
+  /**
+   * The same for the same call in every run of the task: `<taskId>:<tool>:<n>`, the n-th call
+   * (from 0) of this tool in the run. A task runs again when its agent died or a Redis stall
+   * outlived its lock; a tool with an effect outside (a message sent, a record written) passes
+   * this key on, or keeps it, so that the effect happens once.
+   */
+  idempotencyKey: string;
 }
 
 /** The work of a tool: its return value is what `ctx.tools.call` resolves with. */

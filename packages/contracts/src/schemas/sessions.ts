@@ -27,6 +27,8 @@ export const sessionErasureReceiptSchema = z.object({
     costFields: count,
     /** Running cost totals of its tasks. */
     taskCosts: count,
+    /** Model calls its tasks completed, kept (with their responses) for a later run of each task. */
+    llmCalls: count,
     /** Idempotency records standing for its tasks. */
     idempotencyRecords: count,
     /** Its safety events, kept for counts with the session and run ids taken out. */

@@ -100,6 +100,13 @@ export const taskViewSchema = z.object({
   result: z.unknown().optional().describe('the capability output (status `completed`)'),
   error: z.object({ message: z.string() }).optional(),
   attempts: z.number().int(),
+  runs: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      'times a handler started for this task; more than `attempts` when a run was repeated without failing (its agent died or Redis stalled); absent once the job is gone',
+    ),
   agentId: z.string().optional(),
   progress: z.unknown().optional().describe('last reported progress: 0-100 or an object'),
   usage: usageSchema.optional(),

@@ -117,10 +117,13 @@ export class PayloadCodec {
 
   /**
    * `value` sealed whole in one envelope when the codec encrypts (as is otherwise): for state
-   * kept outside jobs that derives from what players said, such as a session's world.
+   * kept outside jobs that derives from what players said, such as a session's world or a
+   * memoized model response.
    */
   encodeValue(value: unknown): unknown {
-    return this.active && !isEnvelope(value) ? this.seal(this.active, value) : value;
+    return this.active && value !== undefined && !isEnvelope(value)
+      ? this.seal(this.active, value)
+      : value;
   }
 
   /**

@@ -258,22 +258,28 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
         heartbeatIntervalMs: {
           doc: 'How often an agent heartbeats into the registry.',
           format: 'positive-int',
-          default: 1000,
+          default: 500,
           env: 'TTA_REGISTRY_HEARTBEAT_INTERVAL_MS',
         },
         ttlMs: {
-          doc: 'An agent whose last heartbeat is older than this is dead.',
+          doc: "An agent whose last heartbeat is older than this is dead: the leading supervisor then removes it and releases its tasks' locks, so that live agents run them again at once.",
           format: 'positive-int',
-          default: 3000,
+          default: 2000,
           env: 'TTA_REGISTRY_TTL_MS',
         },
       },
       worker: {
         lockDurationMs: {
-          doc: "BullMQ job lock, renewed every half of it; a dead worker's job runs again about this long after it died.",
+          doc: "BullMQ job lock. A Redis stall (failover, slow fsync) shorter than this minus lockRenewMs does not run tasks again; without a supervisor, a dead worker's task runs again about this long after it died (with one, once the registry finds the agent dead).",
           format: 'positive-int',
-          default: 1500,
+          default: 10_000,
           env: 'TTA_WORKER_LOCK_DURATION_MS',
+        },
+        lockRenewMs: {
+          doc: "How often a worker renews the locks of its running jobs (BullMQ's lockRenewTime); must be shorter than lockDurationMs.",
+          format: 'positive-int',
+          default: 1000,
+          env: 'TTA_WORKER_LOCK_RENEW_MS',
         },
         stalledIntervalMs: {
           doc: 'How often workers check for stalled jobs.',
@@ -308,9 +314,9 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           env: 'TTA_SUPERVISOR_LEADER_LOCK_TTL_MS',
         },
         sweepIntervalMs: {
-          doc: 'How often the leader sweeps dead agents from the registry.',
+          doc: 'How often the leader sweeps dead agents from the registry (and releases their tasks).',
           format: 'positive-int',
-          default: 1000,
+          default: 250,
           env: 'TTA_SUPERVISOR_SWEEP_INTERVAL_MS',
         },
         localExecutor: {

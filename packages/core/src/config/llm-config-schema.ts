@@ -51,6 +51,12 @@ export const llmConfigSchema = {
     default: '',
     env: 'TTA_LLM_MODEL',
   },
+  memoTtlMs: {
+    doc: "How long a completed model call is kept (sealed by the payload codec when encryption is on) for a later run of the same task, which then reuses it instead of calling and paying again; the call's cost is recorded once per task and call within this time.",
+    format: 'positive-int',
+    default: 3_600_000,
+    env: 'TTA_LLM_MEMO_TTL_MS',
+  },
   timeoutMs: {
     doc: 'How long one HTTP request to the provider may take.',
     format: 'positive-int',

@@ -37,6 +37,48 @@ export interface CostLedgerOptions {
   retentionMs?: number;
 }
 
+/** Makes {@link CostLedger.record} add a call only once: the hash field that marks it recorded. */
+export interface CostRecordOnce {
+  /** The hash holding the mark (e.g. the task's memoized calls: {@link llmCallsKey}). */
+  key: string;
+  /** Set when the call is recorded; while it exists, the call is not added again. */
+  field: string;
+  /** What the field holds (e.g. the call's memoized response). */
+  value: string;
+  /** How long the hash is kept after this write, in ms: a call recorded again after that counts again. */
+  ttlMs: number;
+}
+
+/**
+ * The hash of the model calls a task completed, by call id: `<prefix>:llm:calls:<taskId>`. It
+ * marks each call's cost as recorded and keeps its response for a later run of the task.
+ */
+export function llmCallsKey(names: QueueNames, taskId: string): string {
+  return names.key('llm', 'calls', taskId);
+}
+
+interface CounterWrite {
+  key: string;
+  ttlMs: number;
+  counters: Array<[field: string, n: number]>;
+}
+
+// KEYS[1]: the hash of the once mark; KEYS[2..]: counter hashes. ARGV: the mark's field, value
+// and TTL, then per counter hash its TTL and three field/increment pairs.
+const RECORD_ONCE = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+local a = 4
+for i = 2, #KEYS do
+  local ttl = ARGV[a]
+  for j = 1, 3 do
+    redis.call('HINCRBY', KEYS[i], ARGV[a + 2 * j - 1], ARGV[a + 2 * j])
+  end
+  redis.call('PEXPIRE', KEYS[i], ttl)
+  a = a + 7
+end
+return 1`;
+
 /** A time window and filters of a {@link CostLedger.report}. */
 export interface CostQuery extends CostFilter {
   /** Start, epoch ms; counted from the start of its UTC hour. */
@@ -87,8 +129,40 @@ export class CostLedger {
     }
   }
 
-  /** Adds one call's usage and cost, atomically. */
-  async record(entry: CostEntry): Promise<void> {
+  /**
+   * Adds one call's usage and cost, atomically. With `once`, only if the field `once.field` of
+   * `once.key` does not exist yet; it is then set to `once.value` in the same step (the hash
+   * kept `once.ttlMs` more): a call a task records again (it ran again after a Redis stall, or
+   * its agent died) counts once. Resolves whether the usage was added.
+   */
+  async record(entry: CostEntry, once?: CostRecordOnce): Promise<boolean> {
+    const writes = this.writesOf(entry);
+    if (once) {
+      const args = writes.flatMap((w) => [w.ttlMs, ...w.counters.flat()]);
+      const added = await this.redis.eval(
+        RECORD_ONCE,
+        1 + writes.length,
+        once.key,
+        ...writes.map((w) => w.key),
+        once.field,
+        once.value,
+        once.ttlMs,
+        ...args,
+      );
+      return added === 1;
+    }
+    const multi = this.redis.multi();
+    for (const { key, ttlMs, counters } of writes) {
+      for (const [field, n] of counters) multi.hincrby(key, field, n);
+      multi.pexpire(key, ttlMs);
+    }
+    await multi.exec();
+    return true;
+  }
+
+  // The counters one call adds to: its hourly buckets and the running totals of its task and
+  // session, each with the time it is kept.
+  private writesOf(entry: CostEntry): CounterWrite[] {
     const inputTokens = tokens(entry.inputTokens, 'inputTokens');
     const outputTokens = tokens(entry.outputTokens, 'outputTokens');
     const nanoUsd = Math.round(count(entry.costUsd, 'costUsd') * NANO_USD_PER_USD);
@@ -96,22 +170,29 @@ export class CostLedger {
     const hour = hourOf(entry.at ?? Date.now());
     const buckets = [this.bucketKey(hour)];
     if (entry.owner !== undefined) buckets.push(this.bucketKey(hour, entry.owner));
-    const multi = this.redis.multi();
-    for (const bucket of buckets) {
-      multi.hincrby(bucket, costField('in', session, entry.agentType, entry.model), inputTokens);
-      multi.hincrby(bucket, costField('out', session, entry.agentType, entry.model), outputTokens);
-      multi.hincrby(bucket, costField('nusd', session, entry.agentType, entry.model), nanoUsd);
-      multi.pexpire(bucket, this.retentionMs + HOUR_MS);
-    }
+    const writes: CounterWrite[] = buckets.map((key) => ({
+      key,
+      ttlMs: this.retentionMs + HOUR_MS,
+      counters: [
+        [costField('in', session, entry.agentType, entry.model), inputTokens],
+        [costField('out', session, entry.agentType, entry.model), outputTokens],
+        [costField('nusd', session, entry.agentType, entry.model), nanoUsd],
+      ],
+    }));
     const totals = [this.taskKey(entry.taskId)];
     if (entry.sessionId !== undefined) totals.push(this.sessionKey(entry.sessionId));
     for (const key of totals) {
-      multi.hincrby(key, 'in', inputTokens);
-      multi.hincrby(key, 'out', outputTokens);
-      multi.hincrby(key, 'nusd', nanoUsd);
-      multi.pexpire(key, this.retentionMs);
+      writes.push({
+        key,
+        ttlMs: this.retentionMs,
+        counters: [
+          ['in', inputTokens],
+          ['out', outputTokens],
+          ['nusd', nanoUsd],
+        ],
+      });
     }
-    await multi.exec();
+    return writes;
   }
 
   /** What a task (over all its attempts) and a session have spent so far, in USD. */

@@ -8,7 +8,9 @@ export {
   CostLedger,
   type CostLedgerOptions,
   type CostQuery,
+  type CostRecordOnce,
   type CostSpend,
+  llmCallsKey,
 } from './cost-ledger';
 export type { CostReport } from './cost-report';
 export type { TaskUsage } from './task-usage';

@@ -14,6 +14,7 @@ export function noneErased(): ErasedCounts {
     streamEntries: 0,
     costFields: 0,
     taskCosts: 0,
+    llmCalls: 0,
     idempotencyRecords: 0,
     safetyEventsAnonymised: 0,
     auditEntries: 0,

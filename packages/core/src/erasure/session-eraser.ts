@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error';
 import { NotFoundError } from '../errors/not-found-error';
 import { toError } from '../errors/to-error';
 import { withinScope, type OwnerScope } from '../auth/owner-scope';
-import { COST_BUCKET_MS, costBucketKey } from '../costs/cost-ledger';
+import { COST_BUCKET_MS, costBucketKey, llmCallsKey } from '../costs/cost-ledger';
 import { QueueHandles } from '../queues/queue-handles';
 import type { QueueNames } from '../queues/queue-names';
 import type { QueueShards } from '../queues/queue-shards';
@@ -197,6 +197,10 @@ export class SessionEraser {
     removed.taskCosts = await deleteKeys(
       redis,
       jobs.map((j) => control.key('costs', 'task', j.id)),
+    );
+    removed.llmCalls = await deleteKeys(
+      redis,
+      jobs.map((j) => llmCallsKey(control, j.id)),
     );
     removed.idempotencyRecords = await removeIdempotencyRecords(redis, this.idempotencyOf(jobs));
     removed.costFields = await foldSessionCosts(redis, this.bucketKeys(jobs, owner), sessionId);

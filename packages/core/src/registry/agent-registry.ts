@@ -40,6 +40,14 @@ export interface RegistryEvent {
   reason?: string;
 }
 
+/** An agent {@link AgentRegistry.sweep} found dead. */
+export interface SweptAgent {
+  id: string;
+  type: string;
+  /** The queues it consumed (none when its hash had expired). */
+  queues: string[];
+}
+
 /** Filters of {@link AgentRegistry.list}. */
 export interface AgentFilter {
   capability?: string;
@@ -51,7 +59,7 @@ export interface AgentFilter {
 export interface AgentRegistryOptions {
   /** Names of the registry keys. Default: `new QueueNames()` (`{tta}`). */
   names: QueueNames;
-  /** An agent silent for longer than this is dead. Default: 3000 ms. */
+  /** An agent silent for longer than this is dead. Default: 2000 ms. */
   ttlMs?: number;
   /** Most events kept in the registry stream (approximate). Default: 10,000. */
   maxEvents?: number;
@@ -94,7 +102,7 @@ export class AgentRegistry {
     private readonly redis: RedisClient,
     private readonly options: AgentRegistryOptions,
   ) {
-    this.ttlMs = options.ttlMs ?? 3000;
+    this.ttlMs = options.ttlMs ?? 2000;
     this.maxEvents = options.maxEvents ?? 10_000;
     this.now = options.now ?? Date.now;
     this.indexKey = options.names.key('registry', 'agents');
@@ -222,15 +230,21 @@ export class AgentRegistry {
    * Removes every agent whose heartbeat is older than the TTL and writes a `dead` event for
    * each. Safe to run from several processes: only the one whose ZREM succeeds reports it.
    */
-  async sweep(): Promise<Array<{ id: string; type: string }>> {
+  async sweep(): Promise<SweptAgent[]> {
     const ids = await this.redis.zrangebyscore(
       this.indexKey,
       '-inf',
       `(${this.now() - this.ttlMs}`,
     );
-    const dead: Array<{ id: string; type: string }> = [];
+    const dead: SweptAgent[] = [];
     for (const id of ids) {
-      const type = (await this.redis.hget(this.agentKey(id), 'type')) ?? 'unknown';
+      const [storedType, storedQueues] = await this.redis.hmget(
+        this.agentKey(id),
+        'type',
+        'queues',
+      );
+      const type = storedType ?? 'unknown';
+      const queues = JSON.parse(storedQueues ?? '[]') as string[];
       const removed = await this.redis.zrem(this.indexKey, id);
       if (removed !== 1) continue;
       await this.redis
@@ -247,7 +261,7 @@ export class AgentRegistry {
         .exec()
         .then(throwOnMultiError);
       this.eventCount?.inc({ type: 'dead' });
-      dead.push({ id, type });
+      dead.push({ id, type, queues });
     }
     return dead;
   }

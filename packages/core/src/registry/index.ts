@@ -18,4 +18,5 @@ export {
   type AgentRegistryOptions,
   type AgentStatus,
   type RegistryEvent,
+  type SweptAgent,
 } from './agent-registry';

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { AgentRegistry } from '../registry/agent-registry';
+import type { AgentRegistry, SweptAgent } from '../registry/agent-registry';
+import type { DeadAgentJobs } from './dead-agent-jobs';
 import type { DeadLetterQueue } from '../tasks/dead-letter-queue';
 import { toError } from '../errors/to-error';
 import { LeaderLock } from '../redis/leader-lock';
@@ -18,7 +19,9 @@ export interface SupervisorEvents {
   /** Stopped being the active supervisor. */
   standby: [];
   /** Dead agents removed by a sweep. */
-  swept: [dead: Array<{ id: string; type: string }>];
+  swept: [dead: SweptAgent[]];
+  /** Jobs of a dead agent whose locks were removed, so that live agents run them again. */
+  'jobs-released': [agentId: string, jobs: number];
   /** Failed tasks a sweep moved to the dead-letter queue. */
   'dead-lettered': [taskIds: string[]];
 }
@@ -37,8 +40,13 @@ export interface SupervisorOptions {
   executor?: LocalExecutor;
   /** Leader lock lifetime. Default: 5000 ms. */
   leaderLockTtlMs?: number;
-  /** Time between dead-agent sweeps. Default: 1000 ms. */
+  /** Time between dead-agent sweeps. Default: 250 ms. */
   sweepIntervalMs?: number;
+  /**
+   * Gets the jobs of each dead agent running again on live ones at once, rather than when their
+   * (long) locks expire. Default: none (they wait for their locks to expire).
+   */
+  deadAgentJobs?: DeadAgentJobs;
   /** Where supervisor metrics go. */
   metrics?: Registry;
   /** Failed tasks are moved here on every sweep while leading. Default: none. */
@@ -170,7 +178,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.emit('leading');
     this.sweepTimer = setInterval(() => {
       this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
-    }, this.options.sweepIntervalMs ?? 1000);
+    }, this.options.sweepIntervalMs ?? 250);
     try {
       await this.options.workflowEngine?.start();
     } catch (err) {
@@ -214,7 +222,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           () => (this.handingOver = undefined),
         );
       };
-      this.handoverTimer = setInterval(check, this.options.sweepIntervalMs ?? 1000);
+      this.handoverTimer = setInterval(check, this.options.sweepIntervalMs ?? 250);
       check();
     }
     this.emit('standby');
@@ -294,8 +302,31 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         });
       }
       this.emit('swept', dead);
+      for (const agent of dead) await this.releaseJobs(agent);
     } catch (err) {
       this.log.warn('registry sweep failed', { error: toError(err).message });
+    }
+  }
+
+  private async releaseJobs(agent: SweptAgent): Promise<void> {
+    const jobs = this.options.deadAgentJobs;
+    if (!jobs) return;
+    try {
+      const released = await jobs.release(agent);
+      if (released === 0) return;
+      this.log.warn("dead agent's tasks released to live agents", {
+        agentId: agent.id,
+        tasks: released,
+      });
+      this.emit('jobs-released', agent.id, released);
+    } catch (err) {
+      this.log.warn(
+        "could not release a dead agent's tasks: they run again once their locks expire",
+        {
+          agentId: agent.id,
+          error: toError(err).message,
+        },
+      );
     }
   }
 }

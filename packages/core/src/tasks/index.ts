@@ -33,6 +33,7 @@ export {
   type TaskCancellerOptions,
 } from './task-canceller';
 export { taskJobOptions } from './task-job-options';
+export { countTaskRun, jobHashKey, readTaskRuns, TASK_RUNS_FIELD } from './task-runs';
 export { TaskService, type TaskServiceOptions } from './task-service';
 export {
   type TaskTombstone,

@@ -22,6 +22,7 @@ import {
 import type { TaskJobData, TaskJobResult } from './task';
 import { TaskId } from '../queues/task-id';
 import { withinScope, type OwnerScope } from '../auth/owner-scope';
+import { readTaskRuns } from './task-runs';
 import { taskViewOf } from './task-view';
 import type { TaskRouter } from '../routing/task-router';
 import type { SessionBudget } from '../sessions/session-budget';
@@ -162,15 +163,16 @@ export class TaskService {
       // The state is read before the job: a job read first could finish in between and read
       // `completed` without its result.
       const state = queue ? await queue.getJobState(id) : 'unknown';
-      const [job, tombstone] = await Promise.all([
+      const [job, tombstone, runs] = await Promise.all([
         queue ? Job.fromId<TaskJobData, TaskJobResult>(queue, id) : undefined,
         this.tombstonesOf(shard).read(id),
+        queue ? readTaskRuns(this.redis, queue.toKey(id)) : undefined,
       ]);
       const owner = job ? job.data.owner : tombstone?.owner;
       if ((job || tombstone) && !withinScope(scope, owner)) throw new NotFoundError('task', id);
       if (tombstone) {
         return this.codec.decode(
-          cancelledView(tombstone, job && taskViewOf(job, queueName, state)),
+          cancelledView(tombstone, job && taskViewOf(job, queueName, state, runs)),
         );
       }
       if (!job) {
@@ -179,7 +181,7 @@ export class TaskService {
           return this.codec.decode(deadLetterView(dead));
         throw new NotFoundError('task', id);
       }
-      return this.codec.decode(taskViewOf(job, queueName, state));
+      return this.codec.decode(taskViewOf(job, queueName, state, runs));
     } catch (err) {
       throw this.redisError(err);
     }

@@ -2,11 +2,15 @@ import type { Job } from 'bullmq';
 import type { TaskJobData, TaskJobResult } from './task';
 import type { TaskView } from '@tta/contracts';
 
-/** A task as the API reports it, from its job, queue and BullMQ state. */
+/**
+ * A task as the API reports it, from its job, queue and BullMQ state, and the runs the agent
+ * runtime counted (none: not started yet).
+ */
 export function taskViewOf(
   job: Job<TaskJobData, TaskJobResult>,
   queue: string,
   state: string,
+  runs?: number,
 ): TaskView {
   const result = job.returnvalue as TaskJobResult | null | undefined;
   const view: TaskView = {
@@ -16,6 +20,7 @@ export function taskViewOf(
     queue,
     input: job.data.input,
     attempts: job.attemptsMade,
+    runs: runs ?? 0,
     timings: { enqueuedAt: job.data.enqueuedAt ?? job.timestamp },
   };
   if (job.data.sessionId !== undefined) view.sessionId = job.data.sessionId;

@@ -138,8 +138,8 @@ describe('AgentRegistry', () => {
     );
     const swept = [...first, ...second].sort((a, b) => a.id.localeCompare(b.id));
     expect(swept).toEqual([
-      { id: 'dead-1', type: 'world-builder' },
-      { id: 'dead-2', type: 'input-processor' },
+      { id: 'dead-1', type: 'world-builder', queues: ['cap.world.update', 'cap.world.read'] },
+      { id: 'dead-2', type: 'input-processor', queues: ['cap.world.update', 'cap.world.read'] },
     ]);
     expect(await registry.sweep()).toEqual([]);
     const dead = (await registry.events()).filter((e) => e.type === 'dead');
@@ -167,7 +167,9 @@ describe('AgentRegistry', () => {
       timeoutMs: 5000,
       what: 'a2 to miss its TTL',
     });
-    expect(await registry.sweep()).toEqual([{ id: 'a2', type: 'input-processor' }]);
+    expect(await registry.sweep()).toEqual([
+      { id: 'a2', type: 'input-processor', queues: ['cap.world.update', 'cap.world.read'] },
+    ]);
     const events = await registry.events();
     expect(events).toEqual([
       { type: 'joined', agentId: 'a1', agentType: 'world-builder', at: expect.any(Number) },

@@ -1,4 +1,10 @@
-import { CostLedger, SessionBudget, BudgetExceededError, type QueueNames } from '@tta/core';
+import {
+  BudgetExceededError,
+  CostLedger,
+  llmCallsKey,
+  SessionBudget,
+  type QueueNames,
+} from '@tta/core';
 import { createTestRedis, deletePrefix, uniqueNames } from '@tta/test-utils';
 import type { Redis } from 'ioredis';
 
@@ -114,6 +120,33 @@ describe('CostLedger', () => {
       ['s2', 0.0000001],
       ['nope', 0],
     ]);
+  });
+
+  it('records a call given once only the first time, with the value of its key', async () => {
+    const entry = {
+      taskId: 't1',
+      sessionId: 's1',
+      agentType: 'narrator',
+      model: 'big',
+      inputTokens: 100,
+      outputTokens: 50,
+      costUsd: 0.25,
+    };
+    const once = { key: llmCallsKey(names, 't1'), field: 'call-0', value: 'memo', ttlMs: 60_000 };
+    await expect(ledger.record(entry, once)).resolves.toBe(true);
+    await expect(ledger.record(entry, { ...once, value: 'other' })).resolves.toBe(false);
+    await expect(ledger.spend({ taskId: 't1', sessionId: 's1' })).resolves.toEqual({
+      taskUsd: 0.25,
+      sessionUsd: 0.25,
+    });
+    expect(await redis.hgetall(once.key)).toEqual({ 'call-0': 'memo' });
+    expect(await redis.pttl(once.key)).toBeGreaterThan(50_000);
+    const report = await ledger.report({ from: Date.now() - HOUR, to: Date.now() + 1 });
+    expect(report.total).toEqual({ inputTokens: 100, outputTokens: 50, costUsd: 0.25 });
+    // Another call of the same task counts.
+    await expect(ledger.record(entry, { ...once, field: 'call-1' })).resolves.toBe(true);
+    await expect(ledger.spend({ taskId: 't1' })).resolves.toMatchObject({ taskUsd: 0.5 });
+    expect(await redis.pttl(names.key('costs', 'task', 't1'))).toBeGreaterThan(34 * DAY);
   });
 
   it('expires what it writes after the retention', async () => {

@@ -6,6 +6,7 @@ import winston from 'winston';
 import {
   AgentRegistry,
   createLogger,
+  DeadAgentJobs,
   createMetricsRegistry,
   knownQueuesKey,
   LocalExecutor,
@@ -101,7 +102,9 @@ describe('Supervisor', () => {
       startedAt: Date.now(),
     });
     const registeredAt = Date.now();
-    expect(await swept).toEqual([{ id: 'agent-1', type: 'world-builder' }]);
+    expect(await swept).toEqual([
+      { id: 'agent-1', type: 'world-builder', queues: ['cap.world.update'] },
+    ]);
     expect(Date.now() - registeredAt).toBeGreaterThanOrEqual(AGENT_TTL_MS - 20);
     expect(await redis.zscore(names.key('registry', 'agents'), 'agent-1')).toBeNull();
     const events = await registry.events();
@@ -110,6 +113,82 @@ describe('Supervisor', () => {
       ['dead', 'agent-1'],
     ]);
     expect(standbySwept).not.toHaveBeenCalled();
+  });
+
+  it("releases a dead agent's running jobs to live workers long before their locks expire", async () => {
+    const queueName = 'cap.test.release';
+    const queue = new Queue(queueName, { connection: redis, prefix: names.prefix });
+    const lockDuration = 30_000;
+    const workerConnection = () => {
+      const connection = createTestRedis();
+      connections.push(connection);
+      return connection;
+    };
+    const starts: Array<{ worker: string; at: number }> = [];
+    const worker = (name: string, hang: boolean) =>
+      new Worker(
+        queueName,
+        async () => {
+          starts.push({ worker: name, at: Date.now() });
+          if (hang) await new Promise(() => undefined);
+          return 'done';
+        },
+        {
+          connection: workerConnection(),
+          prefix: names.prefix,
+          name,
+          lockDuration,
+          stalledInterval: 100,
+          autorun: false,
+        },
+      );
+    const dying = worker('agent-dead', true);
+    const other = new Queue(queueName, { connection: redis, prefix: names.prefix });
+    // Another job whose lock belongs to a live agent: it must keep it.
+    const alive = worker('agent-alive', true);
+    const live = worker('agent-live', false);
+    try {
+      await registry.register({
+        id: 'agent-dead',
+        type: 'chaos',
+        capabilities: ['test.release'],
+        labels: {},
+        queues: [queueName],
+        concurrency: 1,
+        host: 'h',
+        pid: 1,
+        version: '0',
+        startedAt: Date.now(),
+      });
+      const job = await queue.add('t', {});
+      void dying.run();
+      await waitFor(() => starts.length === 1, { what: 'the job to start on the dying agent' });
+      // The agent dies: its worker stops renewing its lock and never finishes the job.
+      await dying.close(true);
+      const sidelined = await other.add('t2', {});
+      void alive.run();
+      await waitFor(() => starts.length === 2, { what: 'the second job to start' });
+      const diedAt = Date.now();
+      const s = supervisor('sup-a', {
+        deadAgentJobs: new DeadAgentJobs({ redis, shards: new QueueShards(names.prefix) }),
+      });
+      const released: Array<[string, number]> = [];
+      s.on('jobs-released', (agentId, jobs) => released.push([agentId, jobs]));
+      await s.start();
+      void live.run();
+      await waitFor(() => released.length > 0, { what: "the dead agent's job to be released" });
+      expect(released).toEqual([['agent-dead', 1]]);
+      await waitFor(async () => (await job.getState()) === 'completed', {
+        what: 'the released job to run again and complete',
+      });
+      expect(Date.now() - diedAt).toBeLessThan(5000);
+      expect(starts.filter((st) => st.worker === 'agent-live')).toHaveLength(1);
+      expect(await sidelined.getState()).toBe('active');
+    } finally {
+      await Promise.all([dying, alive, live].map((w) => w.close(true)));
+      await queue.close();
+      await other.close();
+    }
   });
 
   it('counts dead agents and leadership in its metrics', async () => {
@@ -187,7 +266,9 @@ describe('Supervisor', () => {
     const sweptNow = once(a, 'swept', 5000);
     await redis.del(names.key('supervisor', 'leader'));
     // (Its type may be 'unknown' by now: the agent's hash expires at 3 TTLs.)
-    expect(await sweptNow).toEqual([{ id: 'agent-1', type: expect.any(String) }]);
+    expect(await sweptNow).toEqual([
+      { id: 'agent-1', type: expect.any(String), queues: expect.any(Array) },
+    ]);
     expect(a.isLeader).toBe(true);
   });
 

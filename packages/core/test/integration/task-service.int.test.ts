@@ -121,6 +121,7 @@ describe('TaskService against Redis', () => {
       input: { text: 'hello' },
       sessionId: 's-2',
       attempts: 0,
+      runs: 0,
       timings: { enqueuedAt: expect.any(Number) },
     });
   });

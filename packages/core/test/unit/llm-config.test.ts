@@ -21,6 +21,7 @@ describe('config llm and costs', () => {
       baseUrl: '',
       apiKey: '',
       model: '',
+      memoTtlMs: 3_600_000,
       timeoutMs: 30_000,
       retries: 2,
       breaker: { failureThreshold: 5, openMs: 60_000, halfOpenMaxCalls: 1 },

@@ -28,7 +28,7 @@ describe('loadConfig from the repository config/', () => {
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.redis.prefix).toBe('{tta}');
     expect(config.redis.shards).toBe(1);
-    expect(config.registry).toEqual({ heartbeatIntervalMs: 1000, ttlMs: 3000 });
+    expect(config.registry).toEqual({ heartbeatIntervalMs: 500, ttlMs: 2000 });
     expect(config.configDir).toBe(REPO_CONFIG_DIR);
     expect(Object.keys(config.capabilities).sort()).toEqual([
       'input.parse',

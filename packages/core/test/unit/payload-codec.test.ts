@@ -24,6 +24,15 @@ describe('PayloadCodec', () => {
     expect(codec.encodeOutput('just text')).toBe('just text');
   });
 
+  it('seals a whole value with encodeValue, and leaves it as it is when plain', () => {
+    const sealed = codec.encodeValue(WORDS);
+    expect(isEnvelope(sealed)).toBe(true);
+    expect(JSON.stringify(sealed)).not.toMatch(/marmalade/);
+    expect(codec.decode(sealed)).toBe(WORDS);
+    expect(codec.encodeValue(sealed)).toBe(sealed);
+    expect(PayloadCodec.plain().encodeValue(WORDS)).toBe(WORDS);
+  });
+
   it('uses a fresh IV each time, and does not encrypt twice', () => {
     const a = codec.encodeInput({ text: WORDS });
     const b = codec.encodeInput({ text: WORDS });

@@ -35,6 +35,10 @@ class FixedPolicies {
 }
 
 const echo = defineTool({ name: 'text.echo', handler: async (args) => ({ echoed: args.text }) });
+const keyed = defineTool({
+  name: 'note.write',
+  handler: async (_args, ctx) => ({ taskId: ctx.taskId, key: ctx.idempotencyKey }),
+});
 
 function setup(files: Record<string, string>, definitions: ToolDefinition[] = [echo]) {
   const lines: winston.Logform.TransformableInfo[] = [];
@@ -55,6 +59,7 @@ function setup(files: Record<string, string>, definitions: ToolDefinition[] = [e
   const controller = new AbortController();
   const tools = caller.forTask({
     agentType: 'narrator',
+    taskId: 'task-1',
     signal: controller.signal,
     log: () => log,
   });
@@ -94,6 +99,27 @@ describe('ToolCaller', () => {
       }),
     ]);
     expect(JSON.stringify(lines)).not.toContain('secret words');
+  });
+
+  it('gives each call an idempotency key from the task, the tool and its place in the run', async () => {
+    const caller = new ToolCaller({ registry: new ToolRegistry([echo, keyed]) });
+    const scope = (taskId: string) => ({
+      agentType: 'narrator',
+      taskId,
+      signal: new AbortController().signal,
+      log: () => createLogger({ level: 'error' }),
+    });
+    const run = caller.forTask(scope('task-9'));
+    await run.call('text.echo', { text: 'x' });
+    const first = await run.call('note.write');
+    const second = await run.call('note.write');
+    expect([first, second]).toEqual([
+      { taskId: 'task-9', key: 'task-9:note.write:0' },
+      { taskId: 'task-9', key: 'task-9:note.write:1' },
+    ]);
+    // A second run of the same task calls with the same keys.
+    const again = caller.forTask(scope('task-9'));
+    await expect(again.call('note.write')).resolves.toEqual(first);
   });
 
   it('denies a tool the policy does not list, and one no policy covers', async () => {
