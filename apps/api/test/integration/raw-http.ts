@@ -33,6 +33,18 @@ export interface Answer {
 
 /** Sends one request on a fresh connection (no keep-alive) and reads the whole answer. */
 export function send(options: SendOptions): Promise<Answer> {
+  return exchange(options, true);
+}
+
+/**
+ * Sends one request and resolves with its status line and headers (body `''`), then drops the
+ * connection: for an answer that does not end, such as an event stream.
+ */
+export function statusOf(options: SendOptions): Promise<Answer> {
+  return exchange(options, false);
+}
+
+function exchange(options: SendOptions, whole: boolean): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
@@ -45,6 +57,11 @@ export function send(options: SendOptions): Promise<Answer> {
         ...(options.localAddress !== undefined && { localAddress: options.localAddress }),
       },
       (res) => {
+        if (!whole) {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '', json: undefined });
+          req.destroy();
+          return;
+        }
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
