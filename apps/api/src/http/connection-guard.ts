@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '@tta/core';
+import { isLoopbackAddress } from '../access/client-address';
 
 /** Options of {@link ConnectionGuard}. */
 export interface ConnectionGuardOptions {
   /** Most connections open at once; 0: {@link defaultMaxConnections}. */
   maxConnections: number;
-  /** Most connections open at once from one address; 0: no limit. */
+  /** Most connections open at once from one address but loopback; 0: no limit. */
   maxConnectionsPerAddress: number;
   /** Time a connection may wait for its request headers (from its start, or its last answer). */
   headersTimeoutMs: number;
@@ -55,7 +56,8 @@ export function defaultMaxConnections(limitsFile = '/proc/self/limits'): number 
 
 /**
  * Bounds the connections of an HTTP server. A connection from an address that already holds
- * `maxConnectionsPerAddress` is closed at once. At `maxConnections`, a new connection closes
+ * `maxConnectionsPerAddress` is closed at once; loopback addresses are exempt (a client on this
+ * machine, such as a local proxy through which every client comes, or the bench). At `maxConnections`, a new connection closes
  * the oldest idle one (no request under way: a client still sending its headers, or a
  * kept-alive one), so that a flood of slow clients cannot lock out the next request; when
  * every connection is busy, the new one is closed. (Node's own `maxConnections` would refuse
@@ -99,8 +101,12 @@ export class ConnectionGuard {
     const held = this.byAddress.get(address) ?? 0;
     const perAddress = this.options.maxConnectionsPerAddress;
     let refused: 'refusedPerAddress' | 'refusedFull' | undefined;
-    if (perAddress > 0 && held >= perAddress) refused = 'refusedPerAddress';
-    else if (this.addresses.size >= this.max && !this.evictOldestIdle()) refused = 'refusedFull';
+    if (perAddress > 0 && held >= perAddress && !isLoopbackAddress(address)) {
+      refused = 'refusedPerAddress';
+    }
+    if (!refused && this.addresses.size >= this.max && !this.evictOldestIdle()) {
+      refused = 'refusedFull';
+    }
     if (refused !== undefined) {
       this.stats[refused] += 1;
       socket.destroy();

@@ -17,7 +17,7 @@ export interface ListenOptions {
   keepAliveTimeoutMs?: number;
   /** Most connections open at once; 0 picks one from the open-file limit. Default: 0. */
   maxConnections?: number;
-  /** Most connections open at once from one address; 0: no limit. Default: 256. */
+  /** Most connections open at once from one address but loopback; 0: no limit. Default: 256. */
   maxConnectionsPerAddress?: number;
   /** Hears of connections closed by the limits. Default: none. */
   logger?: Logger;

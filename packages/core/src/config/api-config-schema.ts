@@ -100,7 +100,7 @@ export const apiConfigSchema = {
     env: 'TTA_API_MAX_CONNECTIONS',
   },
   maxConnectionsPerAddress: {
-    doc: 'Most connections open at once from one client address (of the connection: a proxy counts as one client); more are closed at once. 0: no limit.',
+    doc: 'Most connections open at once from one client address (of the connection: a proxy counts as one client; loopback addresses are exempt); more are closed at once. 0: no limit.',
     format: 'nat',
     default: 256,
     env: 'TTA_API_MAX_CONNECTIONS_PER_ADDRESS',
