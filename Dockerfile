@@ -32,6 +32,10 @@ RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# Listeners default to 127.0.0.1, which no one outside a container reaches: in the image the API
+# and the diagnostics servers listen on every interface of the container (only published ports
+# are reachable). Set TTA_API_ALLOWED_HOSTS to the names clients use (docs/AUTH.md).
+ENV TTA_API_HOST=0.0.0.0 TTA_DIAGNOSTICS_HOST=0.0.0.0
 WORKDIR /app
 # npm ci links the workspaces into node_modules/@tta, so it needs every workspace manifest.
 COPY package.json package-lock.json ./

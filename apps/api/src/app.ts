@@ -30,7 +30,9 @@ import type { BoardQueues } from './admin/board-queues';
 import { adminRoutes } from './admin/admin-routes';
 import type { ApiMetrics } from './api-metrics';
 import type { ApiAuth } from './access/build-auth';
+import { allowedHostsGuard } from './http/allowed-hosts';
 import { errorHandler } from './http/error-handler';
+import { EventStreamSlots, eventStreamAdmission } from './http/event-stream-slots';
 import { jsonBody } from './http/json-body';
 import { recordHttpMetrics } from './http/record-http-metrics';
 import { requestId } from './http/request-id';
@@ -49,7 +51,7 @@ import { openApiHandlers } from './routes/openapi';
 import { mountOperations, type ApiHandlers } from './routes/operation-handlers';
 import { policyHandlers } from './routes/policy';
 import { routingHandlers } from './routes/routing';
-import { isAdminPath } from './access/route-access';
+import { isAdminPath, isEventStreamRoute } from './access/route-access';
 import { safetyEventHandlers } from './routes/safety-events';
 import { scalingHandlers } from './routes/scaling';
 import { sessionHandlers } from './routes/sessions';
@@ -121,8 +123,8 @@ export interface ApiAppDeps {
 
 /**
  * Builds the express app of the producer API: the proxies it trusts (config `api.trustProxy`),
- * request metrics and logging, authentication, scope checks
- * and rate limiting (before any route), health routes, the admin login and the admin
+ * request metrics and logging, the `Host` check (config `api.allowedHosts`), authentication,
+ * scope checks, rate limiting and the limits of open event streams (before any route), health routes, the admin login and the admin
  * dashboards (Bull Board, the agents page; no JSON body parsing), JSON body parsing, the v1 routes, a JSON 404 for unknown routes and the error
  * middleware. It opens nothing: the caller owns the server and the connections.
  */
@@ -134,7 +136,14 @@ export function createApp(deps: ApiAppDeps): express.Application {
   app.use(requestId());
   app.use(recordHttpMetrics({ metrics: deps.apiMetrics.http }));
   app.use(requestLogger({ logger: deps.logger }));
-  app.use(accessControl(deps.auth));
+  // Before authentication: a page that reached the API by DNS rebinding gets nowhere.
+  app.use(allowedHostsGuard(deps.config.api.allowedHosts));
+  app.use(accessControl(deps.auth, deps.logger));
+  const streams = new EventStreamSlots({
+    maxStreams: deps.config.api.maxEventStreams,
+    maxStreamsPerHolder: deps.config.api.maxEventStreamsPerKey,
+  });
+  app.use(eventStreamAdmission(streams, isEventStreamRoute));
   const handlers = apiHandlers(deps);
   // The routes without a body (health, metrics, this document) answer before body parsing.
   const system = (operation: Operation): boolean => operation.tag === 'system';

@@ -239,6 +239,8 @@ async function main(): Promise<void> {
   if (s.diagnosticsPort >= 0) {
     diagnostics = await startDiagnosticsServer({
       port: s.diagnosticsPort,
+      host: config.diagnostics.host,
+      ...(config.diagnostics.token && { token: config.diagnostics.token }),
       metrics,
       health: () => ({ ok: supervisor.state === 'running', leader: supervisor.isLeader }),
     });

@@ -146,6 +146,8 @@ async function main(): Promise<void> {
   if (config.worker.diagnosticsPort >= 0) {
     diagnostics = await startDiagnosticsServer({
       port: config.worker.diagnosticsPort,
+      host: config.diagnostics.host,
+      ...(config.diagnostics.token && { token: config.diagnostics.token }),
       metrics,
       health: () => ({
         ok: runtime.state === 'running',

@@ -293,6 +293,16 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it('listens on every interface of its containers, the api answering its service name', () => {
+    for (const name of Object.keys(compose.services).filter((n) => n !== 'redis')) {
+      const config = configOf(compose.services[name]!);
+      expect([name, config.diagnostics.host]).toEqual([name, '0.0.0.0']);
+    }
+    const api = configOf(compose.services.api!);
+    expect(api.api.host).toBe('0.0.0.0');
+    expect(api.api.allowedHosts).toContain('api');
+  });
+
   it('publishes the api on 8080, the port it listens on', () => {
     const api = services.api!;
     expect(commandOf(api)).toEqual(['node', 'apps/api/dist/main.js']);

@@ -127,6 +127,16 @@ describe('deploy/k8s', () => {
     expect(Object.keys(configMap?.data ?? {})).not.toContain('REDIS_URL');
   });
 
+  it('listens on every interface of the pod, the API answering its Service names', () => {
+    expect(config.api.host).toBe('0.0.0.0');
+    expect(config.diagnostics.host).toBe('0.0.0.0');
+    expect(config.api.allowedHosts).toEqual(
+      expect.arrayContaining(['tta-api', 'tta-api.tta.svc.cluster.local']),
+    );
+    // Clients come through the Service and the Ingress, sharing their addresses.
+    expect(config.api.maxConnectionsPerAddress).toBe(0);
+  });
+
   it('serves the API behind a Service with readiness on /readyz', () => {
     const c = container(deployment('tta-api'));
     expect(c?.command).toEqual(['node', 'apps/api/dist/main.js']);

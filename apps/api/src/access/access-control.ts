@@ -1,3 +1,4 @@
+import type { Logger } from '@tta/core';
 import type { RequestHandler } from 'express';
 import { authenticate } from './authenticate';
 import type { ApiAuth } from './build-auth';
@@ -5,10 +6,11 @@ import { rateLimit } from './rate-limit';
 
 /**
  * The middleware every request passes before any route: authentication and scope checks
- * ({@link authenticate}), then the per-key rate limit ({@link rateLimit}) when it is on.
+ * ({@link authenticate}, which tells `logger` of a development key refused), then the per-key
+ * rate limit ({@link rateLimit}) when it is on.
  */
-export function accessControl(auth: ApiAuth): RequestHandler[] {
+export function accessControl(auth: ApiAuth, logger?: Logger): RequestHandler[] {
   return auth.limiter
-    ? [authenticate(auth), rateLimit({ limiter: auth.limiter })]
-    : [authenticate(auth)];
+    ? [authenticate(auth, logger), rateLimit({ limiter: auth.limiter })]
+    : [authenticate(auth, logger)];
 }

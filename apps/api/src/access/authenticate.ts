@@ -1,10 +1,12 @@
-import { ForbiddenError, UnauthenticatedError } from '@tta/core';
+import { AuthRateLimitedError, ForbiddenError, UnauthenticatedError, type Logger } from '@tta/core';
 import { grantsScope } from '@tta/contracts';
 import type { Request, RequestHandler } from 'express';
 import { setCaller, type ApiCaller } from './api-caller';
 import type { ApiAuth } from './build-auth';
 import { ADMIN_SESSION_COOKIE, presentedApiKey, readCookie } from './credentials';
+import { clientAddress } from './client-address';
 import { refuseUnauthenticated } from './require-scope';
+import { verifyApiKey } from './verify-api-key';
 import { isAdminPath, isPublicRoute, requiredScope } from './route-access';
 
 const OPEN_CALLER: ApiCaller = {
@@ -21,15 +23,25 @@ const OPEN_CALLER: ApiCaller = {
  * cookie while its session lives in Redis (read on every request, never cached; while Redis is
  * unavailable the cookie gets 503, never a pass). Then it checks the scope the route needs
  * ({@link requiredScope}): 401 without a known key, 403 without the scope; a route the table
- * does not name only needs a known key (and then answers 404).
+ * does not name only needs a known key (and then answers 404). A client address with too many
+ * failed authentications in the window (config `auth.failedAttempts`) gets 429
+ * `auth_rate_limited` with `Retry-After` before its key is even looked at; `logger` hears of
+ * the development key presented from another machine.
  */
-export function authenticate(auth: ApiAuth): RequestHandler {
+export function authenticate(auth: ApiAuth, logger?: Logger): RequestHandler {
   return async (req, res, next) => {
     if (isPublicRoute(req.method, req.path)) {
       next();
       return;
     }
-    const caller = await identify(auth, req);
+    const blockedMs = auth.failedAuth.blockedForMs(clientAddress(req));
+    if (blockedMs > 0) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(blockedMs / 1000));
+      res.set('Retry-After', String(retryAfterSeconds));
+      next(new AuthRateLimitedError(retryAfterSeconds));
+      return;
+    }
+    const caller = await identify(auth, req, logger);
     if (caller instanceof UnauthenticatedError) {
       refuseUnauthenticated(req, res, next, caller);
       return;
@@ -44,11 +56,15 @@ export function authenticate(auth: ApiAuth): RequestHandler {
   };
 }
 
-async function identify(auth: ApiAuth, req: Request): Promise<ApiCaller | UnauthenticatedError> {
+async function identify(
+  auth: ApiAuth,
+  req: Request,
+  logger: Logger | undefined,
+): Promise<ApiCaller | UnauthenticatedError> {
   if (!auth.enabled) return OPEN_CALLER;
   const presented = presentedApiKey(req);
   if (presented !== undefined) {
-    const identity = auth.keys.verify(presented);
+    const identity = verifyApiKey(auth, req, presented, logger);
     if (!identity) return new UnauthenticatedError('unknown API key');
     return {
       keyId: identity.id,

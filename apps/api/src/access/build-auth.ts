@@ -1,6 +1,7 @@
 import {
   AdminSessions,
   ConfigError,
+  FailedAuthLimiter,
   QueueNames,
   resolveAuth,
   type ApiKeys,
@@ -16,6 +17,13 @@ export interface ApiAuth {
   enabled: boolean;
   /** The keys a request may present. */
   keys: ApiKeys;
+  /**
+   * Whether `keys` is only the development key, because none is configured: it is then
+   * accepted only from clients on this machine.
+   */
+  usesDevelopmentKey: boolean;
+  /** Failed authentications per client address (config `auth.failedAttempts`). */
+  failedAuth: FailedAuthLimiter;
   /** The admin sessions of `/admin/login`, in Redis: started, checked, listed and ended. */
   sessions: AdminSessions;
   /** Counts requests per key; `undefined` when rate limiting is off. */
@@ -44,7 +52,7 @@ export function buildApiAuth(options: BuildApiAuthOptions): ApiAuth {
     logger.warn('AUTH IS OFF (auth.enabled=false): every endpoint is open to anyone');
   } else if (resolved.usesDevelopmentKey) {
     logger.warn(
-      'NO API KEYS CONFIGURED: using the development key tta-dev-key (scope admin) from the README; set TTA_API_KEYS before this API is reachable by anyone else',
+      'NO API KEYS CONFIGURED: using the development key tta-dev-key (scope admin) from the README, accepted only from this machine; set TTA_API_KEYS before this API is reachable by anyone else',
     );
   }
   const sessions = new AdminSessions(redis, {
@@ -61,7 +69,18 @@ export function buildApiAuth(options: BuildApiAuthOptions): ApiAuth {
         logger,
       })
     : undefined;
-  return { enabled: resolved.enabled, keys: resolved.keys, sessions, ...(limiter && { limiter }) };
+  const failedAuth = new FailedAuthLimiter({
+    maxFailures: config.auth.failedAttempts,
+    windowMs: config.auth.failedAttemptsWindowSeconds * 1000,
+  });
+  return {
+    enabled: resolved.enabled,
+    keys: resolved.keys,
+    usesDevelopmentKey: resolved.usesDevelopmentKey,
+    failedAuth,
+    sessions,
+    ...(limiter && { limiter }),
+  };
 }
 
 /**

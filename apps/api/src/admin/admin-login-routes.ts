@@ -6,6 +6,7 @@ import { sameOriginGuard } from './same-origin-guard';
 import { ADMIN_LOGIN_PATH, safeAdminTarget } from './admin-redirects';
 import type { ApiAuth } from '../access/build-auth';
 import { ADMIN_SESSION_COOKIE, readCookie } from '../access/credentials';
+import { verifyApiKey } from '../access/verify-api-key';
 
 /** Options of {@link adminLoginRoutes}. */
 export interface AdminLoginRoutesOptions {
@@ -78,7 +79,7 @@ async function logIn(
   res: Response,
   attempt: { next: string; key: string },
 ): Promise<void> {
-  const identity = attempt.key === '' ? undefined : auth.keys.verify(attempt.key);
+  const identity = attempt.key === '' ? undefined : verifyApiKey(auth, req, attempt.key);
   if (!identity) {
     sendPage(res, 401, { next: attempt.next, error: 'Unknown API key.' });
     return;

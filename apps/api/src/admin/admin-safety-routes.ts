@@ -8,13 +8,12 @@ import {
 } from '@tta/core';
 import express, { Router, type Request, type Response } from 'express';
 import type { PageNotice } from './admin-layout';
-import { SAFETY_PAGE_PATH } from './admin-paths';
+import { SAFETY_PAGE_PATH, SAFETY_STREAM_PATH } from './admin-paths';
 import { readSafetyOverview, summarizeOverview } from './safety-overview';
 import {
   renderSafetyPage,
   renderSafetyRows,
   SAFETY_ROWS_PATH,
-  SAFETY_STREAM_PATH,
   type SafetyReviewAction,
 } from './safety-page';
 import { callerOf } from '../access/api-caller';

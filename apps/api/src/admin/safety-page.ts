@@ -1,6 +1,6 @@
 import type { SafetyEvent } from '@tta/core';
 import { ADMIN_STYLE, adminNav, pageNotice, type PageNotice } from './admin-layout';
-import { SAFETY_PAGE_PATH } from './admin-paths';
+import { SAFETY_PAGE_PATH, SAFETY_STREAM_PATH } from './admin-paths';
 import { formatAge } from './agents-page';
 import { html, inlineScript, type SafeHtml } from './html';
 import { SAFETY_PAGE_SCRIPT } from './safety-page-script';
@@ -8,9 +8,6 @@ import { orderForReview, summarizeOverview, type SafetyOverview } from './safety
 
 /** The route the page's script reads its rows from (JSON). */
 export const SAFETY_ROWS_PATH = `${SAFETY_PAGE_PATH}/rows`;
-
-/** The route of the page's live feed (server-sent `safety` events). */
-export const SAFETY_STREAM_PATH = `${SAFETY_PAGE_PATH}/stream`;
 
 /** A review action of the page's forms: `ack` acknowledges, `resolve` resolves. */
 export type SafetyReviewAction = 'ack' | 'resolve';

@@ -21,8 +21,9 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   409: '`idempotency_conflict`, `task_exists`, `task_finished` or `session_erasing`',
   413: '`payload_too_large`: the body is larger than config `api.bodyLimitBytes`',
   415: '`unsupported_media_type`: a body that is not `application/json`',
+  421: '`host_not_allowed`: the `Host` header names a host the API does not answer to (config `api.allowedHosts`)',
   422: '`unknown_capability`, `unknown_requirements` (labels no live agent nor config declares), `unknown_workflow` or `invalid_policy`',
-  429: '`rate_limited`: too many requests for this key; see `Retry-After`',
+  429: '`rate_limited`: too many requests for this key; `auth_rate_limited`: too many failed authentications from this address; `too_many_streams` (event streams): too many open streams for this key or in all; see `Retry-After`',
   503: '`redis_unavailable`, `no_live_agent` or `shutting_down`; see `Retry-After`',
 };
 
@@ -123,7 +124,8 @@ function responses(
 
 /** The error statuses a route may answer with, in order (see {@link ApiOperation.errors}). */
 export function errorStatuses(operation: ApiOperation, security: OperationSecurity): number[] {
-  const statuses = new Set(operation.errors ?? []);
+  // Every route checks the Host header first.
+  const statuses = new Set([...(operation.errors ?? []), 421]);
   if (operation.body) [400, 413, 415].forEach((s) => statuses.add(s));
   if (operation.query) statuses.add(400);
   if (operation.path.includes(':')) statuses.add(404);

@@ -5,6 +5,7 @@ import {
   closeRedis,
   createLogger,
   createRedisConnection,
+  DEVELOPMENT_API_KEY,
   hashApiKey,
   loadConfig,
   type ApiKeyRateLimit,
@@ -40,7 +41,7 @@ export interface ApiHarnessOptions {
   /**
    * Config values over the test config (the prefix and Redis URL are set by the harness;
    * `auth.keys` gets the harness key and {@link ApiHarnessOptions.apiKeys} added; `rateLimit`
-   * defaults to 1,000,000 requests a second).
+   * defaults to 1,000,000 requests a second, `auth.failedAttempts` to 0, no limit).
    */
   overrides?: Record<string, unknown>;
   /** Redis URL of the API's producer connection. Default: the test Redis. */
@@ -49,6 +50,11 @@ export interface ApiHarnessOptions {
   apiKeys?: TestApiKey[];
   /** Key prefix, to run several apps on one deployment. Default: a fresh unique one. */
   prefix?: string;
+  /**
+   * Configure no key at all, so that the API takes the development key (`apiKey` is then
+   * `tta-dev-key`); `apiKeys` are left out. Default: false.
+   */
+  developmentKey?: boolean;
 }
 
 /** An API app on a unique prefix, with an independent view of its queues for assertions. */
@@ -81,13 +87,18 @@ export interface ApiHarness {
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const prefix = options.prefix ?? uniquePrefix();
   const redisUrl = options.redisUrl ?? testRedisUrl();
-  const apiKey = `harness-${randomBytes(16).toString('hex')}`;
+  const apiKey = options.developmentKey
+    ? DEVELOPMENT_API_KEY
+    : `harness-${randomBytes(16).toString('hex')}`;
+  const auth = options.developmentKey
+    ? { failedAttempts: 0, ...(options.overrides?.auth as object | undefined), keys: [] }
+    : withHarnessKey(options.overrides?.auth, apiKey, options.apiKeys ?? []);
   const config = loadConfig({
     overrides: {
       // Tests send bursts with one key; the rate-limit tests set their own limits.
       rateLimit: { points: 1_000_000 },
       ...options.overrides,
-      auth: withHarnessKey(options.overrides?.auth, apiKey, options.apiKeys ?? []),
+      auth,
       redis: { url: redisUrl, prefix },
     },
   });
@@ -97,12 +108,12 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   if (!options.redisUrl) await waitForReady(redis, 5000);
   const services = buildApiServices({ config, redis, logger });
   await services.policies.start();
-  const auth = buildApiAuth({ config, redis, logger });
+  const apiAuth = buildApiAuth({ config, redis, logger });
   const rawApp = createApp({
     ...services,
     redis,
     logger,
-    auth,
+    auth: apiAuth,
     bodyLimitBytes: config.api.bodyLimitBytes,
     sseHeartbeatMs: config.api.sseHeartbeatMs,
   });
@@ -127,7 +138,19 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     await own.quit();
   };
   const app = withDefaultKey(rawApp, apiKey);
-  return { app, rawApp, apiKey, auth, config, services, redis, logs, queue, jobTotal, close };
+  return {
+    app,
+    rawApp,
+    apiKey,
+    auth: apiAuth,
+    config,
+    services,
+    redis,
+    logs,
+    queue,
+    jobTotal,
+    close,
+  };
 }
 
 // Config `auth` of the overrides, with the harness's admin key and the test's keys added.
@@ -140,7 +163,8 @@ function withHarnessKey(
   const configured = [{ id: 'harness-admin', key: apiKey, scopes: ['admin'] }, ...keys].map(
     ({ key, ...rest }) => ({ ...rest, hash: hashApiKey(key) }),
   );
-  return { ...given, keys: [...configured, ...(given.keys ?? [])] };
+  // Tests present wrong keys on purpose; the failed-authentication tests set their own limit.
+  return { failedAttempts: 0, ...given, keys: [...configured, ...(given.keys ?? [])] };
 }
 
 function withDefaultKey(app: Application, apiKey: string): RequestListener {

@@ -1,5 +1,5 @@
 import { adminLoginUrl, safeAdminTarget } from '../../src/admin/admin-redirects';
-import { isPublicRoute, requiredScope } from '../../src/access/route-access';
+import { isEventStreamRoute, isPublicRoute, requiredScope } from '../../src/access/route-access';
 
 describe('requiredScope', () => {
   it.each([
@@ -42,6 +42,18 @@ describe('isPublicRoute', () => {
     expect(isPublicRoute('POST', '/healthz')).toBe(false);
     expect(isPublicRoute('GET', '/readyz')).toBe(false);
     expect(isPublicRoute('GET', '/admin/login/x')).toBe(false);
+  });
+});
+
+describe('isEventStreamRoute', () => {
+  it('names the event streams of the contract and of the admin pages, nothing else', () => {
+    expect(isEventStreamRoute('GET', '/v1/tasks/cap.input.parse~1/events')).toBe(true);
+    expect(isEventStreamRoute('GET', '/v1/workflow-runs/r1/events/')).toBe(true);
+    expect(isEventStreamRoute('GET', '/v1/safety/events/stream')).toBe(true);
+    expect(isEventStreamRoute('GET', '/admin/safety/stream')).toBe(true);
+    expect(isEventStreamRoute('GET', '/v1/tasks/cap.input.parse~1')).toBe(false);
+    expect(isEventStreamRoute('GET', '/v1/safety/events')).toBe(false);
+    expect(isEventStreamRoute('DELETE', '/v1/tasks/x/events')).toBe(false);
   });
 });
 

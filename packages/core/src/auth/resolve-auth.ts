@@ -5,6 +5,9 @@ import { ApiKeys, hashApiKey, type ApiKeyEntry } from './api-keys';
 /** The documented key used in development and tests while no key is configured (scope `admin`). */
 export const DEVELOPMENT_API_KEY = 'tta-dev-key';
 
+/** The id of {@link DEVELOPMENT_API_KEY} in logs and rate limits. */
+export const DEVELOPMENT_KEY_ID = 'development';
+
 /** Config `auth`, as the frozen config holds it. */
 export interface AuthSettings {
   /** Whether endpoints need a key. */
@@ -31,7 +34,10 @@ export interface ResolvedAuth {
   enabled: boolean;
   /** The keys a request may present. */
   keys: ApiKeys;
-  /** Whether `keys` is only {@link DEVELOPMENT_API_KEY}, because none is configured. */
+  /**
+   * Whether `keys` is only {@link DEVELOPMENT_API_KEY} (id {@link DEVELOPMENT_KEY_ID}), because
+   * none is configured: the API then accepts it only from loopback clients.
+   */
   usesDevelopmentKey: boolean;
   /** Signs admin-session cookies. */
   sessionSecret: string;
@@ -62,7 +68,13 @@ export function resolveAuth(options: ResolveAuthOptions): ResolvedAuth {
   }
   const usesDevelopmentKey = auth.keys.length === 0;
   const keys = usesDevelopmentKey
-    ? [{ id: 'development', hash: hashApiKey(DEVELOPMENT_API_KEY), scopes: ['admin' as const] }]
+    ? [
+        {
+          id: DEVELOPMENT_KEY_ID,
+          hash: hashApiKey(DEVELOPMENT_API_KEY),
+          scopes: ['admin' as const],
+        },
+      ]
     : auth.keys;
   const sessionSecretGenerated = auth.sessionSecret === '';
   return {

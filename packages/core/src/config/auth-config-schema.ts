@@ -35,7 +35,7 @@ export const authConfigSchema = {
     env: 'TTA_AUTH_ENABLED',
   },
   keys: {
-    doc: 'API keys: a list of { id, hash: "sha256:<hex of the key>", scopes: [tasks:write | tasks:read | agents:read | safety:review | admin], rateLimit?: { points?, durationSeconds? } } (JSON in the variable). None in development or test: the key tta-dev-key with scope admin; none in production: the API refuses to start.',
+    doc: 'API keys: a list of { id, hash: "sha256:<hex of the key>", scopes: [tasks:write | tasks:read | agents:read | safety:review | admin], rateLimit?: { points?, durationSeconds? } } (JSON in the variable). None in development or test: the key tta-dev-key with scope admin, accepted only from this machine (loopback); none in production: the API refuses to start.',
     format: 'api-keys',
     default: NO_KEYS,
     env: 'TTA_API_KEYS',
@@ -46,6 +46,18 @@ export const authConfigSchema = {
     default: '',
     env: 'TTA_AUTH_SESSION_SECRET',
     sensitive: true,
+  },
+  failedAttempts: {
+    doc: 'Failed authentications (an unknown API key, or the development key from another machine) allowed per client address and window; past them every request of that address that needs a key gets 429 auth_rate_limited until the window ends, the right key included. 0: no limit. Counted per API instance.',
+    format: 'nat',
+    default: 20,
+    env: 'TTA_AUTH_FAILED_ATTEMPTS',
+  },
+  failedAttemptsWindowSeconds: {
+    doc: 'Window of failedAttempts, in seconds.',
+    format: 'positive-int',
+    default: 60,
+    env: 'TTA_AUTH_FAILED_ATTEMPTS_WINDOW_SECONDS',
   },
   sessionTtlSeconds: {
     doc: 'How long an admin session (the cookie of /admin/login) lasts.',

@@ -1,8 +1,10 @@
 import convict from 'convict';
+import { apiConfigSchema } from './api-config-schema';
 import { authConfigSchema, rateLimitConfigSchema } from './auth-config-schema';
 import { autoscalerConfigSchema } from './autoscaler-config-schema';
 import { costsConfigSchema, llmConfigSchema } from './llm-config-schema';
 import { crisisResourcesSchema } from './crisis-resources';
+import { diagnosticsConfigSchema } from './diagnostics-config-schema';
 import { retentionConfigSchema } from './retention-config-schema';
 import { safetyConfigSchema } from './safety-config-schema';
 import { encryptionConfigSchema } from './encryption-config-schema';
@@ -127,39 +129,7 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           env: 'TTA_LOG_FORMAT',
         },
       },
-      api: {
-        host: {
-          doc: 'Interface the API listens on.',
-          format: String,
-          default: '0.0.0.0',
-          env: 'TTA_API_HOST',
-        },
-        port: { doc: 'Port of the HTTP API.', format: 'port', default: 8080, env: 'PORT' },
-        bodyLimitBytes: {
-          doc: 'Largest request body accepted; larger ones get 413.',
-          format: 'positive-int',
-          default: 1_048_576,
-          env: 'TTA_API_BODY_LIMIT_BYTES',
-        },
-        maxBatchSize: {
-          doc: 'Most tasks accepted by one POST /v1/tasks/batch.',
-          format: 'positive-int',
-          default: 500,
-          env: 'TTA_API_MAX_BATCH_SIZE',
-        },
-        sseHeartbeatMs: {
-          doc: 'Interval of the heartbeat comment on open event streams (GET .../events), so that proxies keep them open.',
-          format: 'positive-int',
-          default: 15_000,
-          env: 'TTA_API_SSE_HEARTBEAT_MS',
-        },
-        trustProxy: {
-          doc: 'Proxies believed about the client address (X-Forwarded-For) and protocol (X-Forwarded-Proto): false (none: the address of the connection), a hop count n (the address n hops before the API), or a comma-separated list of proxy addresses, subnets and loopback, linklocal, uniquelocal. The client address keys the admin login limit and is recorded with admin sessions.',
-          format: 'trust-proxy',
-          default: 'false',
-          env: 'TTA_API_TRUST_PROXY',
-        },
-      },
+      api: apiConfigSchema,
       routing: {
         noLiveAgent: {
           doc: 'With no live agent for a capability: queue the task anyway, or refuse it with 503.',
@@ -356,6 +326,7 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
           env: 'TTA_SUPERVISOR_DIAGNOSTICS_PORT',
         },
       },
+      diagnostics: diagnosticsConfigSchema,
       autoscaler: autoscalerConfigSchema,
       safety: safetyConfigSchema,
       auth: authConfigSchema,

@@ -9,6 +9,7 @@ import {
   type AgentTypeConfig,
   type CapabilityConfig,
 } from './catalog-schema';
+import { apiListenerProblem } from './api-config-schema';
 import { createConfigSchema, type RawConfig } from './config-schema';
 import { llmModelsSchema, type LlmModelConfig, type LlmProviderKind } from './llm-config-schema';
 
@@ -81,6 +82,10 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     schema.validate({ allowed: 'strict' });
     // validate() has checked every enum key against its list of values.
     const properties = schema.getProperties() as Omit<RawConfig, keyof EnumKeys> & EnumKeys;
+    const listenerProblem = apiListenerProblem(properties.api);
+    if (listenerProblem !== undefined) {
+      throw new ConfigError(`invalid configuration: ${listenerProblem}`);
+    }
     const { webhooks } = properties.safety;
     if (webhooks.urls.length > 0 && webhooks.secret === '') {
       throw new ConfigError(

@@ -3,6 +3,7 @@
  * turn anything thrown, and zod issues, into them.
  */
 export { AppError, type AppErrorOptions } from './app-error';
+export { AuthRateLimitedError } from './auth-rate-limited-error';
 export {
   type BudgetExceededDetails,
   BudgetExceededError,
@@ -11,6 +12,7 @@ export {
 export { ConfigError } from './config-error';
 export { CrossSiteRequestError } from './cross-site-request-error';
 export { ForbiddenError } from './forbidden-error';
+export { HostNotAllowedError } from './host-not-allowed-error';
 export { IdempotencyConflictError } from './idempotency-conflict-error';
 export { IllegalStateError } from './illegal-state-error';
 export { InvalidPolicyError } from './invalid-policy-error';
@@ -29,6 +31,7 @@ export { TaskCancelledError } from './task-cancelled-error';
 export { TaskExistsError } from './task-exists-error';
 export { TaskFinishedError } from './task-finished-error';
 export { toError } from './to-error';
+export { type StreamLimit, TooManyStreamsError } from './too-many-streams-error';
 export { ToolDeniedError } from './tool-denied-error';
 export { ToolTimeoutError } from './tool-timeout-error';
 export { UnauthenticatedError } from './unauthenticated-error';

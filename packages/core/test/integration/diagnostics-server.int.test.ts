@@ -63,3 +63,45 @@ describe('startDiagnosticsServer', () => {
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   });
 });
+
+describe('startDiagnosticsServer with a bearer token', () => {
+  const token = 'diagnostics-token-for-the-test';
+  let server: DiagnosticsServer;
+  let base: string;
+
+  beforeAll(async () => {
+    server = await startDiagnosticsServer({
+      port: 0,
+      token,
+      metrics: createMetricsRegistry({ defaultLabels: { service: 'test' } }),
+      health: () => ({ ok: true }),
+    });
+    base = `http://127.0.0.1:${server.port}`;
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers /metrics only with the token, 401 without it or with another', async () => {
+    for (const authorization of [undefined, `Bearer ${token}x`, `Basic ${token}`, token]) {
+      const res = await fetch(`${base}/metrics`, {
+        headers: authorization === undefined ? {} : { authorization },
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      expect(await res.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+    }
+    const ok = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/^tta_process_cpu_seconds_total\{service="test"\} /m);
+  });
+
+  it('leaves /healthz open for probes', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('listens on loopback when no host is given', () => {
+    expect(server.host).toBe('127.0.0.1');
+  });
+});

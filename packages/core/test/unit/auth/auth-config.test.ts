@@ -8,6 +8,8 @@ describe('config auth and rateLimit', () => {
     const config = loadConfig({ env: {} });
     expect(config.auth).toEqual({
       enabled: true,
+      failedAttempts: 20,
+      failedAttemptsWindowSeconds: 60,
       keys: [],
       sessionSecret: '',
       sessionTtlSeconds: 28_800,
