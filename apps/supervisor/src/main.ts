@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import {
+  BacklogReconciler,
   ConfigError,
+  OwnerBacklog,
+  RedisMemory,
   PayloadCodec,
   UNENCRYPTED_WARNING,
   AgentRegistry,
@@ -173,6 +176,18 @@ async function main(): Promise<void> {
     logger,
     metrics,
   });
+  const memory = new RedisMemory(redis, {
+    highWatermark: config.admission.memoryHighWatermark,
+    intervalMs: config.admission.memoryCheckIntervalMs,
+    logger,
+  });
+  memory.exportTo(metrics);
+  const backlogReconciler = new BacklogReconciler({
+    backlog: new OwnerBacklog(redis, { names, shards, logger }),
+    intervalMs: config.admission.reconcileIntervalMs,
+    olderThanMs: config.admission.reconcileAfterMs,
+    logger,
+  });
   const supervisor = new Supervisor({
     redis,
     names,
@@ -188,6 +203,8 @@ async function main(): Promise<void> {
     workflowEngine,
     autoscaler,
     retention,
+    backlogReconciler,
+    memory,
   });
   const toolPolicy = await startToolPolicy(config, { redis, names, catalog, logger });
   supervisor.on('leading', () => void toolPolicy.watcher.start());
@@ -203,6 +220,7 @@ async function main(): Promise<void> {
           ['safety escalation', () => safety.close()],
           ['autoscaler', () => autoscaler?.close()],
           ['retention sweeper', () => retention.close()],
+          ['redis memory', () => memory.close()],
           ['policy watcher', () => toolPolicy.watcher.stop()],
           ['tool policy', () => toolPolicy.policies.close()],
           ['dead-letter queue', () => deadLetters.close()],
@@ -215,6 +233,7 @@ async function main(): Promise<void> {
       if (errors[0]) throw errors[0];
     },
   });
+  await memory.start();
   await supervisor.start();
   await safety.start();
   if (s.diagnosticsPort >= 0) {

@@ -3,6 +3,23 @@
  * package, import from the defining file (`../tasks/task-service`), not from an index.
  */
 export {
+  AdmissionControl,
+  type AdmissionControlOptions,
+  type AdmittedTask,
+  BacklogCounts,
+  BacklogReconciler,
+  type BacklogReconcilerOptions,
+  type BacklogCountsOptions,
+  type BacklogReconciliation,
+  OwnerBacklog,
+  type OwnerBacklogOptions,
+  parseRedisMemoryInfo,
+  type RedisMemoryOptions,
+  RedisMemory,
+  type RedisMemoryReading,
+  type RefusalReason,
+} from './admission';
+export {
   type AdminSession,
   AdminSessions,
   type AdminSessionsOptions,
@@ -60,6 +77,7 @@ export {
   type BudgetExceededDetails,
   BudgetExceededError,
   type BudgetKind,
+  CapacityError,
   ConfigError,
   CrossSiteRequestError,
   type FieldIssue,
@@ -77,6 +95,7 @@ export {
   RateLimitedError,
   type RedisConnectionState,
   redisFailure,
+  isRedisOutOfMemory,
   RedisUnavailableError,
   ReviewConflictError,
   SessionErasingError,
@@ -89,6 +108,9 @@ export {
   UnknownCapabilityError,
   ValidationError,
   VersionConflictError,
+  type WaitingLimitDetails,
+  WaitingLimitError,
+  type WaitingLimitScope,
 } from './errors';
 export {
   type CancelJob,

@@ -22,8 +22,8 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   413: '`payload_too_large`: the body is larger than config `api.bodyLimitBytes`',
   415: '`unsupported_media_type`: a body that is not `application/json`',
   422: '`unknown_capability`, `unknown_workflow` or `invalid_policy`',
-  429: '`rate_limited`: too many requests for this key; see `Retry-After`',
-  503: '`redis_unavailable`, `no_live_agent` or `shutting_down`; see `Retry-After`',
+  429: '`rate_limited`: too many requests (or batched tasks) for this key, `budget_exceeded`, or, creating tasks, `queue_full` / `owner_backlog_full` (too many tasks waiting); see `Retry-After`',
+  503: '`redis_unavailable`, `capacity` (Redis short of memory: new work refused), `no_live_agent` or `shutting_down`; see `Retry-After`',
 };
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };

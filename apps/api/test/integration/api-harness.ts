@@ -97,6 +97,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   if (!options.redisUrl) await waitForReady(redis, 5000);
   const services = buildApiServices({ config, redis, logger });
   await services.policies.start();
+  await services.memory.start();
   const auth = buildApiAuth({ config, redis, logger });
   const rawApp = createApp({
     ...services,

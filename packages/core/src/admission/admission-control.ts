@@ -1,0 +1,165 @@
+import { Counter, type Registry } from 'prom-client';
+import { CapacityError } from '../errors/capacity-error';
+import { WaitingLimitError, type WaitingLimitScope } from '../errors/waiting-limit-error';
+import type { QueueDepths } from '../queues/queue-depths';
+import { reuseMetric } from '../telemetry/metrics';
+import { BacklogCounts } from './backlog-counts';
+import type { OwnerBacklog } from './owner-backlog';
+import type { RedisMemory } from './redis-memory';
+
+/** Options of {@link AdmissionControl}. */
+export interface AdmissionControlOptions {
+  /** Redis's memory, read every second: above its high watermark new work is refused. Default: not watched. */
+  memory?: RedisMemory;
+  /** The job counts of every queue (the API's, shared with `/metrics`). Default: queues not limited. */
+  depths?: QueueDepths;
+  /** The waiting tasks of each owner, in Redis. Default: owners not limited. */
+  backlog?: OwnerBacklog;
+  /** Most tasks a queue may hold that no agent has started. Default: 100,000. */
+  maxWaitingPerQueue?: number;
+  /** Most tasks an owner may have that no agent has started. Default: 50,000. */
+  maxWaitingPerOwner?: number;
+  /** Age from which the counts are read again. Default: 250 ms. */
+  refreshMs?: number;
+  /** `Retry-After` of a refusal, in seconds. Default: 5. */
+  retryAfterSeconds?: number;
+  /** Where `tta_admission_refused_total` goes. Default: nowhere. */
+  metrics?: Registry;
+}
+
+/** A task about to be stored: its id and its queue. */
+export interface AdmittedTask {
+  id: string;
+  queue: string;
+}
+
+/** Why new work was refused: an error code of admission control. */
+export type RefusalReason = 'capacity' | 'queue_full' | 'owner_backlog_full';
+
+/**
+ * Decides whether the API takes new work, without a Redis round trip on the way in: refuses it
+ * while Redis is short of memory ({@link CapacityError}, 503 `capacity`), and refuses tasks that
+ * would pass the limit of waiting tasks of their queue or of their owner
+ * ({@link WaitingLimitError}, 429), a batch whole. Queue depths and owner counts are read at
+ * most every `refreshMs`, plus the tasks this instance admitted since (see {@link BacklogCounts}).
+ */
+export class AdmissionControl {
+  private readonly queueCounts?: BacklogCounts;
+  private readonly ownerCounts?: BacklogCounts;
+  private readonly maxPerQueue: number;
+  private readonly maxPerOwner: number;
+  private readonly retryAfterSeconds: number;
+  private readonly refused?: Counter<'reason'>;
+
+  constructor(private readonly options: AdmissionControlOptions = {}) {
+    this.maxPerQueue = options.maxWaitingPerQueue ?? 100_000;
+    this.maxPerOwner = options.maxWaitingPerOwner ?? 50_000;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
+    const refreshMs = options.refreshMs ?? 250;
+    const { depths, backlog, metrics } = options;
+    if (depths) {
+      this.queueCounts = new BacklogCounts({ refreshMs, read: () => waitingByQueue(depths) });
+    }
+    if (backlog) {
+      this.ownerCounts = new BacklogCounts({ refreshMs, read: (owners) => backlog.counts(owners) });
+    }
+    if (metrics) {
+      this.refused = reuseMetric(
+        metrics,
+        'tta_admission_refused_total',
+        () =>
+          new Counter({
+            name: 'tta_admission_refused_total',
+            help: 'Requests for new work refused by admission control, by reason (capacity, queue_full, owner_backlog_full)',
+            labelNames: ['reason'],
+            registers: [metrics],
+          }),
+      );
+    }
+  }
+
+  /** Whether Redis is above the high watermark of its memory: new work is refused. */
+  get underPressure(): boolean {
+    return this.options.memory?.underPressure ?? false;
+  }
+
+  /** The error that refuses new work for capacity, counted as a refusal. */
+  capacityError(): CapacityError {
+    this.refused?.inc({ reason: 'capacity' });
+    return new CapacityError({
+      retryAfterSeconds: this.retryAfterSeconds,
+      memoryRatio: this.options.memory?.ratio ?? 0,
+    });
+  }
+
+  /** Throws {@link CapacityError} while Redis is short of memory. */
+  assertCapacity(): void {
+    if (this.underPressure) throw this.capacityError();
+  }
+
+  /**
+   * Throws {@link WaitingLimitError} when `tasks` would take their queue, or `owner`, past its
+   * limit of waiting tasks; nothing is counted then.
+   */
+  async admit(owner: string | undefined, tasks: readonly AdmittedTask[]): Promise<void> {
+    if (tasks.length === 0) return;
+    const byQueue = new Map<string, number>();
+    for (const { queue } of tasks) byQueue.set(queue, (byQueue.get(queue) ?? 0) + 1);
+    const [queues, owners] = await Promise.all([
+      this.queueCounts?.get([...byQueue.keys()]),
+      owner === undefined ? undefined : this.ownerCounts?.get([owner]),
+    ]);
+    for (const [queue, requested] of byQueue) {
+      const waiting = queues?.get(queue) ?? 0;
+      if (waiting + requested > this.maxPerQueue) {
+        throw this.overLimit('queue', this.maxPerQueue, waiting, requested, queue);
+      }
+    }
+    const waiting = owner === undefined ? 0 : (owners?.get(owner) ?? 0);
+    if (waiting + tasks.length > this.maxPerOwner) {
+      throw this.overLimit('owner', this.maxPerOwner, waiting, tasks.length);
+    }
+  }
+
+  /**
+   * Counts `tasks` as waiting, before their jobs are stored: in this instance's counts, and in
+   * their owner's backlog in Redis.
+   */
+  async record(owner: string | undefined, tasks: readonly AdmittedTask[]): Promise<void> {
+    if (tasks.length === 0) return;
+    for (const { queue } of tasks) this.queueCounts?.add(queue, 1);
+    if (owner === undefined || !this.options.backlog) return;
+    this.ownerCounts?.add(owner, tasks.length);
+    await this.options.backlog.add(
+      owner,
+      tasks.map((t) => t.id),
+    );
+  }
+
+  private overLimit(
+    scope: WaitingLimitScope,
+    limit: number,
+    waiting: number,
+    requested: number,
+    queue?: string,
+  ): WaitingLimitError {
+    const error = new WaitingLimitError({
+      scope,
+      ...(queue !== undefined && { queue }),
+      limit,
+      waiting,
+      requested,
+      retryAfterSeconds: this.retryAfterSeconds,
+    });
+    this.refused?.inc({ reason: error.code });
+    return error;
+  }
+}
+
+// Tasks no agent has started, by queue: waiting (paused included), prioritized and delayed.
+async function waitingByQueue(depths: QueueDepths): Promise<Map<string, number>> {
+  const all = await depths.read();
+  return new Map(
+    Object.entries(all).map(([queue, c]) => [queue, c.waiting + c.prioritized + c.delayed]),
+  );
+}

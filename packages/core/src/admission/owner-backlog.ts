@@ -1,0 +1,175 @@
+import { toError } from '../errors/to-error';
+import type { QueueNames } from '../queues/queue-names';
+import { QueueShards } from '../queues/queue-shards';
+import { TaskId } from '../queues/task-id';
+import type { RedisClient } from '../redis/redis-connection';
+import type { Logger } from '../telemetry/logger';
+
+/** Options of {@link OwnerBacklog}. */
+export interface OwnerBacklogOptions {
+  /** Names of the control shard, which holds the backlogs. */
+  names: QueueNames;
+  /** The shards whose jobs the reconciliation looks at. Default: the one shard of `names`. */
+  shards?: QueueShards;
+  /** Time a started task waits before its removal is sent (removals are sent together). Default: 100 ms. */
+  releaseDelayMs?: number;
+  /** Told when removals cannot be sent. Default: none. */
+  logger?: Logger;
+}
+
+/** What one reconciliation did. */
+export interface BacklogReconciliation {
+  /** Counted tasks looked at. */
+  checked: number;
+  /** Counted tasks no longer waiting (started, ended, or never stored), removed. */
+  removed: number;
+}
+
+// Removes an owner from the index only while its backlog is empty, in one step, so that an
+// enqueue that adds to it at the same time keeps the owner in the index.
+const DROP_IF_EMPTY = `
+if redis.call('ZCARD', KEYS[1]) == 0 then return redis.call('ZREM', KEYS[2], ARGV[1]) end
+return 0`;
+
+/**
+ * The tasks of each owner that no agent has started yet, in Redis: a sorted set per owner
+ * (`<prefix>:admission:owner:<owner>`) of task ids, scored by when each was counted or last
+ * found waiting, and an index of owners (`<prefix>:admission:owners`). The API adds a task's id
+ * before its job is stored; the agent that starts the task removes it ({@link release}, sent in
+ * small batches); a cancel removes it. Whatever these miss (an agent killed before its batch
+ * went out, a job that was never stored, a task removed by retention) the leading supervisor's
+ * {@link reconcile} finds by looking at the jobs themselves: the count cannot drift for longer
+ * than `reconcileAfterMs` plus one reconciliation interval.
+ */
+export class OwnerBacklog {
+  private readonly shards: QueueShards;
+  private readonly pending = new Map<string, Set<string>>();
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly options: OwnerBacklogOptions,
+  ) {
+    this.shards = options.shards ?? new QueueShards(options.names.prefix);
+  }
+
+  /** The key of an owner's backlog. */
+  key(owner: string): string {
+    return this.options.names.key('admission', 'owner', owner);
+  }
+
+  /** The key of the index of owners. */
+  get indexKey(): string {
+    return this.options.names.key('admission', 'owners');
+  }
+
+  /** Counts `taskIds` as waiting tasks of `owner`. */
+  async add(owner: string, taskIds: readonly string[], now = Date.now()): Promise<void> {
+    if (taskIds.length === 0) return;
+    const members = taskIds.flatMap((id) => [now, id]);
+    await Promise.all([
+      this.redis.zadd(this.key(owner), ...members),
+      this.redis.zadd(this.indexKey, now, owner),
+    ]);
+  }
+
+  /** Tasks of `owner` counted as waiting, by owner. */
+  async counts(owners: readonly string[]): Promise<Map<string, number>> {
+    const counts = await Promise.all(owners.map((owner) => this.redis.zcard(this.key(owner))));
+    return new Map(owners.map((owner, i) => [owner, counts[i] ?? 0]));
+  }
+
+  /** Removes tasks of `owner` from its backlog now (a cancel). */
+  async remove(owner: string, taskIds: readonly string[]): Promise<void> {
+    if (taskIds.length > 0) await this.redis.zrem(this.key(owner), ...taskIds);
+  }
+
+  /**
+   * Counts a task of `owner` out because an agent started it: the removal goes out with the
+   * others of the next `releaseDelayMs` (one command per owner), never delaying the task.
+   */
+  release(owner: string, taskId: string): void {
+    let ids = this.pending.get(owner);
+    if (!ids) this.pending.set(owner, (ids = new Set()));
+    ids.add(taskId);
+    this.timer ??= setTimeout(() => void this.flush(), this.options.releaseDelayMs ?? 100);
+    this.timer.unref();
+  }
+
+  /** Sends the removals waiting to go out. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.pending];
+    this.pending.clear();
+    const sent = Promise.all(batch.map(([owner, ids]) => this.remove(owner, [...ids]))).then(
+      () => undefined,
+      (err: unknown) => {
+        // The reconciliation removes them later.
+        this.options.logger?.warn('owner backlog: started tasks not counted out', {
+          error: toError(err).message,
+        });
+      },
+    );
+    this.flushing = sent.finally(() => (this.flushing = undefined));
+    return sent;
+  }
+
+  /** Sends the removals waiting to go out; safe to call twice. */
+  async close(): Promise<void> {
+    await this.flushing;
+    await this.flush();
+  }
+
+  /**
+   * Looks at the counted tasks of every owner counted (or last found waiting) `olderThanMs`
+   * ago or earlier, `batchSize` at a time: one whose job no longer exists or has started is
+   * removed, one still waiting is scored now (looked at again `olderThanMs` later). An owner
+   * left with none leaves the index.
+   */
+  async reconcile(olderThanMs: number, batchSize = 1000): Promise<BacklogReconciliation> {
+    const total: BacklogReconciliation = { checked: 0, removed: 0 };
+    const owners = await this.redis.zrange(this.indexKey, 0, -1);
+    for (const owner of owners) {
+      const key = this.key(owner);
+      for (;;) {
+        const now = Date.now();
+        const ids = await this.redis.zrangebyscore(
+          key,
+          '-inf',
+          now - olderThanMs,
+          'LIMIT',
+          0,
+          batchSize,
+        );
+        if (ids.length === 0) break;
+        const waiting = await this.stillWaiting(ids);
+        const gone = ids.filter((id) => !waiting.has(id));
+        if (gone.length > 0) await this.redis.zrem(key, ...gone);
+        if (waiting.size > 0)
+          await this.redis.zadd(key, 'XX', ...[...waiting].flatMap((id) => [now, id]));
+        total.checked += ids.length;
+        total.removed += gone.length;
+        if (ids.length < batchSize) break;
+      }
+      await this.redis.eval(DROP_IF_EMPTY, 2, key, this.indexKey, owner);
+    }
+    return total;
+  }
+
+  // The ids whose job exists (BullMQ's `timestamp` field) and has not started (`processedOn`).
+  private async stillWaiting(ids: readonly string[]): Promise<Set<string>> {
+    const located = ids.flatMap((id) => {
+      const parsed = TaskId.parse(id);
+      const shard = this.shards.forId(id);
+      return parsed && shard ? [{ id, key: `${shard.prefix}:${parsed.queue}:${id}` }] : [];
+    });
+    const fields = await Promise.all(
+      located.map(({ key }) => this.redis.hmget(key, 'timestamp', 'processedOn')),
+    );
+    return new Set(
+      located.filter((_, i) => fields[i]?.[0] != null && fields[i]?.[1] == null).map((l) => l.id),
+    );
+  }
+}
