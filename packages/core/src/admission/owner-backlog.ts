@@ -25,11 +25,16 @@ export interface BacklogReconciliation {
   removed: number;
 }
 
-// Removes an owner from the index only while its backlog is empty, in one step, so that an
-// enqueue that adds to it at the same time keeps the owner in the index.
+/** How often an instance that adds tasks of an owner marks the owner in the index again. */
+const INDEX_EVERY_MS = 10_000;
+
+// Removes an owner from the index only while its backlog is empty and nobody marked it in the
+// index since `ARGV[2]`, in one step: an owner whose tasks an API instance adds stays in it.
 const DROP_IF_EMPTY = `
-if redis.call('ZCARD', KEYS[1]) == 0 then return redis.call('ZREM', KEYS[2], ARGV[1]) end
-return 0`;
+if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
+local marked = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[1]) or '0')
+if marked >= tonumber(ARGV[2]) then return 0 end
+return redis.call('ZREM', KEYS[2], ARGV[1])`;
 
 /**
  * The tasks of each owner that no agent has started yet, in Redis: a sorted set per owner
@@ -44,6 +49,8 @@ return 0`;
 export class OwnerBacklog {
   private readonly shards: QueueShards;
   private readonly pending = new Map<string, Set<string>>();
+  /** When this instance last marked each owner in the index (epoch ms). */
+  private readonly indexedAt = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
 
@@ -64,14 +71,19 @@ export class OwnerBacklog {
     return this.options.names.key('admission', 'owners');
   }
 
-  /** Counts `taskIds` as waiting tasks of `owner`. */
+  /**
+   * Counts `taskIds` as waiting tasks of `owner`; marks the owner in the index (at most every
+   * 10 s per instance, which keeps it there: see {@link reconcile}).
+   */
   async add(owner: string, taskIds: readonly string[], now = Date.now()): Promise<void> {
     if (taskIds.length === 0) return;
-    const members = taskIds.flatMap((id) => [now, id]);
-    await Promise.all([
-      this.redis.zadd(this.key(owner), ...members),
-      this.redis.zadd(this.indexKey, now, owner),
-    ]);
+    const added = this.redis.zadd(this.key(owner), ...taskIds.flatMap((id) => [now, id]));
+    if (now - (this.indexedAt.get(owner) ?? Number.NEGATIVE_INFINITY) < INDEX_EVERY_MS) {
+      await added;
+      return;
+    }
+    this.indexedAt.set(owner, now);
+    await Promise.all([added, this.redis.zadd(this.indexKey, now, owner)]);
   }
 
   /** Tasks of `owner` counted as waiting, by owner. */
@@ -126,7 +138,8 @@ export class OwnerBacklog {
    * Looks at the counted tasks of every owner counted (or last found waiting) `olderThanMs`
    * ago or earlier, `batchSize` at a time: one whose job no longer exists or has started is
    * removed, one still waiting is scored now (looked at again `olderThanMs` later). An owner
-   * left with none leaves the index.
+   * left with none, and not marked in the index for `olderThanMs` (no API instance adds its
+   * tasks), leaves the index.
    */
   async reconcile(olderThanMs: number, batchSize = 1000): Promise<BacklogReconciliation> {
     const total: BacklogReconciliation = { checked: 0, removed: 0 };
@@ -153,7 +166,8 @@ export class OwnerBacklog {
         total.removed += gone.length;
         if (ids.length < batchSize) break;
       }
-      await this.redis.eval(DROP_IF_EMPTY, 2, key, this.indexKey, owner);
+      const cutoff = Date.now() - Math.max(olderThanMs, 2 * INDEX_EVERY_MS);
+      await this.redis.eval(DROP_IF_EMPTY, 2, key, this.indexKey, owner, cutoff);
     }
     return total;
   }
