@@ -17,7 +17,6 @@ export {
   type RedisMemoryOptions,
   RedisMemory,
   type RedisMemoryReading,
-  type RefusalReason,
 } from './admission';
 export {
   type AdminSession,

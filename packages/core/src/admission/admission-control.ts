@@ -33,9 +33,6 @@ export interface AdmittedTask {
   queue: string;
 }
 
-/** Why new work was refused: an error code of admission control. */
-export type RefusalReason = 'capacity' | 'queue_full' | 'owner_backlog_full';
-
 /**
  * Decides whether the API takes new work, without a Redis round trip on the way in: refuses it
  * while Redis is short of memory ({@link CapacityError}, 503 `capacity`), and refuses tasks that

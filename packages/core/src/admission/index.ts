@@ -6,7 +6,6 @@ export {
   AdmissionControl,
   type AdmissionControlOptions,
   type AdmittedTask,
-  type RefusalReason,
 } from './admission-control';
 export { BacklogReconciler, type BacklogReconcilerOptions } from './backlog-reconciler';
 export { BacklogCounts, type BacklogCountsOptions } from './backlog-counts';

@@ -40,8 +40,8 @@ export interface RedisMemoryReading {
  * `intervalMs` and keeps the last reading, so that the hot path (admitting a task) asks a
  * field, never Redis. A reading older than five intervals (Redis not answering) counts as
  * unknown: no pressure, since then Redis itself decides. It also remembers when Redis was
- * last full (at `fullRatio`, or an OOM error someone reported), so that the supervisor does
- * not take agents whose heartbeats Redis refused for dead.
+ * last full (at `fullRatio` of `maxmemory` or more), so that the supervisor does not take
+ * agents whose heartbeats Redis refused for dead.
  */
 export class RedisMemory {
   private readonly highWatermark: number;
@@ -98,12 +98,6 @@ export class RedisMemory {
   /** Whether Redis was full (writes refused, or close to it) at any time in the last `ms`. */
   fullWithin(ms: number): boolean {
     return Date.now() - this.lastFullAt <= ms;
-  }
-
-  /** Records an `OOM` error met by a write: Redis is full now; reads again at once. */
-  noteOutOfMemory(): void {
-    this.lastFullAt = Date.now();
-    void this.refresh();
   }
 
   /** Reads `INFO memory` now (reads asked for meanwhile share it). */
