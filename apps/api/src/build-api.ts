@@ -225,6 +225,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
         ['dead letters', () => deadLetters.close()],
         ['metrics', () => apiMetrics.close()],
         ['redis memory', () => memory.close()],
+        ['owner backlog', () => backlog.close()],
       ],
       options.logger,
     );

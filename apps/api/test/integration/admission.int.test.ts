@@ -135,7 +135,7 @@ describe('limits on waiting tasks', () => {
     const backlog = h.services.names.key('admission', 'owner', 'globex');
     const counted = await h.redis.zrange(backlog, 0, -1);
     expect(counted).toHaveLength(4);
-    // A task counted but never stored (an enqueue that failed after counting) is a phantom.
+    // A counted task whose job is gone (removed by retention, say) is counted for nothing.
     await h.redis.zadd(
       backlog,
       Date.now() - 120_000,

@@ -96,41 +96,80 @@ export class AdmissionControl {
 
   /**
    * Throws {@link WaitingLimitError} when `tasks` would take their queue, or `owner`, past its
-   * limit of waiting tasks; nothing is counted then.
+   * limit of waiting tasks; nothing is counted then. Decides at once (no promise) while the
+   * counts are fresh enough; returns a promise only when one must be read first.
    */
-  async admit(owner: string | undefined, tasks: readonly AdmittedTask[]): Promise<void> {
-    if (tasks.length === 0) return;
-    const byQueue = new Map<string, number>();
-    for (const { queue } of tasks) byQueue.set(queue, (byQueue.get(queue) ?? 0) + 1);
-    const [queues, owners] = await Promise.all([
-      this.queueCounts?.get([...byQueue.keys()]),
-      owner === undefined ? undefined : this.ownerCounts?.get([owner]),
-    ]);
-    for (const [queue, requested] of byQueue) {
-      const waiting = queues?.get(queue) ?? 0;
-      if (waiting + requested > this.maxPerQueue) {
-        throw this.overLimit('queue', this.maxPerQueue, waiting, requested, queue);
-      }
+  admit(owner: string | undefined, tasks: readonly AdmittedTask[]): Promise<void> | undefined {
+    if (tasks.length === 0) return undefined;
+    const queues = [...new Set(tasks.map((t) => t.queue))];
+    const known = this.knownCounts(owner, queues);
+    if (known) {
+      this.check(owner, tasks, known);
+      return undefined;
     }
-    const waiting = owner === undefined ? 0 : (owners?.get(owner) ?? 0);
-    if (waiting + tasks.length > this.maxPerOwner) {
-      throw this.overLimit('owner', this.maxPerOwner, waiting, tasks.length);
-    }
+    return (async () => {
+      const [byQueue, byOwner] = await Promise.all([
+        this.queueCounts?.get(queues),
+        owner === undefined ? undefined : this.ownerCounts?.get([owner]),
+      ]);
+      const ownerCount = owner === undefined ? undefined : byOwner?.get(owner);
+      this.check(owner, tasks, { ...(byQueue && { queues: byQueue }), owner: ownerCount });
+    })();
   }
 
   /**
-   * Counts `tasks` as waiting, before their jobs are stored: in this instance's counts, and in
-   * their owner's backlog in Redis.
+   * Counts `tasks`, whose jobs were just stored, as waiting: at once in this instance's counts,
+   * and in their owner's backlog in Redis with the others of this event-loop turn (see
+   * {@link OwnerBacklog.count}).
    */
-  async record(owner: string | undefined, tasks: readonly AdmittedTask[]): Promise<void> {
+  record(owner: string | undefined, tasks: readonly AdmittedTask[]): void {
     if (tasks.length === 0) return;
     for (const { queue } of tasks) this.queueCounts?.add(queue, 1);
     if (owner === undefined || !this.options.backlog) return;
     this.ownerCounts?.add(owner, tasks.length);
-    await this.options.backlog.add(
+    this.options.backlog.count(
       owner,
       tasks.map((t) => t.id),
     );
+  }
+
+  // The counts the decision needs, when every one is known without waiting.
+  private knownCounts(
+    owner: string | undefined,
+    queues: readonly string[],
+  ): { queues?: Map<string, number>; owner?: number } | undefined {
+    let byQueue: Map<string, number> | undefined;
+    if (this.queueCounts) {
+      byQueue = new Map();
+      for (const queue of queues) {
+        const count = this.queueCounts.peek(queue);
+        if (count === undefined) return undefined;
+        byQueue.set(queue, count);
+      }
+    }
+    if (owner === undefined || !this.ownerCounts) return { ...(byQueue && { queues: byQueue }) };
+    const count = this.ownerCounts.peek(owner);
+    if (count === undefined) return undefined;
+    return { ...(byQueue && { queues: byQueue }), owner: count };
+  }
+
+  private check(
+    owner: string | undefined,
+    tasks: readonly AdmittedTask[],
+    counts: { queues?: ReadonlyMap<string, number>; owner?: number | undefined },
+  ): void {
+    const requested = new Map<string, number>();
+    for (const { queue } of tasks) requested.set(queue, (requested.get(queue) ?? 0) + 1);
+    for (const [queue, n] of requested) {
+      const waiting = counts.queues?.get(queue) ?? 0;
+      if (waiting + n > this.maxPerQueue) {
+        throw this.overLimit('queue', this.maxPerQueue, waiting, n, queue);
+      }
+    }
+    const waiting = owner === undefined ? 0 : (counts.owner ?? 0);
+    if (waiting + tasks.length > this.maxPerOwner) {
+      throw this.overLimit('owner', this.maxPerOwner, waiting, tasks.length);
+    }
   }
 
   private overLimit(

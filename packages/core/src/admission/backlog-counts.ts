@@ -44,20 +44,25 @@ export class BacklogCounts {
   /** The count of each of `keys`: as last read, plus this process's additions since. */
   async get(keys: readonly string[]): Promise<Map<string, number>> {
     const now = Date.now();
-    const stale = keys.filter((key) => {
-      const entry = this.entries.get(key);
-      return !entry || now - entry.readAt >= this.refreshMs;
-    });
-    if (stale.length > 0) {
-      const read = this.refresh(stale);
-      const mustWait = stale.some((key) => {
-        const entry = this.entries.get(key);
-        return !entry || now - entry.readAt >= this.maxAgeMs;
-      });
-      if (mustWait) await read;
-      else read.catch(() => undefined);
-    }
+    const waitFor = keys.filter((key) => this.peekAt(key, now) === undefined);
+    if (waitFor.length > 0) await this.refresh(waitFor);
     return new Map(keys.map((key) => [key, this.countOf(key)]));
+  }
+
+  /**
+   * The count of `key` without waiting (the hot path: no promise): `undefined` when it was
+   * never read or is older than `maxAgeMs`, and then {@link get} must wait for it. A count older
+   * than `refreshMs` is answered and read again in the background.
+   */
+  peek(key: string): number | undefined {
+    return this.peekAt(key, Date.now());
+  }
+
+  private peekAt(key: string, now: number): number | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || now - entry.readAt >= this.maxAgeMs) return undefined;
+    if (now - entry.readAt >= this.refreshMs) this.refresh([key]).catch(() => undefined);
+    return this.countOf(key);
   }
 
   /** Adds `n` to the count of `key` (tasks this process just admitted). */
@@ -78,10 +83,16 @@ export class BacklogCounts {
     return this.reading;
   }
 
+  // Keys asked for during a read are read after it only if that read left them stale.
   private async readQueued(): Promise<void> {
-    while (this.queued.size > 0) {
-      const keys = [...this.queued];
+    for (;;) {
+      const now = Date.now();
+      const keys = [...this.queued].filter((key) => {
+        const entry = this.entries.get(key);
+        return !entry || now - entry.readAt >= this.refreshMs;
+      });
       this.queued.clear();
+      if (keys.length === 0) return;
       const readAt = Date.now();
       const before = new Map(keys.map((key) => [key, this.added.get(key) ?? 0]));
       const counts = await this.options.read(keys);

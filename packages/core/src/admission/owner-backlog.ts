@@ -40,19 +40,25 @@ return redis.call('ZREM', KEYS[2], ARGV[1])`;
  * The tasks of each owner that no agent has started yet, in Redis: a sorted set per owner
  * (`<prefix>:admission:owner:<owner>`) of task ids, scored by when each was counted or last
  * found waiting, and an index of owners (`<prefix>:admission:owners`). The API adds a task's id
- * before its job is stored; the agent that starts the task removes it ({@link release}, sent in
- * small batches); a cancel removes it. Whatever these miss (an agent killed before its batch
- * went out, a job that was never stored, a task removed by retention) the leading supervisor's
- * {@link reconcile} finds by looking at the jobs themselves: the count cannot drift for longer
- * than `reconcileAfterMs` plus one reconciliation interval.
+ * once its job is stored ({@link count}: one command per owner for the tasks of an event-loop
+ * turn, sent right after it); the agent that starts the task removes it ({@link release}, sent
+ * every `releaseDelayMs`, so well after the id was added); a cancel removes it. Whatever these
+ * miss (an agent killed before its batch went out, an id added after its task started, a task
+ * removed by retention) the leading supervisor's {@link reconcile} finds by looking at the jobs
+ * themselves: the count cannot drift for longer than `reconcileAfterMs` plus one
+ * reconciliation interval.
  */
 export class OwnerBacklog {
   private readonly shards: QueueShards;
-  private readonly pending = new Map<string, Set<string>>();
+  /** Ids to remove, by owner, sent every `releaseDelayMs`. */
+  private readonly releasing = new Map<string, Set<string>>();
+  /** Ids to add, by owner, sent after the current event-loop turn. */
+  private readonly counting = new Map<string, string[]>();
   /** When this instance last marked each owner in the index (epoch ms). */
   private readonly indexedAt = new Map<string, number>();
   private timer?: NodeJS.Timeout;
-  private flushing?: Promise<void>;
+  private immediate?: NodeJS.Immediate;
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -92,6 +98,17 @@ export class OwnerBacklog {
     return new Map(owners.map((owner, i) => [owner, counts[i] ?? 0]));
   }
 
+  /**
+   * Counts tasks of `owner` as waiting, whose jobs were just stored: with the others of this
+   * event-loop turn, in one command per owner sent right after it.
+   */
+  count(owner: string, taskIds: readonly string[]): void {
+    const ids = this.counting.get(owner);
+    if (ids) ids.push(...taskIds);
+    else this.counting.set(owner, [...taskIds]);
+    this.immediate ??= setImmediate(() => void this.flushCounts());
+  }
+
   /** Removes tasks of `owner` from its backlog now (a cancel). */
   async remove(owner: string, taskIds: readonly string[]): Promise<void> {
     if (taskIds.length > 0) await this.redis.zrem(this.key(owner), ...taskIds);
@@ -102,36 +119,63 @@ export class OwnerBacklog {
    * others of the next `releaseDelayMs` (one command per owner), never delaying the task.
    */
   release(owner: string, taskId: string): void {
-    let ids = this.pending.get(owner);
-    if (!ids) this.pending.set(owner, (ids = new Set()));
+    let ids = this.releasing.get(owner);
+    if (!ids) this.releasing.set(owner, (ids = new Set()));
     ids.add(taskId);
-    this.timer ??= setTimeout(() => void this.flush(), this.options.releaseDelayMs ?? 100);
+    this.timer ??= setTimeout(() => void this.flushReleases(), this.options.releaseDelayMs ?? 100);
     this.timer.unref();
   }
 
-  /** Sends the removals waiting to go out. */
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = [...this.pending];
-    this.pending.clear();
-    const sent = Promise.all(batch.map(([owner, ids]) => this.remove(owner, [...ids]))).then(
-      () => undefined,
-      (err: unknown) => {
-        // The reconciliation removes them later.
-        this.options.logger?.warn('owner backlog: started tasks not counted out', {
-          error: toError(err).message,
-        });
-      },
-    );
-    this.flushing = sent.finally(() => (this.flushing = undefined));
-    return sent;
+  /** Sends the counts and removals waiting to go out, and waits for those under way. */
+  async flush(): Promise<void> {
+    await Promise.all([this.flushCounts(), this.flushReleases(), ...this.sending]);
   }
 
-  /** Sends the removals waiting to go out; safe to call twice. */
-  async close(): Promise<void> {
-    await this.flushing;
-    await this.flush();
+  /** Sends what waits to go out (see {@link flush}); safe to call twice. */
+  close(): Promise<void> {
+    return this.flush();
+  }
+
+  private flushCounts(): Promise<void> {
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
+    // Not counted: the owner is counted short until its tasks start (lenient, never stuck).
+    return this.send(
+      this.counting,
+      (owner, ids) => this.add(owner, ids),
+      'stored tasks not counted',
+    );
+  }
+
+  private flushReleases(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    // Not counted out: the reconciliation removes them later.
+    return this.send(
+      this.releasing,
+      (owner, ids) => this.remove(owner, ids),
+      'started tasks not counted out',
+    );
+  }
+
+  // Sends one command per owner of `pending` (emptied) and logs a failure instead of throwing.
+  private send(
+    pending: Map<string, Iterable<string>>,
+    command: (owner: string, ids: string[]) => Promise<void>,
+    failure: string,
+  ): Promise<void> {
+    const batch = [...pending];
+    pending.clear();
+    if (batch.length === 0) return Promise.resolve();
+    const sent = Promise.all(batch.map(([owner, ids]) => command(owner, [...ids]))).then(
+      () => undefined,
+      (err: unknown) => {
+        this.options.logger?.warn(`owner backlog: ${failure}`, { error: toError(err).message });
+      },
+    );
+    this.sending.add(sent);
+    void sent.finally(() => this.sending.delete(sent));
+    return sent;
   }
 
   /**

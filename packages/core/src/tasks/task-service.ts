@@ -159,7 +159,8 @@ export class TaskService {
     this.options.admission?.assertCapacity();
     await this.assertSessionBudgets(requests);
     const prepared = await Promise.all(requests.map((r) => this.prepare(r, scope)));
-    await this.guardAdmission(() => this.options.admission?.admit(scope.owner, prepared));
+    const admitting = this.options.admission?.admit(scope.owner, prepared);
+    if (admitting) await this.guardAdmission(() => admitting);
     await this.store(prepared, scope.owner);
     return prepared.map(accepted);
   }
@@ -311,8 +312,8 @@ export class TaskService {
       const fresh = prepared.filter((p) => !replays.has(p));
       await this.claimSessions(fresh);
       await this.admitInSessionOrder(fresh);
-      await this.options.admission?.record(owner, fresh);
       await this.addJobs(fresh);
+      this.options.admission?.record(owner, fresh);
       await this.idempotency.markAdded(
         fresh.flatMap((p) => (p.claim ? [{ ...p.claim, taskId: p.id }] : [])),
       );
