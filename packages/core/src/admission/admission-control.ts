@@ -72,6 +72,10 @@ export class AdmissionControl {
             registers: [metrics],
           }),
       );
+      // Every reason shows from the start, at 0: a rate over it works before the first refusal.
+      for (const reason of ['capacity', 'queue_full', 'owner_backlog_full']) {
+        this.refused.inc({ reason }, 0);
+      }
     }
   }
 

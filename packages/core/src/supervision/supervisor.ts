@@ -185,10 +185,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     try {
       await this.options.retention?.start();
-      await this.options.backlogReconciler?.start();
     } catch (err) {
       this.log.error('retention sweeper did not start', { error: toError(err).message });
     }
+    await this.options.backlogReconciler?.start();
     const executor = this.options.executor;
     if (executor) {
       await Promise.all(
