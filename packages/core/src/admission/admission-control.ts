@@ -55,7 +55,10 @@ export class AdmissionControl {
     const refreshMs = options.refreshMs ?? 250;
     const { depths, backlog, metrics } = options;
     if (depths) {
-      this.queueCounts = new BacklogCounts({ refreshMs, read: () => waitingByQueue(depths) });
+      this.queueCounts = new BacklogCounts({
+        refreshMs,
+        read: (queues) => depths.countNotStarted(queues),
+      });
     }
     if (backlog) {
       this.ownerCounts = new BacklogCounts({ refreshMs, read: (owners) => backlog.counts(owners) });
@@ -107,14 +110,13 @@ export class AdmissionControl {
     if (tasks.length === 0) return undefined;
     const queues = [...new Set(tasks.map((t) => t.queue))];
     const known = this.knownCounts(owner, queues);
-    if (known) {
-      this.check(owner, tasks, known);
-      return undefined;
-    }
+    if (known && !this.wouldRefuse(owner, tasks, known)) return undefined;
+    // A refusal is decided on counts read since `refreshMs` (tasks may have started meanwhile).
     return (async () => {
+      const fresh = known !== undefined;
       const [byQueue, byOwner] = await Promise.all([
-        this.queueCounts?.get(queues),
-        owner === undefined ? undefined : this.ownerCounts?.get([owner]),
+        this.queueCounts?.get(queues, fresh),
+        owner === undefined ? undefined : this.ownerCounts?.get([owner], fresh),
       ]);
       const ownerCount = owner === undefined ? undefined : byOwner?.get(owner);
       this.check(owner, tasks, { ...(byQueue && { queues: byQueue }), owner: ownerCount });
@@ -122,14 +124,19 @@ export class AdmissionControl {
   }
 
   /**
-   * Counts `tasks`, whose jobs were just stored, as waiting: at once in this instance's counts,
-   * and in their owner's backlog in Redis with the others of this event-loop turn (see
-   * {@link OwnerBacklog.count}).
+   * Counts `tasks`, whose jobs were just stored, in this instance's counts and in their owner's
+   * backlog in Redis with the others of this event-loop turn (see {@link OwnerBacklog.count}),
+   * and reads the counts of their queues and owner again if they are older than `refreshMs`,
+   * in an order that never counts a task twice.
    */
-  record(owner: string | undefined, tasks: readonly AdmittedTask[]): void {
+  stored(owner: string | undefined, tasks: readonly AdmittedTask[]): void {
     if (tasks.length === 0) return;
+    // The jobs are in Redis: a queue's read sent now counts them. Their ids go to the owner's
+    // backlog after this turn: an owner's read sent now does not.
     for (const { queue } of tasks) this.queueCounts?.add(queue, 1);
+    this.queueCounts?.refreshStale([...new Set(tasks.map((t) => t.queue))]);
     if (owner === undefined || !this.options.backlog) return;
+    this.ownerCounts?.refreshStale([owner]);
     this.ownerCounts?.add(owner, tasks.length);
     this.options.backlog.count(
       owner,
@@ -157,22 +164,44 @@ export class AdmissionControl {
     return { ...(byQueue && { queues: byQueue }), owner: count };
   }
 
+  private wouldRefuse(
+    owner: string | undefined,
+    tasks: readonly AdmittedTask[],
+    counts: { queues?: ReadonlyMap<string, number>; owner?: number | undefined },
+  ): boolean {
+    try {
+      this.check(owner, tasks, counts, false);
+      return false;
+    } catch (err) {
+      if (err instanceof WaitingLimitError) return true;
+      throw err;
+    }
+  }
+
   private check(
     owner: string | undefined,
     tasks: readonly AdmittedTask[],
     counts: { queues?: ReadonlyMap<string, number>; owner?: number | undefined },
+    countRefusal = true,
   ): void {
     const requested = new Map<string, number>();
     for (const { queue } of tasks) requested.set(queue, (requested.get(queue) ?? 0) + 1);
     for (const [queue, n] of requested) {
       const waiting = counts.queues?.get(queue) ?? 0;
       if (waiting + n > this.maxPerQueue) {
-        throw this.overLimit('queue', this.maxPerQueue, waiting, n, queue);
+        throw this.overLimit('queue', this.maxPerQueue, waiting, n, queue, countRefusal);
       }
     }
     const waiting = owner === undefined ? 0 : (counts.owner ?? 0);
     if (waiting + tasks.length > this.maxPerOwner) {
-      throw this.overLimit('owner', this.maxPerOwner, waiting, tasks.length);
+      throw this.overLimit(
+        'owner',
+        this.maxPerOwner,
+        waiting,
+        tasks.length,
+        undefined,
+        countRefusal,
+      );
     }
   }
 
@@ -181,7 +210,8 @@ export class AdmissionControl {
     limit: number,
     waiting: number,
     requested: number,
-    queue?: string,
+    queue: string | undefined,
+    countRefusal: boolean,
   ): WaitingLimitError {
     const error = new WaitingLimitError({
       scope,
@@ -191,15 +221,7 @@ export class AdmissionControl {
       requested,
       retryAfterSeconds: this.retryAfterSeconds,
     });
-    this.refused?.inc({ reason: error.code });
+    if (countRefusal) this.refused?.inc({ reason: error.code });
     return error;
   }
-}
-
-// Tasks no agent has started, by queue: waiting (paused included), prioritized and delayed.
-async function waitingByQueue(depths: QueueDepths): Promise<Map<string, number>> {
-  const all = await depths.read();
-  return new Map(
-    Object.entries(all).map(([queue, c]) => [queue, c.waiting + c.prioritized + c.delayed]),
-  );
 }

@@ -14,7 +14,7 @@ export interface BacklogCountsOptions {
 interface Entry {
   /** The count Redis answered. */
   count: number;
-  /** What this process had added when the read was sent (already in `count`). */
+  /** What this process had added when the read was sent (in `count`). */
   addedBefore: number;
   /** When the read was sent (epoch ms). */
   readAt: number;
@@ -22,9 +22,10 @@ interface Entry {
 
 /**
  * Counts kept in memory so that admitting a task costs no Redis round trip: each key's count as
- * Redis last answered it, plus what this process added since that read was sent. A count older
- * than `refreshMs` is read again in the background (reads asked for meanwhile share it); one
- * never read, or older than `maxAgeMs` (an idle key), is waited for. Several API instances each
+ * Redis last answered it, plus what this process added since that read was sent. The caller
+ * adds what it stored once Redis confirmed it and then asks for a background read of counts
+ * older than `refreshMs` ({@link refreshStale}), so that a read never overlaps its own
+ * additions; one never read, or older than `maxAgeMs` (an idle key), is waited for. Several API instances each
  * add only their own tasks between reads: together they may admit up to one refresh interval of
  * their tasks past a limit.
  */
@@ -41,27 +42,41 @@ export class BacklogCounts {
     this.maxAgeMs = options.maxAgeMs ?? 20 * this.refreshMs;
   }
 
-  /** The count of each of `keys`: as last read, plus this process's additions since. */
-  async get(keys: readonly string[]): Promise<Map<string, number>> {
+  /**
+   * The count of each of `keys`: as last read, plus this process's additions since; waits for
+   * a read of those never read or older than `maxAgeMs` (with `fresh`, older than `refreshMs`).
+   */
+  async get(keys: readonly string[], fresh = false): Promise<Map<string, number>> {
     const now = Date.now();
-    const waitFor = keys.filter((key) => this.peekAt(key, now) === undefined);
+    const waitFor = keys.filter((key) => {
+      const entry = this.entries.get(key);
+      return !entry || now - entry.readAt >= (fresh ? this.refreshMs : this.maxAgeMs);
+    });
     if (waitFor.length > 0) await this.refresh(waitFor);
     return new Map(keys.map((key) => [key, this.countOf(key)]));
   }
 
   /**
    * The count of `key` without waiting (the hot path: no promise): `undefined` when it was
-   * never read or is older than `maxAgeMs`, and then {@link get} must wait for it. A count older
-   * than `refreshMs` is answered and read again in the background.
+   * never read or is older than `maxAgeMs`, and then {@link get} must wait for it.
    */
   peek(key: string): number | undefined {
     return this.peekAt(key, Date.now());
   }
 
+  /** Reads the counts of `keys` older than `refreshMs` again, in the background. */
+  refreshStale(keys: readonly string[]): void {
+    const now = Date.now();
+    const stale = keys.filter((key) => {
+      const entry = this.entries.get(key);
+      return !entry || now - entry.readAt >= this.refreshMs;
+    });
+    if (stale.length > 0) this.refresh(stale).catch(() => undefined);
+  }
+
   private peekAt(key: string, now: number): number | undefined {
     const entry = this.entries.get(key);
     if (!entry || now - entry.readAt >= this.maxAgeMs) return undefined;
-    if (now - entry.readAt >= this.refreshMs) this.refresh([key]).catch(() => undefined);
     return this.countOf(key);
   }
 

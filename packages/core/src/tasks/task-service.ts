@@ -313,7 +313,7 @@ export class TaskService {
       await this.claimSessions(fresh);
       await this.admitInSessionOrder(fresh);
       await this.addJobs(fresh);
-      this.options.admission?.record(owner, fresh);
+      this.options.admission?.stored(owner, fresh);
       await this.idempotency.markAdded(
         fresh.flatMap((p) => (p.claim ? [{ ...p.claim, taskId: p.id }] : [])),
       );
