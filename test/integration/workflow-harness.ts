@@ -40,6 +40,8 @@ export interface WorkflowHarnessOptions {
   config?: Record<string, unknown>;
   /** Key prefix, to run the agents and engines under an API harness's. Default: a fresh one. */
   prefix?: string;
+  /** Redis of every connection (a test's own `redis-server`). Default: the test Redis. */
+  redisUrl?: string;
 }
 
 /** Handler invocations per capability, across every agent of the harness. */
@@ -81,8 +83,8 @@ export async function createWorkflowHarness(
   options: WorkflowHarnessOptions = {},
 ): Promise<WorkflowHarness> {
   const names = options.prefix === undefined ? uniqueNames() : new QueueNames(options.prefix);
-  const redis = createTestRedis();
-  const producer = createTestRedis('producer');
+  const redis = createTestRedis('worker', options.redisUrl);
+  const producer = createTestRedis('producer', options.redisUrl);
   const logger = createLogger({ level: 'error' });
   const config = loadConfig({
     env: {},

@@ -22,6 +22,7 @@ import {
   type WorkflowDefinition,
   type WorkflowRuns,
   type RedisClient,
+  type RedisMemory,
 } from '@tta/core';
 import type { Operation } from '@tta/contracts';
 import express from 'express';
@@ -95,6 +96,8 @@ export interface ApiAppDeps {
   safetyMetrics: SafetyMetrics;
   /** Erases player sessions (`DELETE /v1/sessions/:id`). */
   sessionEraser: SessionEraser;
+  /** Redis's memory: `/readyz` answers 503 `capacity` above its high watermark. Default: not looked at. */
+  memory?: RedisMemory;
   /** The producer connection (fails fast while Redis is down); readiness pings it. */
   redis: RedisClient;
   /** Request lines (debug) and internal errors (error). */
@@ -178,7 +181,7 @@ function apiHandlers(deps: ApiAppDeps): ApiHandlers {
     ...healthHandlers(deps),
     ...metricsHandlers({ metrics: deps.apiMetrics.metrics }),
     ...openApiHandlers(),
-    ...taskHandlers(deps),
+    ...taskHandlers({ tasks: deps.tasks, limiter: deps.auth.limiter }),
     ...taskCancellationHandlers(deps),
     ...taskEventHandlers(deps),
     ...workflowHandlers(deps),

@@ -1,5 +1,8 @@
 import path from 'node:path';
 import {
+  AdmissionControl,
+  OwnerBacklog,
+  RedisMemory,
   PayloadCodec,
   UNENCRYPTED_WARNING,
   AgentControl,
@@ -86,6 +89,10 @@ export interface ApiServices {
   safetyFeed: SafetyEventFeed;
   /** The safety metrics of the API (time to acknowledge). */
   safetyMetrics: SafetyMetrics;
+  /** Redis's memory (`/readyz`, `tta_redis_memory_ratio`): `start()` it before serving. */
+  memory: RedisMemory;
+  /** What new work is taken (config `admission`); none while `admission.enabled` is off. */
+  admission?: AdmissionControl;
   /**
    * Closes the event stream (ending open event streams), the queues and the connection the
    * services opened, not the producer connection. Safe to call twice.
@@ -134,6 +141,12 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     retentionMs: config.costs.retentionDays * 86_400_000,
   });
   const sessionBudget = sessionBudgetOf(config, costs);
+  const { memory, backlog, admission } = buildAdmission(config, redis, {
+    names,
+    shards,
+    apiMetrics,
+    logger: options.logger,
+  });
   const codec = PayloadCodec.fromConfig(config);
   if (!codec.encrypts) options.logger?.warn(UNENCRYPTED_WARNING);
   const tasks = new TaskService(redis, {
@@ -146,6 +159,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     maxBatchSize: config.api.maxBatchSize,
     deadLetters,
     ...(sessionBudget && { sessionBudget }),
+    ...(admission && { admission }),
   });
   const canceller = new TaskCanceller(redis, {
     names,
@@ -153,6 +167,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     tasks,
     tombstoneTtlMs: config.tasks.keepFailedSeconds * 1000,
     metrics: apiMetrics.metrics,
+    backlog,
   });
   const { workflows, workflowRuns, workflowCanceller } = buildWorkflowServices(config, redis, {
     names,
@@ -161,6 +176,7 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     canceller,
     sessionBudget,
     codec,
+    admission,
   });
   const { events, eventsRedis } = openJobEventStream(config, shards, options.logger);
   const agentControl = new AgentControl(redis, {
@@ -212,6 +228,8 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
         ['tasks', () => tasks.close()],
         ['dead letters', () => deadLetters.close()],
         ['metrics', () => apiMetrics.close()],
+        ['redis memory', () => memory.close()],
+        ['owner backlog', () => backlog.close()],
       ],
       options.logger,
     );
@@ -240,8 +258,39 @@ export function buildApiServices(options: BuildApiServicesOptions): ApiServices 
     sessionEraser,
     safetyFeed,
     safetyMetrics,
+    memory,
+    ...(admission && { admission }),
     close,
   };
+}
+
+/** Redis's memory watcher, the owners' backlogs and, with `admission.enabled`, admission control. */
+function buildAdmission(
+  config: AppConfig,
+  redis: RedisClient,
+  deps: { names: QueueNames; shards: QueueShards; apiMetrics: ApiMetrics; logger?: Logger },
+): { memory: RedisMemory; backlog: OwnerBacklog; admission?: AdmissionControl } {
+  const { names, shards, apiMetrics, logger } = deps;
+  const settings = config.admission;
+  const memory = new RedisMemory(redis, {
+    highWatermark: settings.memoryHighWatermark,
+    intervalMs: settings.memoryCheckIntervalMs,
+    ...(logger && { logger }),
+  });
+  memory.exportTo(apiMetrics.metrics);
+  const backlog = new OwnerBacklog(redis, { names, shards, ...(logger && { logger }) });
+  if (!settings.enabled) return { memory, backlog };
+  const admission = new AdmissionControl({
+    memory,
+    depths: apiMetrics.queueDepths,
+    backlog,
+    maxWaitingPerQueue: settings.maxWaitingPerQueue,
+    maxWaitingPerOwner: settings.maxWaitingPerOwner,
+    refreshMs: settings.depthRefreshMs,
+    retryAfterSeconds: settings.retryAfterSeconds,
+    metrics: apiMetrics.metrics,
+  });
+  return { memory, backlog, admission };
 }
 
 type WorkflowServices = Pick<ApiServices, 'workflows' | 'workflowRuns' | 'workflowCanceller'>;
@@ -253,9 +302,10 @@ function buildWorkflowServices(
   deps: Pick<ApiServices, 'names' | 'shards' | 'catalog' | 'canceller'> & {
     sessionBudget?: SessionBudget;
     codec: PayloadCodec;
+    admission?: AdmissionControl;
   },
 ): WorkflowServices {
-  const { names, shards, catalog, canceller, sessionBudget, codec } = deps;
+  const { names, shards, catalog, canceller, sessionBudget, codec, admission } = deps;
   const workflows = loadWorkflows({
     dir: path.resolve(config.configDir, config.workflows.dir),
     catalog,
@@ -268,6 +318,7 @@ function buildWorkflowServices(
     catalog,
     tasks: config.tasks,
     ...(sessionBudget && { sessionBudget }),
+    ...(admission && { admission }),
   });
   const workflowCanceller = new WorkflowCanceller({ runs: workflowRuns, tasks: canceller });
   return { workflows, workflowRuns, workflowCanceller };

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   }
   // After that moment: with Redis up, the policy stored there, not this process's files.
   await services.policies.start();
+  await services.memory.start();
   const server = await listen(app, { ...config.api, logger });
   logger.info('api listening', { host: config.api.host, port: boundPort(server) });
   handleShutdownSignals({

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import {
+  BacklogReconciler,
   ConfigError,
+  OwnerBacklog,
+  RedisMemory,
   PayloadCodec,
   UNENCRYPTED_WARNING,
   AgentRegistry,
@@ -190,6 +193,18 @@ async function main(): Promise<void> {
     logger,
     metrics,
   });
+  const memory = new RedisMemory(redis, {
+    highWatermark: config.admission.memoryHighWatermark,
+    intervalMs: config.admission.memoryCheckIntervalMs,
+    logger,
+  });
+  memory.exportTo(metrics);
+  const backlogReconciler = new BacklogReconciler({
+    backlog: new OwnerBacklog(redis, { names, shards, logger }),
+    intervalMs: config.admission.reconcileIntervalMs,
+    olderThanMs: config.admission.reconcileAfterMs,
+    logger,
+  });
   const supervisor = new Supervisor({
     redis,
     names,
@@ -207,6 +222,8 @@ async function main(): Promise<void> {
     autoscaler,
     retention,
     poolPruner,
+    backlogReconciler,
+    memory,
   });
   const toolPolicy = await startToolPolicy(config, { redis, names, catalog, logger });
   supervisor.on('leading', () => void toolPolicy.watcher.start());
@@ -222,6 +239,7 @@ async function main(): Promise<void> {
           ['safety escalation', () => safety.close()],
           ['autoscaler', () => autoscaler?.close()],
           ['retention sweeper', () => retention.close()],
+          ['redis memory', () => memory.close()],
           ['policy watcher', () => toolPolicy.watcher.stop()],
           ['tool policy', () => toolPolicy.policies.close()],
           ['dead-letter queue', () => deadLetters.close()],
@@ -234,6 +252,7 @@ async function main(): Promise<void> {
       if (errors[0]) throw errors[0];
     },
   });
+  await memory.start();
   await supervisor.start();
   await safety.start();
   if (s.diagnosticsPort >= 0) {

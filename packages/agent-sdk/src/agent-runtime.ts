@@ -5,6 +5,7 @@ import {
   agentQueues,
   closeAll,
   Lifecycle,
+  OwnerBacklog,
   toError,
   type AgentCommand,
   type AgentRegistration,
@@ -69,6 +70,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
   private readonly metrics?: TaskMetrics;
   private readonly drains: DrainListener;
   private readonly gate: SessionGate;
+  private readonly backlog: OwnerBacklog;
   private readonly rateLimits: QueueRateLimits;
   private readonly tuner?: ConcurrencyTuner;
   private readonly retiring = new Set<Worker<TaskJobData, TaskJobResult>>();
@@ -135,6 +137,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       running: () => this.tasks.ids(),
       onCancel: (taskId) => this.tasks.abort(taskId, new TaskCancelledError(taskId)),
     });
+    this.backlog = new OwnerBacklog(options.connection, { names: options.names, logger: this.log });
     this.drains = new DrainListener({
       connection: options.connection,
       names: this.options.names,
@@ -264,6 +267,7 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
         ['cancel listener', () => this.cancels.close()],
         ['drain listener', () => this.drains.close()],
         ['session gate', () => this.gate.close()],
+        ['owner backlog', () => this.backlog.close()],
         [
           'deregister',
           () =>
@@ -294,8 +298,15 @@ export class AgentRuntime extends EventEmitter<AgentRuntimeEvents> {
       queue,
       // Two parameters: BullMQ then makes no abort controller per job (the executor makes one
       // only for a handler that reads `ctx.signal`).
-      (job, token) =>
-        executeInSessionOrder(job, token, { gate: this.gate, tasks: this.tasks, log: this.log }),
+      (job, token) => {
+        // The task leaves its owner's waiting tasks (admission control) as it starts.
+        if (job.data.owner !== undefined) this.backlog.release(job.data.owner, String(job.id));
+        return executeInSessionOrder(job, token, {
+          gate: this.gate,
+          tasks: this.tasks,
+          log: this.log,
+        });
+      },
       {
         connection: this.options.connection,
         prefix,

@@ -1,4 +1,9 @@
 // The HTTP contract of the API: schemas, types and the one table of operations.
+export {
+  ADMISSION_ERROR_STATUS,
+  CAPACITY_OUTCOME,
+  type AdmissionErrorCode,
+} from './admission-errors';
 export { API_SCOPES, grantsScope, type ApiScope } from './api-scope';
 export {
   builtInCapabilitySchemas,
@@ -111,6 +116,7 @@ export {
   diagnosticsSchema,
   healthSchema,
   QUEUE_JOB_STATES,
+  readinessQuerySchema,
   registryEventSchema,
   type Diagnostics,
   type Health,

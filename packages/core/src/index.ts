@@ -3,6 +3,22 @@
  * package, import from the defining file (`../tasks/task-service`), not from an index.
  */
 export {
+  AdmissionControl,
+  type AdmissionControlOptions,
+  type AdmittedTask,
+  BacklogCounts,
+  BacklogReconciler,
+  type BacklogReconcilerOptions,
+  type BacklogCountsOptions,
+  type BacklogReconciliation,
+  OwnerBacklog,
+  type OwnerBacklogOptions,
+  parseRedisMemoryInfo,
+  type RedisMemoryOptions,
+  RedisMemory,
+  type RedisMemoryReading,
+} from './admission';
+export {
   type AdminSession,
   AdminSessions,
   type AdminSessionsOptions,
@@ -69,6 +85,7 @@ export {
   type BudgetExceededDetails,
   BudgetExceededError,
   type BudgetKind,
+  CapacityError,
   ConfigError,
   CrossSiteRequestError,
   type FieldIssue,
@@ -87,6 +104,7 @@ export {
   RateLimitedError,
   type RedisConnectionState,
   redisFailure,
+  isRedisOutOfMemory,
   RedisUnavailableError,
   ReviewConflictError,
   SessionErasingError,
@@ -102,6 +120,9 @@ export {
   UnknownRequirementsError,
   ValidationError,
   VersionConflictError,
+  type WaitingLimitDetails,
+  WaitingLimitError,
+  type WaitingLimitScope,
 } from './errors';
 export {
   type CancelJob,

@@ -17,8 +17,11 @@ export function testConnectionName(): string {
 }
 
 /** A worker-role connection to the test Redis (one server, never a cluster); close it with `quit()`. */
-export function createTestRedis(role: 'worker' | 'producer' = 'worker'): Redis {
-  const redis = createRedisConnection({ url: testRedisUrl(), role, name: testConnectionName() });
+export function createTestRedis(
+  role: 'worker' | 'producer' = 'worker',
+  url: string = testRedisUrl(),
+): Redis {
+  const redis = createRedisConnection({ url, role, name: testConnectionName() });
   if (!(redis instanceof Redis)) {
     redis.disconnect();
     throw new Error(`the test Redis must be one server (redis://), not ${testRedisUrl()}`);

@@ -101,6 +101,52 @@ export class ApiRateLimiter {
     }
   }
 
+  /**
+   * Counts `cost` requests of `subject` at once (the tasks of a batch), all or none: from this
+   * instance's lease when it holds enough, else the rest straight from Redis; a cost larger than
+   * what is left of the window is refused whole and takes nothing. Resolves `undefined` when
+   * Redis could not count it: the caller lets it through.
+   */
+  async consumeMany(
+    subject: string,
+    cost: number,
+    own: ApiKeyRateLimit = {},
+  ): Promise<RateLimitDecision | undefined> {
+    if (cost <= 1) return this.consume(subject, own);
+    const points = own.points ?? this.options.points;
+    const windowSeconds = own.durationSeconds ?? this.options.durationSeconds;
+    const lease = this.current(`${points}/${windowSeconds}:${subject}`);
+    const decision = (allowed: boolean, remaining: number, resetMs: number) => ({
+      allowed,
+      limit: points,
+      remaining,
+      resetMs,
+      windowSeconds,
+    });
+    if (lease?.refused) return decision(false, 0, lease.endsAt - Date.now());
+    // The lease's tokens are taken before the round trip, so that no other request spends them.
+    const held = Math.min(lease?.tokens ?? 0, cost);
+    if (lease) lease.tokens -= held;
+    if (held === cost && lease) {
+      return decision(true, lease.othersRemaining + lease.tokens, lease.endsAt - Date.now());
+    }
+    const limiter = this.limiterFor(points, windowSeconds);
+    try {
+      const res = await limiter.consume(subject, cost - held);
+      return decision(true, Math.max(0, res.remainingPoints), Math.max(1, res.msBeforeNext));
+    } catch (err) {
+      if (lease) lease.tokens += held;
+      if (!(err instanceof RateLimiterRes)) {
+        this.warn(err);
+        return undefined;
+      }
+      // The counter went up by the whole cost: give it back, so that smaller requests still fit.
+      void limiter.reward(subject, cost - held).catch((e) => this.warn(e));
+      const left = Math.max(0, points - (err.consumedPoints - (cost - held)));
+      return decision(false, left + (lease?.tokens ?? 0), Math.max(1, err.msBeforeNext));
+    }
+  }
+
   private current(id: string): Lease | undefined {
     const lease = this.leases.get(id);
     if (!lease) return undefined;

@@ -40,6 +40,29 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   };
 }
 
+/**
+ * Counts what a request carries beyond the one point {@link rateLimit} counted for it: `count`
+ * tasks of a batch cost `count - 1` more, all or none. Over the limit, it sets `Retry-After` and
+ * throws {@link RateLimitedError} (429); the headers then say what is left. A request of a
+ * caller not counted (public routes, the rate limit off) or a limiter without Redis passes.
+ */
+export async function chargeTasks(
+  req: Request,
+  res: Response,
+  limiter: ApiRateLimiter | undefined,
+  count: number,
+): Promise<void> {
+  const caller = callerOf(req);
+  if (!limiter || !caller || count <= 1) return;
+  const decision = await limiter.consumeMany(subjectOf(req, caller), count - 1, caller.rateLimit);
+  if (!decision) return;
+  setRateLimitHeaders(res, decision);
+  if (decision.allowed) return;
+  const retryAfterSeconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
+  res.set('Retry-After', String(retryAfterSeconds));
+  throw new RateLimitedError(retryAfterSeconds);
+}
+
 function setRateLimitHeaders(res: Response, decision: RateLimitDecision): void {
   const resetSeconds = Math.max(0, Math.ceil(decision.resetMs / 1000));
   const limit = String(decision.limit);

@@ -1,3 +1,4 @@
+import { ADMISSION_ERROR_STATUS } from '@tta/contracts';
 import { AppError, toError, type Logger } from '@tta/core';
 import type { ErrorRequestHandler } from 'express';
 import { requestIdOf } from './request-id';
@@ -35,6 +36,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   redis_unavailable: 503,
   shutting_down: 503,
   tool_timeout: 504,
+  ...ADMISSION_ERROR_STATUS,
 });
 
 /** The JSON body of every error answer. */
@@ -105,9 +107,17 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
       });
       if (requestId !== undefined) body = { error: { ...body.error, requestId } };
     }
-    if (response.status === 503) res.set('Retry-After', '1');
+    const retryAfter = retryAfterOf(thrown) ?? (response.status === 503 ? 1 : undefined);
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res.status(response.status).json(body);
   };
+}
+
+// Whole seconds an error asks the caller to wait (capacity, waiting limits), if it says.
+function retryAfterOf(thrown: unknown): number | undefined {
+  if (!(thrown instanceof AppError)) return undefined;
+  const seconds = (thrown as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : undefined;
 }
 
 // The router throws a URIError tagged with status 400 for a path parameter whose percent-encoding

@@ -23,8 +23,8 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   415: '`unsupported_media_type`: a body that is not `application/json`',
   421: '`host_not_allowed`: the `Host` header names a host the API does not answer to (config `api.allowedHosts`)',
   422: '`unknown_capability`, `unknown_requirements` (labels no live agent nor config declares), `unknown_workflow` or `invalid_policy`',
-  429: '`rate_limited`: too many requests for this key; `auth_rate_limited`: too many failed authentications from this address; `too_many_streams` (event streams): too many open streams for this key or in all; see `Retry-After`',
-  503: '`redis_unavailable`, `no_live_agent` or `shutting_down`; see `Retry-After`',
+  429: '`rate_limited`: too many requests (or batched tasks) for this key; `budget_exceeded`; creating tasks, `queue_full` / `owner_backlog_full` (too many tasks waiting); `auth_rate_limited`: too many failed authentications from this address; `too_many_streams` (event streams): too many open streams for this key or in all; see `Retry-After`',
+  503: '`redis_unavailable`, `capacity` (Redis short of memory: new work refused), `no_live_agent` or `shutting_down`; see `Retry-After`',
 };
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };

@@ -108,6 +108,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   if (!options.redisUrl) await waitForReady(redis, 5000);
   const services = buildApiServices({ config, redis, logger });
   await services.policies.start();
+  await services.memory.start();
   const apiAuth = buildApiAuth({ config, redis, logger });
   const rawApp = createApp({
     ...services,

@@ -22,6 +22,7 @@ import {
   retentionAgesOf,
   RetentionSweeper,
   SafetyEscalation,
+  RedisMemory,
   Supervisor,
   TaskRouter,
   WorkflowEngine,
@@ -220,11 +221,16 @@ function buildSupervisor(
     logger,
     metrics,
   });
+  // As the supervisor's main: tta_redis_memory_ratio, and the sweep held while Redis is full.
+  const memory = new RedisMemory(redis, { intervalMs: config.admission.memoryCheckIntervalMs });
+  memory.exportTo(metrics);
+  void memory.start();
   const supervisor = new Supervisor({
     redis,
     names,
     registry,
     logger,
+    memory,
     id: 'supervisor-metrics-test',
     replicas: { [CRASHING_AGENT]: 1 },
     executor,
@@ -242,7 +248,8 @@ function buildSupervisor(
     logger,
     metrics,
   });
-  return { supervisor, deadLetters, autoscaler, retention, safety, close: () => depths.close() };
+  const close = () => Promise.all([depths.close(), memory.close()]).then(() => undefined);
+  return { supervisor, deadLetters, autoscaler, retention, safety, close };
 }
 
 // test.flaky fails its first attempt, test.doomed every attempt, test.stall never; the tasks

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiOperation } from '../operation';
-import { healthSchema } from '../schemas/system';
+import { healthSchema, readinessQuerySchema } from '../schemas/system';
 
 const health = { name: 'Health', schema: healthSchema };
 
@@ -22,7 +22,10 @@ export const SYSTEM_OPERATIONS = [
     scope: 'admin',
     operationId: 'getReadiness',
     tag: 'system',
-    summary: 'Readiness: 200 when Redis answers PING in time, else 503',
+    summary: 'Readiness: 200 when Redis answers PING in time and has memory for new work, else 503',
+    description:
+      '503 `redis_unavailable` when Redis does not answer PING in time; 503 `capacity` while Redis is above config `admission.memoryHighWatermark` of its `maxmemory` (new work is refused then), unless `capacity=ignore`.',
+    query: readinessQuerySchema,
     readsRedis: true,
     response: { status: 200, description: 'ready', body: health },
   },

@@ -26,7 +26,7 @@ export const TASK_OPERATIONS = [
     tag: 'tasks',
     summary: 'Enqueue one task',
     description:
-      'Validates the request and the input against the capability (built-in input schemas are the `CapabilityInput.<capability>` components), routes it to a queue and answers once the job is stored in Redis. The same idempotency key with the same body gives back the same task.',
+      'Validates the request and the input against the capability (built-in input schemas are the `CapabilityInput.<capability>` components), routes it to a queue and answers once the job is stored in Redis. The same idempotency key with the same body gives back the same task. Refused with 429 `queue_full` or `owner_backlog_full` when its queue or its owner has too many tasks waiting, and with 503 `capacity` while Redis is short of memory, each with `Retry-After`.',
     headers: {
       'Idempotency-Key': "stands for the body's `idempotencyKey`; both, differing, is a 400",
     },
@@ -42,7 +42,7 @@ export const TASK_OPERATIONS = [
     tag: 'tasks',
     summary: 'Enqueue many tasks in one round trip',
     description:
-      'Each item of `tasks` is a `TaskRequest`; all are validated before any is enqueued (at most config `api.maxBatchSize`).',
+      "Each item of `tasks` is a `TaskRequest`; all are validated before any is enqueued (at most config `api.maxBatchSize`). Each task counts against the key's rate limit: a batch larger than what is left of the window is refused whole (429 `rate_limited`), as is one that would pass a limit of waiting tasks (429 `queue_full`, `owner_backlog_full`) or arrives while Redis is short of memory (503 `capacity`).",
     body: { name: 'TaskBatchRequest', schema: taskBatchRequestSchema },
     response: {
       status: 202,

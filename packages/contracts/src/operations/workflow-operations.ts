@@ -37,7 +37,7 @@ export const WORKFLOW_OPERATIONS = [
     tag: 'workflows',
     summary: 'Start a run of a workflow',
     description:
-      "The input is checked against the workflow's input declaration (see `GET /v1/workflows`) and the first steps' capabilities before anything reaches Redis.",
+      "The input is checked against the workflow's input declaration (see `GET /v1/workflows`) and the first steps' capabilities before anything reaches Redis. While Redis is short of memory, a run of a workflow without a safety screen is refused with 503 `capacity`; one with a screen (a player turn) is taken, runs its screen only and ends with the crisis response or with outcome `capacity`.",
     pathParams: { name: "the workflow's name, e.g. `player-turn`" },
     body: { name: 'WorkflowRunRequest', schema: runRequestSchema },
     response: {

@@ -19,6 +19,16 @@ export type QueueJobState = (typeof QUEUE_JOB_STATES)[number];
 /** `{ status: 'ok' }` of the health routes. */
 export const healthSchema = z.object({ status: z.literal('ok') });
 
+/** Query of `GET /readyz`. */
+export const readinessQuerySchema = z.object({
+  capacity: z
+    .enum(['fail', 'ignore'], { error: "must be 'fail' or 'ignore'" })
+    .optional()
+    .describe(
+      '`fail` (default): 503 `capacity` while Redis is above the memory high watermark; `ignore`: ready then too (a load balancer probe: the API must go on serving cancels, reads and crisis turns)',
+    ),
+});
+
 /** The answer of the health routes. */
 export type Health = z.output<typeof healthSchema>;
 

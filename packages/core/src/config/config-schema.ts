@@ -1,4 +1,5 @@
 import convict from 'convict';
+import { admissionConfigSchema } from './admission-config-schema';
 import { apiConfigSchema } from './api-config-schema';
 import { authConfigSchema, rateLimitConfigSchema } from './auth-config-schema';
 import { autoscalerConfigSchema } from './autoscaler-config-schema';
@@ -331,6 +332,7 @@ export function createConfigSchema(env: NodeJS.ProcessEnv = process.env) {
       safety: safetyConfigSchema,
       auth: authConfigSchema,
       rateLimit: rateLimitConfigSchema,
+      admission: admissionConfigSchema,
       llm: llmConfigSchema,
       costs: costsConfigSchema,
       retention: retentionConfigSchema,

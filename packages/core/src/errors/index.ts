@@ -9,6 +9,7 @@ export {
   BudgetExceededError,
   type BudgetKind,
 } from './budget-exceeded-error';
+export { CapacityError } from './capacity-error';
 export { ConfigError } from './config-error';
 export { CrossSiteRequestError } from './cross-site-request-error';
 export { ForbiddenError } from './forbidden-error';
@@ -22,7 +23,7 @@ export { NoLiveAgentError } from './no-live-agent-error';
 export { NotFoundError } from './not-found-error';
 export { ProviderUnavailableError } from './provider-unavailable-error';
 export { RateLimitedError } from './rate-limited-error';
-export { type RedisConnectionState, redisFailure } from './redis-failure';
+export { isRedisOutOfMemory, type RedisConnectionState, redisFailure } from './redis-failure';
 export { RedisUnavailableError } from './redis-unavailable-error';
 export { ReviewConflictError } from './review-conflict-error';
 export { SessionErasingError } from './session-erasing-error';
@@ -40,4 +41,9 @@ export { UnknownRequirementsError } from './unknown-requirements-error';
 export { UnknownWorkflowError } from './unknown-workflow-error';
 export { type FieldIssue, ValidationError } from './validation-error';
 export { VersionConflictError } from './version-conflict-error';
+export {
+  type WaitingLimitDetails,
+  WaitingLimitError,
+  type WaitingLimitScope,
+} from './waiting-limit-error';
 export { parseOrThrow, toFieldIssues } from './zod-issues';

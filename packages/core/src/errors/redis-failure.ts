@@ -1,4 +1,5 @@
 import { AppError } from './app-error';
+import { CapacityError } from './capacity-error';
 import { RedisUnavailableError } from './redis-unavailable-error';
 import { toError } from './to-error';
 
@@ -32,9 +33,25 @@ const OUTAGE_MESSAGES: readonly RegExp[] = [
   /^CLUSTERDOWN\b/,
   /^TRYAGAIN\b/,
   /^BUSY\b/,
-  /^OOM\b/,
   /^NOREPLICAS\b/,
 ];
+
+/** What Redis answers a write it refuses for lack of memory (`OOM command not allowed...`). */
+const OUT_OF_MEMORY = /^OOM\b/;
+
+/**
+ * Whether `err` is Redis refusing a write because it is out of memory (over its `maxmemory`):
+ * the command's own error, or a transaction discarded (`EXECABORT`) because of one, as ioredis
+ * reports it (`previousErrors`), or a script whose write was refused.
+ */
+export function isRedisOutOfMemory(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (OUT_OF_MEMORY.test(err.message) || /\bOOM command not allowed\b/.test(err.message)) {
+    return true;
+  }
+  const previous = (err as { previousErrors?: unknown }).previousErrors;
+  return Array.isArray(previous) && previous.some((e) => isRedisOutOfMemory(e));
+}
 
 /** A connection whose state tells whether it can carry commands (ioredis `status`). */
 export interface RedisConnectionState {
@@ -57,11 +74,13 @@ export function isRedisOutage(err: unknown, connection?: RedisConnectionState): 
 
 /**
  * The one mapping of a failure met while working against Redis: an {@link AppError} stays what
- * it is, an outage becomes {@link RedisUnavailableError} (503), anything else keeps its identity
- * (a bug answers 500, never a misleading 503).
+ * it is, Redis out of memory becomes {@link CapacityError} (503 `capacity`), an outage
+ * {@link RedisUnavailableError} (503 `redis_unavailable`), anything else keeps its identity (a
+ * bug answers 500, never a misleading 503).
  */
 export function redisFailure(err: unknown, connection?: RedisConnectionState): Error {
   if (err instanceof AppError) return err;
+  if (isRedisOutOfMemory(err)) return new CapacityError({ cause: err });
   if (isRedisOutage(err, connection)) return new RedisUnavailableError(err);
   return toError(err);
 }

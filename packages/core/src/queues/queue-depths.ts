@@ -56,6 +56,31 @@ export class QueueDepths {
     return this.reads.get();
   }
 
+  /**
+   * Jobs of `queues` that no worker has started (waiting, paused, prioritized, delayed), summed
+   * over the shards, by queue. Its commands are sent at once, when it is called (no look-up
+   * first), so that a caller knows which writes on the same connection it includes: those sent
+   * before the call.
+   */
+  async countNotStarted(queues: readonly string[]): Promise<Map<string, number>> {
+    const redis = this.options.connection;
+    const counts = queues.map((name) =>
+      this.shards.all.flatMap((shard) => {
+        const key = (type: string) => `${shard.prefix}:${name}:${type}`;
+        return [
+          redis.llen(key('wait')),
+          redis.llen(key('paused')),
+          redis.zcard(key('prioritized')),
+          redis.zcard(key('delayed')),
+        ];
+      }),
+    );
+    const totals = await Promise.all(
+      counts.map(async (c) => (await Promise.all(c)).reduce((a, b) => a + b, 0)),
+    );
+    return new Map(queues.map((name, i) => [name, totals[i] ?? 0]));
+  }
+
   /** Registers `tta_queue_jobs{queue,state}` in `registry`, read from Redis on each scrape. */
   exportTo(registry: Registry): void {
     const readForScrape = () => this.readForScrape();

@@ -71,6 +71,17 @@ export interface SupervisorOptions {
    * stopped when it stands by or stops. Default: none.
    */
   poolPruner?: { start(): Promise<void>; stop(): Promise<void> };
+  /**
+   * Reconciles the owners' counts of waiting tasks (a `BacklogReconciler`): started while this
+   * supervisor leads, stopped when it stands by or stops. Default: none.
+   */
+  backlogReconciler?: { start(): Promise<void>; stop(): Promise<void> };
+  /**
+   * Redis's memory (a `RedisMemory`, started): while Redis was full within the last liveness
+   * TTL, heartbeats may have been refused (`OOM`), so no agent is taken for dead. Default:
+   * agents are swept whatever the memory.
+   */
+  memory?: { fullWithin(ms: number): boolean };
 }
 
 /**
@@ -89,6 +100,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private handingOver?: Promise<void>;
   private workersYielded = false;
   private sweeping?: Promise<void>;
+  private heldSweepSince?: number;
   private stopping?: Promise<void>;
   private readonly deadAgents?: Counter<'agent_type'>;
   private readonly restarts?: Counter<'agent_type'>;
@@ -194,6 +206,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     } catch (err) {
       this.log.error('pool pruner did not start', { error: toError(err).message });
     }
+    await this.options.backlogReconciler?.start();
     const executor = this.options.executor;
     if (executor) {
       await Promise.all(
@@ -256,6 +269,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private async stopRetention(): Promise<void> {
     try {
+      await this.options.backlogReconciler?.stop();
       await this.options.retention?.stop();
     } catch (err) {
       this.log.warn('retention sweeper did not stop cleanly', { error: toError(err).message });
@@ -290,7 +304,27 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
   }
 
+  // An agent whose heartbeats Redis refused for lack of memory is not dead: while Redis was full
+  // within one liveness TTL (plus a sweep), nobody is swept; the sweep goes on once it is not.
+  private holdSweep(): boolean {
+    const { memory, registry } = this.options;
+    const held = memory?.fullWithin(
+      registry.livenessTtlMs + (this.options.sweepIntervalMs ?? 1000),
+    );
+    if (held && this.heldSweepSince === undefined) {
+      this.heldSweepSince = Date.now();
+      this.log.warn('Redis is full: dead-agent sweep held (heartbeats may have been refused)');
+    } else if (!held && this.heldSweepSince !== undefined) {
+      this.log.info('Redis has memory again: dead-agent sweep resumed', {
+        heldMs: Date.now() - this.heldSweepSince,
+      });
+      this.heldSweepSince = undefined;
+    }
+    return held === true;
+  }
+
   private async sweepRegistry(): Promise<void> {
+    if (this.holdSweep()) return;
     try {
       const dead = await this.options.registry.sweep();
       if (dead.length === 0) return;

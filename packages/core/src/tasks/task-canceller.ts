@@ -1,3 +1,4 @@
+import type { OwnerBacklog } from '../admission/owner-backlog';
 import { MAX_CANCEL_REASON_LENGTH } from '@tta/contracts';
 import { withinScope, type OwnerScope } from '../auth/owner-scope';
 import { Job, type Queue } from 'bullmq';
@@ -34,6 +35,8 @@ export interface TaskCancellerOptions {
   tombstoneTtlMs?: number;
   /** Where cancellations are counted (`tta_tasks_cancelled_total{capability}`). Default: none. */
   metrics?: Registry;
+  /** The owners' waiting tasks: a cancelled task is counted out at once. Default: none. */
+  backlog?: OwnerBacklog;
 }
 
 /** Options of {@link TaskCanceller.cancel}. */
@@ -110,7 +113,13 @@ export class TaskCanceller {
       if (outcome === 'completed' || outcome === 'failed') throw new TaskFinishedError(id, outcome);
       // Counted once per task: a repeat finds the tombstone and answers `cancelled`.
       if (job && outcome === 'written') this.cancelled?.inc({ capability: job.data.capability });
-      if (queue && job) await this.stop(queue, tombstones, id);
+      if (queue && job) {
+        const owner = job.data.owner;
+        await Promise.all([
+          this.stop(queue, tombstones, id),
+          owner !== undefined && this.options.backlog?.remove(owner, [id]),
+        ]);
+      }
       return { id, status: 'cancelled' };
     } catch (err) {
       throw redisFailure(err, this.redis);

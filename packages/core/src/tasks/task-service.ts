@@ -31,6 +31,7 @@ import { SessionOwners } from '../sessions/session-owners';
 import { cancelledView, TaskTombstones } from './task-tombstones';
 import { parseOrThrow, toFieldIssues } from '../errors/zod-issues';
 import type { RedisClient } from '../redis/redis-connection';
+import type { AdmissionControl } from '../admission/admission-control';
 
 /** Options of {@link TaskService}. */
 export interface TaskServiceOptions {
@@ -54,6 +55,11 @@ export interface TaskServiceOptions {
   sessionBudget?: SessionBudget;
   /** Encrypts the configured fields of task input; decrypts what `get` answers. Default: plain. */
   codec?: PayloadCodec;
+  /**
+   * Refuses new tasks while Redis is short of memory or their queue or owner has too many
+   * waiting (the API's). Default: every valid task is taken.
+   */
+  admission?: AdmissionControl;
 }
 
 interface PreparedTask {
@@ -126,24 +132,37 @@ export class TaskService {
    * that owner's: another owner's same key is another task).
    */
   async enqueue(body: unknown, scope: OwnerScope = {}): Promise<EnqueuedTask> {
-    const request = this.validate(body);
-    await this.assertSessionBudgets([request]);
-    const prepared = await this.prepare(request, scope);
-    await this.store([prepared]);
-    return accepted(prepared);
+    const [task] = await this.enqueueValid([this.validate(body)], scope);
+    return task as EnqueuedTask;
   }
 
   /** Validates every task first (nothing is enqueued if one is bad), then enqueues all. */
   async enqueueBatch(body: unknown, scope: OwnerScope = {}): Promise<EnqueuedTask[]> {
+    return this.enqueueValid(this.validateBatch(body), scope);
+  }
+
+  /** Validates a batch body (`{ tasks }`) without touching Redis: every task, and its size. */
+  validateBatch(body: unknown): TaskRequest[] {
     const { tasks } = parseOrThrow(taskBatchRequestSchema, body);
     const max = this.options.maxBatchSize ?? 500;
     if (tasks.length > max) {
       throw new ValidationError([{ path: 'tasks', message: `at most ${max} tasks per batch` }]);
     }
-    const requests = tasks.map((task, i) => this.validate(task, `tasks.${i}`));
+    return tasks.map((task, i) => this.validate(task, `tasks.${i}`));
+  }
+
+  /**
+   * Enqueues validated requests (see {@link validate}, {@link validateBatch}), all or none:
+   * refused whole while Redis is short of memory (`capacity`), over a session's budget or over
+   * a limit of waiting tasks.
+   */
+  async enqueueValid(requests: TaskRequest[], scope: OwnerScope = {}): Promise<EnqueuedTask[]> {
+    this.options.admission?.assertCapacity();
     await this.assertSessionBudgets(requests);
     const prepared = await Promise.all(requests.map((r) => this.prepare(r, scope)));
-    await this.store(prepared);
+    const admitting = this.options.admission?.admit(scope.owner, prepared);
+    if (admitting) await this.guardAdmission(() => admitting);
+    await this.store(prepared, scope.owner);
     return prepared.map(accepted);
   }
 
@@ -280,7 +299,7 @@ export class TaskService {
 
   // An idempotent task is the one its key's record stands for: a replay takes the stored id and
   // queue, and adds the job only if the earlier request stored the record but not the job.
-  private async store(prepared: PreparedTask[]): Promise<void> {
+  private async store(prepared: PreparedTask[], owner?: string): Promise<void> {
     this.assertRedisReady();
     try {
       const keyed = prepared.filter((p) => p.claim !== undefined);
@@ -299,6 +318,7 @@ export class TaskService {
       await this.claimSessions(fresh);
       await this.admitInSessionOrder(fresh);
       await this.addJobs(fresh);
+      this.options.admission?.stored(owner, fresh);
       await this.idempotency.markAdded(
         fresh.flatMap((p) => (p.claim ? [{ ...p.claim, taskId: p.id }] : [])),
       );
@@ -371,9 +391,13 @@ export class TaskService {
   private async assertSessionBudgets(requests: readonly TaskRequest[]): Promise<void> {
     const budget = this.options.sessionBudget;
     if (!budget || requests.every((r) => r.sessionId === undefined)) return;
+    await this.guardAdmission(() => budget.assertWithin(requests.map((r) => r.sessionId)));
+  }
+
+  private async guardAdmission(check: () => Promise<void> | undefined): Promise<void> {
     this.assertRedisReady();
     try {
-      await budget.assertWithin(requests.map((r) => r.sessionId));
+      await check();
     } catch (err) {
       throw this.redisError(err);
     }

@@ -1,3 +1,4 @@
+import { CAPACITY_OUTCOME } from '@tta/contracts';
 import type { CrisisResource } from '../config/crisis-resources';
 import type { TaskUsage } from '../costs/task-usage';
 import { SCREEN_UNAVAILABLE_OUTCOME } from '../safety/run-safety';
@@ -13,6 +14,10 @@ import type {
 
 /** The outcome of a run that ended on the safety gate. */
 export const CRISIS_OUTCOME = 'crisis';
+
+/** What a turn that ends with outcome `capacity` (screened, no crisis, Redis short of memory) tells the player. */
+export const CAPACITY_MESSAGE =
+  'The story pauses for a moment while the game catches its breath. Please try again shortly.';
 
 /** What a run that ends with outcome `crisis` answers instead of its workflow's result. */
 export interface CrisisResponse {
@@ -67,10 +72,37 @@ export function crisisScreen(steps: Record<string, StepRecord>): Record<string, 
   return screens.find((s) => s.level === CRISIS_OUTCOME) ?? screens[0] ?? {};
 }
 
+function resultOf(
+  definition: WorkflowDefinition,
+  data: WorkflowRunData,
+  outcome: string,
+  crisis: CrisisResponse,
+): Record<string, unknown> {
+  if (outcome === CRISIS_OUTCOME || outcome === SCREEN_UNAVAILABLE_OUTCOME) {
+    return {
+      narrative: crisis.message,
+      resources: crisis.resources.map((r) => ({ ...r })),
+      safety: data.safety ?? crisisScreen(data.steps),
+      outcome,
+    };
+  }
+  if (outcome === CAPACITY_OUTCOME) {
+    const resources = data.safety?.resources;
+    return {
+      narrative: CAPACITY_MESSAGE,
+      ...(resources && { resources: resources.map((r) => ({ ...r })) }),
+      ...(data.safety && { safety: data.safety }),
+      outcome,
+    };
+  }
+  return resolveValue(definition.result, runStateOf(data)) as Record<string, unknown>;
+}
+
 /**
  * The return value of a run that ended with `outcome`: the workflow's result resolved against
  * the run's state, or the crisis response (`{ narrative, resources, safety, outcome }`) when
- * the run ended on a crisis or failed closed (`screen_unavailable`). A turn that carries the
+ * the run ended on a crisis or failed closed (`screen_unavailable`), or a short note (with the
+ * screen's findings) for a turn that only ran its screen (`capacity`). A turn that carries the
  * AI disclosure has it as `disclosure`.
  */
 export function runResult(
@@ -81,15 +113,7 @@ export function runResult(
 ): WorkflowRunResult {
   const finishedAt = Date.now();
   const startedAt = data.startedAt ?? finishedAt;
-  const result: Record<string, unknown> =
-    outcome === CRISIS_OUTCOME || outcome === SCREEN_UNAVAILABLE_OUTCOME
-      ? {
-          narrative: crisis.message,
-          resources: crisis.resources.map((r) => ({ ...r })),
-          safety: data.safety ?? crisisScreen(data.steps),
-          outcome,
-        }
-      : (resolveValue(definition.result, runStateOf(data)) as Record<string, unknown>);
+  const result = resultOf(definition, data, outcome, crisis);
   if (data.safety?.disclosure !== undefined) result.disclosure = data.safety.disclosure;
   return {
     outcome,

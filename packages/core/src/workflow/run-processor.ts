@@ -11,6 +11,7 @@ import { evaluateCondition, resolveValue } from './evaluate';
 import { SafetyGate } from './safety-gate';
 import { SafetyMetrics } from '../safety/safety-metrics';
 import { SCREEN_UNAVAILABLE_OUTCOME, type RunSafety } from '../safety/run-safety';
+import { CAPACITY_OUTCOME } from '@tta/contracts';
 import { CRISIS_OUTCOME, runResult, runStateOf } from './run-outcome';
 import { StageTasks } from './stage-tasks';
 import type { ResolvedWorkflowEngineOptions } from './workflow-engine-options';
@@ -199,6 +200,9 @@ export class RunProcessor {
     if (outcome === undefined && !failed) {
       if (stage.endRunWhen && evaluateCondition(stage.endRunWhen, this.options.codec.decode(state)))
         outcome = stage.endOutcome;
+      // A run taken while Redis was short of memory stops once its screen found no crisis.
+      else if (job.data.screenOnly === true && SafetyGate.screenStep(stage))
+        outcome = CAPACITY_OUTCOME;
       else if (index + 1 >= definition.stages.length) outcome = COMPLETED_OUTCOME;
     }
     const cursor =

@@ -28,6 +28,8 @@ import type {
   WorkflowRunView,
 } from './workflow-types';
 import type { RedisClient } from '../redis/redis-connection';
+import type { AdmissionControl } from '../admission/admission-control';
+import { SafetyGate } from './safety-gate';
 
 /** Options of {@link WorkflowRuns}. */
 export interface WorkflowRunsOptions {
@@ -54,6 +56,11 @@ export interface WorkflowRunsOptions {
   sessionBudget?: SessionBudget;
   /** Encrypts the configured fields of run input; decrypts what `get` answers. Default: plain. */
   codec?: PayloadCodec;
+  /**
+   * While Redis is short of memory, refuses runs (503 `capacity`) except those of a workflow
+   * with a safety screen, which run only up to their screen (see `screenOnly`). Default: none.
+   */
+  admission?: AdmissionControl;
 }
 
 /** The answer to an accepted run. */
@@ -132,6 +139,7 @@ export class WorkflowRuns {
   async start(name: string, body: unknown, scope: OwnerScope = {}): Promise<StartedRun> {
     const definition = this.definition(name);
     const request = parseRunRequest(definition, body, this.options.catalog);
+    const screenOnly = this.admitUnderPressure(definition);
     const shard = this.shards.pick(request.sessionId);
     const { queue, order } = this.shardOf(shard);
     const id = TaskId.create(shard.workflow, shard.shard);
@@ -143,6 +151,7 @@ export class WorkflowRuns {
       steps: {},
     };
     if (scope.owner !== undefined) data.owner = scope.owner;
+    if (screenOnly) data.screenOnly = true;
     if (request.sessionId !== undefined) {
       data.sessionId = request.sessionId;
       data.orderedAt = data.enqueuedAt;
@@ -228,6 +237,18 @@ export class WorkflowRuns {
       () => undefined,
     );
     return this.closing;
+  }
+
+  // A player in crisis must still get the supportive response while Redis is short of memory:
+  // a run of a workflow with a safety screen is taken to run its screen only; any other is
+  // refused. Returns whether the run is taken that way.
+  private admitUnderPressure(definition: WorkflowDefinition): boolean {
+    const admission = this.options.admission;
+    if (!admission?.underPressure) return false;
+    if (!definition.stages.some((stage) => SafetyGate.screenStep(stage))) {
+      throw admission.capacityError();
+    }
+    return true;
   }
 
   private shardOf(names: QueueNames): RunShard {

@@ -132,6 +132,11 @@ export interface WorkflowRunData {
   steps: Record<string, StepRecord>;
   /** The run's safety once its screen answered (see `SafetyGate`). */
   safety?: RunSafety;
+  /**
+   * Set on a run accepted while Redis was short of memory: it ends after its safety screen,
+   * with the crisis response on a crisis and outcome `capacity` otherwise.
+   */
+  screenOnly?: boolean;
 }
 
 /** Status of a run. */

@@ -1,4 +1,4 @@
-import { NotFoundError, RedisUnavailableError, redisFailure } from '@tta/core';
+import { CapacityError, NotFoundError, RedisUnavailableError, redisFailure } from '@tta/core';
 import { isRedisOutage } from '../../src/errors/redis-failure';
 
 const ready = { status: 'ready' };
@@ -19,16 +19,34 @@ describe('redisFailure', () => {
       'a refused connection',
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }),
     ],
-    [
-      'a server out of memory',
-      new Error("OOM command not allowed when used memory > 'maxmemory'."),
-    ],
     ['a server loading its data', new Error('LOADING Redis is loading the dataset in memory')],
     ['a cluster without its slots', new Error('CLUSTERDOWN The cluster is down')],
   ])('answers 503 redis_unavailable for %s', (_what, err) => {
     const mapped = redisFailure(err, ready);
     expect(mapped).toBeInstanceOf(RedisUnavailableError);
     expect((mapped as RedisUnavailableError).cause).toBe(err);
+  });
+
+  it.each([
+    ['a command', new Error("OOM command not allowed when used memory > 'maxmemory'.")],
+    [
+      'a script',
+      new Error(
+        "ERR Error running script (call to f_1): @user_script:1: OOM command not allowed when used memory > 'maxmemory'.",
+      ),
+    ],
+    [
+      'a transaction',
+      Object.assign(new Error('EXECABORT Transaction discarded because of previous errors.'), {
+        previousErrors: [new Error("OOM command not allowed when used memory > 'maxmemory'.")],
+      }),
+    ],
+  ])('answers 503 capacity, not redis_unavailable, for %s refused out of memory', (_what, err) => {
+    const mapped = redisFailure(err, ready);
+    expect(mapped).toBeInstanceOf(CapacityError);
+    expect((mapped as CapacityError).code).toBe('capacity');
+    expect((mapped as CapacityError).cause).toBe(err);
+    expect(isRedisOutage(err, ready)).toBe(false);
   });
 
   it('answers 503 for any failure while the connection is not ready', () => {
