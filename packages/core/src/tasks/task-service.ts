@@ -160,6 +160,9 @@ export class TaskService {
     this.options.admission?.assertCapacity();
     await this.assertSessionBudgets(requests);
     const prepared = await Promise.all(requests.map((r) => this.prepare(r, scope)));
+    // Checked first: a refusal for an unready Redis must not leave the admission's read
+    // unawaited (its rejection would go unhandled).
+    this.assertRedisReady();
     const admitting = this.options.admission?.admit(scope.owner, prepared);
     if (admitting) await this.guardAdmission(() => admitting);
     await this.store(prepared, scope.owner);
