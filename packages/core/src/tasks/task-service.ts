@@ -8,17 +8,10 @@ import type { AppConfig } from '../config/load-config';
 import { NotFoundError } from '../errors/not-found-error';
 import { RedisUnavailableError } from '../errors/redis-unavailable-error';
 import { redisFailure } from '../errors/redis-failure';
-import { ValidationError } from '../errors/validation-error';
 import { IdempotencyStore, requestFingerprint, type IdempotencyClaim } from './idempotency-store';
 import type { QueueNames } from '../queues/queue-names';
 import { QueueShards } from '../queues/queue-shards';
-import {
-  taskBatchRequestSchema,
-  taskRequestSchema,
-  type EnqueuedTask,
-  type TaskRequest,
-  type TaskView,
-} from '@tta/contracts';
+import type { EnqueuedTask, TaskRequest, TaskView } from '@tta/contracts';
 import type { TaskJobData, TaskJobResult } from './task';
 import { TaskId } from '../queues/task-id';
 import { withinScope, type OwnerScope } from '../auth/owner-scope';
@@ -29,7 +22,11 @@ import type { SessionBudget } from '../sessions/session-budget';
 import { SessionOrder } from '../sessions/session-order';
 import { SessionOwners } from '../sessions/session-owners';
 import { cancelledView, TaskTombstones } from './task-tombstones';
-import { parseOrThrow, toFieldIssues } from '../errors/zod-issues';
+import {
+  validateTaskBatch,
+  validateTaskRequest,
+  type TaskRequestRules,
+} from './task-request-validation';
 import type { RedisClient } from '../redis/redis-connection';
 import type { AdmissionControl } from '../admission/admission-control';
 
@@ -87,6 +84,7 @@ export class TaskService {
   private readonly orders: SessionOrder[];
   private readonly sessionOwners: SessionOwners;
   private readonly codec: PayloadCodec;
+  private readonly rules: TaskRequestRules;
   private closing?: Promise<void>;
 
   constructor(
@@ -102,29 +100,16 @@ export class TaskService {
     this.orders = this.shards.all.map((names) => new SessionOrder(redis, { names }));
     this.sessionOwners = new SessionOwners(redis);
     this.codec = options.codec ?? PayloadCodec.plain();
+    this.rules = {
+      catalog: options.catalog,
+      maxTimeoutMs: options.tasks.maxTimeoutMs,
+      ...(options.maxBatchSize !== undefined && { maxBatchSize: options.maxBatchSize }),
+    };
   }
 
   /** Validates one request body without touching Redis; throws a ValidationError naming the field. */
   validate(body: unknown, root = ''): TaskRequest {
-    const request = parseOrThrow(taskRequestSchema, body, root);
-    const entry = this.options.catalog.get(request.capability);
-    const at = (field: string) => (root ? `${root}.${field}` : field);
-    if (entry.schemas) {
-      const parsed = entry.schemas.input.safeParse(request.input);
-      if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error, at('input')));
-      request.input = parsed.data as Record<string, unknown>;
-      if (entry.schemas.requiresSession && request.sessionId === undefined) {
-        throw new ValidationError([
-          { path: at('sessionId'), message: `required by ${entry.name}` },
-        ]);
-      }
-    }
-    if (request.timeoutMs !== undefined && request.timeoutMs > this.options.tasks.maxTimeoutMs) {
-      throw new ValidationError([
-        { path: at('timeoutMs'), message: `must be at most ${this.options.tasks.maxTimeoutMs}` },
-      ]);
-    }
-    return request;
+    return validateTaskRequest(body, this.rules, root);
   }
 
   /**
@@ -143,12 +128,7 @@ export class TaskService {
 
   /** Validates a batch body (`{ tasks }`) without touching Redis: every task, and its size. */
   validateBatch(body: unknown): TaskRequest[] {
-    const { tasks } = parseOrThrow(taskBatchRequestSchema, body);
-    const max = this.options.maxBatchSize ?? 500;
-    if (tasks.length > max) {
-      throw new ValidationError([{ path: 'tasks', message: `at most ${max} tasks per batch` }]);
-    }
-    return tasks.map((task, i) => this.validate(task, `tasks.${i}`));
+    return validateTaskBatch(body, this.rules);
   }
 
   /**
