@@ -58,6 +58,8 @@ describe('on a Redis Cluster of three masters, with three shards', () => {
       TTA_SUPERVISOR_DIAGNOSTICS_PORT: '-1',
       TTA_WORKER_DIAGNOSTICS_PORT: '-1',
       TTA_LOG_LEVEL: 'info',
+      // The tests send bursts (a batch costs a point per task): this file is about shards.
+      TTA_RATE_LIMIT_POINTS: '100000',
     });
     baseUrl = `http://127.0.0.1:${port}`;
     client = new TtaClient({
