@@ -1,22 +1,4 @@
-import path from 'node:path';
-import { QueueEvents } from 'bullmq';
-import { AgentRuntime } from '@tta/agent-sdk';
-import { builtInAgents, loadSafetyLexicon, type BuiltInAgentType } from '@tta/agents';
-import {
-  AgentRegistry,
-  closeRedis,
-  CapabilityCatalog,
-  createLogger,
-  createRedisConnection,
-  loadConfig,
-  loadWorkflows,
-  QueueNames,
-  TaskRouter,
-  waitForReady,
-  WorkflowEngine,
-  WorkflowRuns,
-} from '@tta/core';
-import { deletePrefix, uniquePrefix } from '../bench-keys';
+import { awaitRuns, startPlayerTurnSystem, type PlayerTurnSystem } from './player-turn-system';
 import { barChart } from '../charts/bar-chart';
 import { fmt, info, type Scenario } from '../scenario';
 import { summarize } from '../stats';
@@ -79,90 +61,35 @@ const TEXTS = ['look around', 'go north', 'take the lantern', 'talk to Mira', 'r
  * process, on the same Redis. Returns every latency in milliseconds.
  */
 export async function measurePlayerTurns(options: PlayerTurnOptions): Promise<number[]> {
-  const names = new QueueNames(uniquePrefix('turns'));
-  const config = loadConfig({ overrides: { redis: { prefix: names.prefix } } });
-  const logger = createLogger({ level: 'error' });
-  const redis = createRedisConnection({ url: options.redisUrl, role: 'worker' });
-  const producer = createRedisConnection({ url: options.redisUrl, role: 'producer' });
-  const eventsRedis = createRedisConnection({ url: options.redisUrl, role: 'worker' });
-  const catalog = new CapabilityCatalog(config.capabilities);
-  const router = new TaskRouter(catalog, { names });
-  const workflows = loadWorkflows({
-    dir: path.join(config.configDir, config.workflows.dir),
-    catalog,
-  });
-  const runs = new WorkflowRuns(producer, { names, workflows, catalog, tasks: config.tasks });
-  const registry = new AgentRegistry(redis, { names });
-  const lexicon = loadSafetyLexicon(path.join(config.configDir, config.safety.lexiconFile));
-  const agents = (Object.keys(builtInAgents) as BuiltInAgentType[]).map(
-    (type) =>
-      new AgentRuntime(builtInAgents[type]({ redis, names, lexicon }), {
-        connection: redis,
-        names,
-        registry,
-        logger,
-      }),
-  );
-  const engine = new WorkflowEngine({
-    connection: redis,
-    names,
-    workflows,
-    catalog,
-    router,
-    tasks: config.tasks,
-    safety: config.safety,
-    logger,
-  });
-  const events = new QueueEvents(names.workflow, { connection: eventsRedis, prefix: names.prefix });
+  const system = await startPlayerTurnSystem({ redisUrl: options.redisUrl });
   try {
-    await waitForReady(producer, 5000);
-    await Promise.all([...agents.map((a) => a.start()), engine.start(), events.waitUntilReady()]);
-    return await drive(runs, events, options);
+    return await drive(system, options);
   } finally {
-    await events.close();
-    await engine.close();
-    await Promise.all(agents.map((a) => a.stop()));
-    await runs.close();
-    await deletePrefix(redis, names.prefix);
-    for (const connection of [eventsRedis, producer, redis]) await closeRedis(connection);
+    await system.close();
   }
 }
 
-async function drive(
-  runs: WorkflowRuns,
-  events: QueueEvents,
-  options: PlayerTurnOptions,
-): Promise<number[]> {
-  const startedAt = new Map<string, number>();
+async function drive(system: PlayerTurnSystem, options: PlayerTurnOptions): Promise<number[]> {
   const latencies: number[] = [];
   const total = Math.round(options.rate * options.seconds);
-  let failed = 0;
-  const done = new Promise<void>((resolve) => {
-    const finish = (jobId: string, ok: boolean) => {
-      const t0 = startedAt.get(jobId);
-      if (t0 === undefined) return;
-      startedAt.delete(jobId);
-      if (ok) latencies.push(Date.now() - t0);
-      else failed += 1;
-      if (latencies.length + failed === total) resolve();
-    };
-    events.on('completed', ({ jobId }) => finish(jobId, true));
-    events.on('failed', ({ jobId }) => finish(jobId, false));
-  });
+  const { track, done } = awaitRuns(system.events, total, (ms) => latencies.push(ms));
   const t0 = Date.now();
   for (let i = 0; i < total; i += 1) {
     const due = t0 + (i * 1000) / options.rate;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const begun = Date.now();
-    const body = {
-      sessionId: `bench-${i % options.sessions}`,
-      input: { text: TEXTS[i % TEXTS.length] },
-    };
-    const run = await runs.start('player-turn', body);
-    startedAt.set(run.id, begun);
+    const run = await system.runs.start('player-turn', turnOf(i, options.sessions));
+    track(run.id, begun);
   }
   await done;
-  if (failed > 0) throw new Error(`${failed} player turns failed`);
   return latencies;
+}
+
+/** The `i`-th turn of a drive over `sessions` sessions. */
+export function turnOf(
+  i: number,
+  sessions: number,
+): { sessionId: string; input: { text: string } } {
+  return { sessionId: `bench-${i % sessions}`, input: { text: TEXTS[i % TEXTS.length] ?? '' } };
 }
