@@ -170,9 +170,18 @@ async function httpRounds(context: ScenarioContext): Promise<HttpRounds> {
   };
   const apis: AppProcess[] = [];
   try {
-    const off = await startApi(context, prefixes.off, { TTA_ENCRYPTION_ENABLED: 'false' });
+    // Nothing consumes: the backlog of every round stays, past the default admission limits.
+    const unlimited = {
+      TTA_ADMISSION_MAX_WAITING_PER_QUEUE: '100000000',
+      TTA_ADMISSION_MAX_WAITING_PER_OWNER: '100000000',
+    };
+    const off = await startApi(context, prefixes.off, {
+      ...unlimited,
+      TTA_ENCRYPTION_ENABLED: 'false',
+    });
     apis.push(off);
     const on = await startApi(context, prefixes.on, {
+      ...unlimited,
       TTA_ENCRYPTION_ENABLED: 'true',
       TTA_ENCRYPTION_KEYS: JSON.stringify([KEY]),
     });
