@@ -8,7 +8,7 @@ import {
 import { apiUrlOf, type AppProcess } from '../app-process';
 import { deletePrefix, uniquePrefix } from '../bench-keys';
 import { barChart } from '../charts/bar-chart';
-import { benchPids } from '../cpu-meter';
+import { benchPids, CpuMeter } from '../cpu-meter';
 import { agentRuntime } from '../consumers';
 import {
   atLeast,
@@ -106,6 +106,8 @@ const TURN_SESSIONS = 500;
 
 interface TurnRounds {
   turnsPerSec: Record<Mode, number[]>;
+  /** CPU of the bench process (agents, engine, starter) and Redis a turn, in µs. */
+  cpuMicrosPerTurn: Record<Mode, number[]>;
   ratios: number[];
 }
 
@@ -118,29 +120,39 @@ async function turnRounds(context: ScenarioContext): Promise<TurnRounds> {
   try {
     systems.off = await startPlayerTurnSystem({ redisUrl: context.redisUrl });
     systems.on = await startPlayerTurnSystem({ redisUrl: context.redisUrl, codec: benchCodec() });
-    const run = (mode: Mode) => turnBurst(systems[mode] as PlayerTurnSystem);
+    const run = (mode: Mode) => turnBurst(context, systems[mode] as PlayerTurnSystem);
     for (const mode of MODES) await run(mode);
     const turnsPerSec: Record<Mode, number[]> = { off: [], on: [] };
+    const cpuMicrosPerTurn: Record<Mode, number[]> = { off: [], on: [] };
     const ratios: number[] = [];
     for (let r = 1; r <= context.settings.rounds; r += 1) {
       for (const mode of r % 2 === 1 ? MODES : [...MODES].reverse()) {
-        turnsPerSec[mode].push(await run(mode));
+        const burst = await run(mode);
+        turnsPerSec[mode].push(burst.turnsPerSec);
+        cpuMicrosPerTurn[mode].push(burst.cpuMicrosPerTurn);
       }
       const [off, on] = [turnsPerSec.off[r - 1] ?? 0, turnsPerSec.on[r - 1] ?? 0];
       ratios.push(on / off);
       context.log(
-        `  turns round ${r}: off ${fmt(off)} turns/s, on ${fmt(on)} turns/s, ratio ${fmt(on / off, 3)}`,
+        `  turns round ${r}: off ${fmt(off)} turns/s (${fmt(cpuMicrosPerTurn.off[r - 1] ?? 0)} µs CPU a turn), on ${fmt(on)} turns/s (${fmt(cpuMicrosPerTurn.on[r - 1] ?? 0)} µs), ratio ${fmt(on / off, 3)}`,
       );
     }
-    return { turnsPerSec, ratios };
+    return { turnsPerSec, cpuMicrosPerTurn, ratios };
   } finally {
     for (const system of Object.values(systems)) await system.close();
   }
 }
 
-/** Starts {@link TURNS} runs as fast as they are taken; turns a second until all completed. */
-async function turnBurst(system: PlayerTurnSystem): Promise<number> {
+/**
+ * Starts {@link TURNS} runs as fast as they are taken; turns a second until all completed, and
+ * the CPU a turn took.
+ */
+async function turnBurst(
+  context: ScenarioContext,
+  system: PlayerTurnSystem,
+): Promise<{ turnsPerSec: number; cpuMicrosPerTurn: number }> {
   const { track, done } = awaitRuns(system.events, TURNS);
+  const meter = new CpuMeter(benchPids(context.redisPid)).start();
   const t0 = performance.now();
   for (let i = 0; i < TURNS; i += 1) {
     const run = await system.runs.start('player-turn', {
@@ -150,7 +162,13 @@ async function turnBurst(system: PlayerTurnSystem): Promise<number> {
     track(run.id, Date.now());
   }
   await done;
-  return round(TURNS / ((performance.now() - t0) / 1000), 0);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = meter.stop();
+  const cores = (cpu.processes.bench ?? 0) + (cpu.processes.redis ?? 0);
+  return {
+    turnsPerSec: round(TURNS / seconds, 0),
+    cpuMicrosPerTurn: round((cores * seconds * 1e6) / TURNS, 0),
+  };
 }
 
 interface HttpRounds {
@@ -237,6 +255,7 @@ function report(context: ScenarioContext, queue: QueueRounds, turns: TurnRounds,
   const queueRatio = median(queue.ratios);
   const turnRatio = median(turns.ratios);
   const turnsPerSec = (mode: Mode) => median(turns.turnsPerSec[mode]);
+  const cpuPerTurn = (mode: Mode) => median(turns.cpuMicrosPerTurn[mode]);
   const httpRatio = median(http.ratios);
   const rows: ResultRow[] = [
     info(
@@ -245,7 +264,7 @@ function report(context: ScenarioContext, queue: QueueRounds, turns: TurnRounds,
     ),
     info(
       'player turns, encryption off / on',
-      `${fmt(turnsPerSec('off'))} / ${fmt(turnsPerSec('on'))} turns/s`,
+      `${fmt(turnsPerSec('off'))} / ${fmt(turnsPerSec('on'))} turns/s; ${fmt(cpuPerTurn('off'))} / ${fmt(cpuPerTurn('on'))} µs CPU a turn (agents, engine and Redis)`,
     ),
     info(
       'API POST /v1/tasks, encryption off / on',
@@ -254,6 +273,7 @@ function report(context: ScenarioContext, queue: QueueRounds, turns: TurnRounds,
     // CPU time per unit moves least with the machine's noise: its ratio says what a busy
     // machine's rates may not.
     info('CPU a job, encryption off / on', fmt(cpuPerJob('off') / cpuPerJob('on'), 2)),
+    info('CPU a turn, encryption off / on', fmt(cpuPerTurn('off') / cpuPerTurn('on'), 2)),
     info('CPU a request, encryption off / on', fmt(cpuPerRequest('off') / cpuPerRequest('on'), 2)),
     // A handler that does nothing is the codec's worst case: every microsecond of it shows.
     info(
@@ -278,8 +298,13 @@ function report(context: ScenarioContext, queue: QueueRounds, turns: TurnRounds,
         sessions: TURN_SESSIONS,
         offTurnsPerSec: turnsPerSec('off'),
         onTurnsPerSec: turnsPerSec('on'),
+        cpuMicrosPerTurn: { off: cpuPerTurn('off'), on: cpuPerTurn('on') },
         ratio: round(turnRatio, 3),
-        perRound: { ...turns.turnsPerSec, ratio: turns.ratios.map((x) => round(x, 3)) },
+        perRound: {
+          ...turns.turnsPerSec,
+          cpuMicrosPerTurn: turns.cpuMicrosPerTurn,
+          ratio: turns.ratios.map((x) => round(x, 3)),
+        },
       },
       http: {
         offRequestsPerSec: reqPerSec('off'),
