@@ -28,6 +28,13 @@ export interface PayloadCodecOptions {
 
 const ALGORITHM = 'aes-256-gcm';
 
+/**
+ * Envelopes whose plaintext a codec keeps after opening them. The workflow engine decodes a
+ * run's state (every step's sealed output) at each stage it decides, so without it the same
+ * envelopes are opened again and again in one turn.
+ */
+const OPENED_CACHE_SIZE = 4096;
+
 /** The active key, ready for ciphers. */
 interface SealingKey {
   id: string;
@@ -53,6 +60,8 @@ export class PayloadCodec {
   private readonly byId: ReadonlyMap<string, KeyObject>;
   private readonly active: SealingKey | undefined;
   private readonly ivs = new IvPool();
+  /** Plaintext JSON of recently opened envelopes, by the whole envelope; oldest dropped first. */
+  private readonly opened = new Map<string, string>();
   private readonly inputFields: readonly string[];
   private readonly outputFields: readonly string[];
 
@@ -161,6 +170,12 @@ export class PayloadCodec {
   }
 
   private open(envelope: Envelope): unknown {
+    // Keyed by every part of the envelope: only the very same ciphertext, IV, tag and key id
+    // (which authenticated before) reads from the cache. Parsed anew each time, so that no two
+    // callers share an object.
+    const id = `${envelope.kid}.${envelope.iv}.${envelope.tag}.${envelope.ct}`;
+    const cached = this.opened.get(id);
+    if (cached !== undefined) return JSON.parse(cached) as unknown;
     const key = this.byId.get(envelope.kid);
     if (!key) throw new Error(`payload codec: no key '${envelope.kid}' to decrypt with`);
     const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(envelope.iv, 'base64'));
@@ -168,8 +183,12 @@ export class PayloadCodec {
     const plain = Buffer.concat([
       decipher.update(Buffer.from(envelope.ct, 'base64')),
       decipher.final(),
-    ]);
-    return JSON.parse(plain.toString('utf8')) as unknown;
+    ]).toString('utf8');
+    if (this.opened.size >= OPENED_CACHE_SIZE) {
+      this.opened.delete(this.opened.keys().next().value as string);
+    }
+    this.opened.set(id, plain);
+    return JSON.parse(plain) as unknown;
   }
 }
 

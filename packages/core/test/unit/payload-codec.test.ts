@@ -51,6 +51,23 @@ describe('PayloadCodec', () => {
     expect(() => withoutOld.decode(old)).toThrow(/no key 'k1'/);
   });
 
+  it('opens an envelope it opened before to an equal, unshared value, and still refuses a forged one', () => {
+    const fresh = new PayloadCodec({ keys: [k1], ...fields });
+    const sealed = fresh.encodeValue({ words: WORDS }) as Record<string, string>;
+    const first = fresh.decode(sealed) as { words: string };
+    const second = fresh.decode(sealed) as { words: string };
+    expect(second).toEqual({ words: WORDS });
+    expect(second).not.toBe(first);
+    first.words = 'changed by one caller';
+    expect(fresh.decode(sealed)).toEqual({ words: WORDS });
+    // Same IV and tag, other ciphertext: not the envelope that was opened, so it is decrypted and fails.
+    const ct = Buffer.from(sealed.ct ?? '', 'base64');
+    ct[0] = (ct[0] ?? 0) ^ 1;
+    expect(() => fresh.decode({ ...sealed, ct: ct.toString('base64') })).toThrow();
+    // A key it does not have is refused even for an envelope whose parts it has seen.
+    expect(() => fresh.decode({ ...sealed, kid: 'k2' })).toThrow(/no key 'k2'/);
+  });
+
   it('never hands out an IV twice, across refills of its pool', () => {
     const ivs = new Set<string>();
     for (let i = 0; i < 2000; i += 1) {
