@@ -97,7 +97,11 @@ export function buildClassifierModel(
 ): ClassifierModel {
   const scoring = {
     buckets: settings.buckets,
-    thresholds: { crisis: result.crisis.report.threshold, flag: result.flag.report.threshold },
+    thresholds: {
+      crisis: result.crisis.report.threshold,
+      flag: result.flag.report.threshold,
+      shortCrisis: result.short.threshold,
+    },
     crisis: roundHead(result.crisis),
     flag: roundHead(result.flag),
   };
@@ -108,6 +112,7 @@ export function buildClassifierModel(
       folds: settings.folds,
       targetRecall: settings.targetRecall,
       maxSafeFalseAlarm: settings.maxSafeFalseAlarm,
+      maxShortSafeCrisis: settings.maxShortSafeCrisis,
       naiveBayesSmoothing: settings.naiveBayesSmoothing,
       ...settings.logistic,
     },
@@ -115,6 +120,10 @@ export function buildClassifierModel(
       crisis: roundRates(result.crisis.report),
       flag: roundRates(result.flag.report),
       concernCalledCrisis: round4(result.concernCalledCrisis),
+      short: {
+        crisisRecall: round4(result.short.crisisRecall),
+        safeCalledCrisis: round4(result.short.safeCalledCrisis),
+      },
     },
   };
   const id = classifierModelId(scoring);

@@ -1,4 +1,9 @@
-import { DEFAULT_FEATURE_BUCKETS, extractFeatures } from '@tta/agents';
+import {
+  classifierWordCount,
+  DEFAULT_FEATURE_BUCKETS,
+  extractFeatures,
+  SHORT_TEXT_WORDS,
+} from '@tta/agents';
 import type { SafetyLevel } from '@tta/contracts';
 import type { CorpusRow } from './corpus';
 import {
@@ -33,6 +38,12 @@ export interface TrainingSettings {
    * threshold rises to this budget (the screen's own false alarms add to the classifier's).
    */
   maxSafeFalseAlarm: Readonly<Record<'crisis' | 'flag', number>>;
+  /**
+   * Most out-of-fold short safe rows (under `SHORT_TEXT_WORDS` words) the crisis head may call
+   * crisis: a short text gives the classifier little to go on, and a game command of four words
+   * ("take a deep breath") must not end a turn as a crisis.
+   */
+  maxShortSafeCrisis: number;
   /** Hash buckets of the features. */
   buckets: number;
   /**
@@ -49,7 +60,8 @@ export const DEFAULT_TRAINING_SETTINGS: Readonly<TrainingSettings> = Object.free
   seed: 20_240_601,
   folds: 5,
   targetRecall: 0.99,
-  maxSafeFalseAlarm: Object.freeze({ crisis: 0.01, flag: 0.03 }),
+  maxSafeFalseAlarm: Object.freeze({ crisis: 0.03, flag: 0.03 }),
+  maxShortSafeCrisis: 0.005,
   buckets: DEFAULT_FEATURE_BUCKETS,
   naiveBayesSmoothing: 1,
   logistic: Object.freeze({ l2: 1e-5, iterations: 800, positiveBoost: 2 }),
@@ -88,6 +100,8 @@ export interface TrainingResult {
   flag: TrainedHead;
   /** Out-of-fold share of the concern rows that the crisis head calls crisis. */
   concernCalledCrisis: number;
+  /** The crisis head's threshold for short texts, and what it does out of fold. */
+  short: { threshold: number; crisisRecall: number; safeCalledCrisis: number };
 }
 
 function isPositive(head: Head, expect: SafetyLevel): boolean {
@@ -189,7 +203,8 @@ export function trainClassifier(
   normalize: (text: string) => string,
   settings: TrainingSettings = DEFAULT_TRAINING_SETTINGS,
 ): TrainingResult {
-  const features = rows.map((row) => extractFeatures(normalize(row.text), settings.buckets));
+  const texts = rows.map((row) => normalize(row.text));
+  const features = texts.map((text) => extractFeatures(text, settings.buckets));
   const buckets = [...new Set(features.flatMap((row) => [...row.keys()]))].sort((a, b) => a - b);
   const data = toSparseRows(features, new Map(buckets.map((bucket, id) => [bucket, id])));
   const folds = stratifiedFolds(
@@ -200,9 +215,21 @@ export function trainClassifier(
   const crisis = trainHead('crisis', rows, data, buckets, folds, settings);
   const flag = trainHead('flag', rows, data, buckets, folds, settings);
   const concernScores = scoresWhere(crisis.scores, rows, 'concern');
+  const isShort = texts.map((text) => classifierWordCount(text) < SHORT_TEXT_WORDS);
+  const shortScores = (level: SafetyLevel) =>
+    crisis.scores.filter((_, r) => isShort[r] === true && rows[r]?.expect === level);
+  const shortThreshold = Math.max(
+    crisis.trained.report.threshold,
+    thresholdForFalseAlarm(shortScores('safe'), settings.maxShortSafeCrisis),
+  );
   return {
     crisis: crisis.trained,
     flag: flag.trained,
     concernCalledCrisis: shareAtOrAbove(concernScores, crisis.trained.report.threshold),
+    short: {
+      threshold: shortThreshold,
+      crisisRecall: shareAtOrAbove(shortScores('crisis'), shortThreshold),
+      safeCalledCrisis: shareAtOrAbove(shortScores('safe'), shortThreshold),
+    },
   };
 }

@@ -31,6 +31,7 @@ function summary(result: TrainingResult, targetRecall: number): string[] {
       );
     }),
     `concern rows called crisis out of fold: ${percent(result.concernCalledCrisis)}`,
+    `short texts: crisis threshold ${result.short.threshold}, out-of-fold recall of crisis ${percent(result.short.crisisRecall)}, safe called crisis ${percent(result.short.safeCalledCrisis)}`,
   ];
 }
 

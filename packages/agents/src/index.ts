@@ -17,6 +17,11 @@ export {
   type SafetyScreenResult,
 } from './safety/safety-screen';
 export {
+  CORROBORATED_RULES,
+  CORROBORATION_THRESHOLD,
+  corroborateSignals,
+} from './safety/rule-corroboration';
+export {
   parseSecondOpinion,
   withSecondOpinion,
   type SecondOpinionOptions,
@@ -26,6 +31,8 @@ export {
   MAX_FEATURE_WORD_CHARS,
   MAX_FEATURE_WORDS,
   RiskClassifier,
+  SHORT_TEXT_WORDS,
+  classifierWordCount,
   defaultModelPath,
   extractFeatures,
   parseClassifierModel,

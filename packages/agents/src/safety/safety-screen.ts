@@ -5,7 +5,7 @@ import {
   type ScreenLayer,
   type SafetyCategory,
 } from '@tta/contracts';
-import { RiskClassifier } from './classifier/risk-classifier';
+import { RiskClassifier, SHORT_TEXT_WORDS } from './classifier/risk-classifier';
 import { findFictionFrame, isFramed, type FictionFrame } from './fiction-frame';
 import type { SafetyLexicon } from './lexicon/screen-lexicon';
 import { ScreenAnalyzer } from './nlp/screen-document';
@@ -20,9 +20,10 @@ import { selfHarmPatterns } from './patterns/self-harm-patterns';
 import { suicidePatterns } from './patterns/suicide-patterns';
 import { violencePatterns } from './patterns/violence-patterns';
 import { riskMarkers } from './risk-markers';
+import { corroborateSignals } from './rule-corroboration';
 
 /** Version of the screen's rules; the result's `version` adds the classifier model's id. */
-export const SCREEN_RULES_VERSION = '2.0.0';
+export const SCREEN_RULES_VERSION = '2.1.0';
 
 /** What the screen makes of the player's text. Never the player's words. */
 export interface SafetyScreenResult {
@@ -36,7 +37,7 @@ export interface SafetyScreenResult {
   score: number;
   /** Layers that changed the outcome or found a signal. */
   layers: ScreenLayer[];
-  /** The rules' version and the classifier model's id: `2.0.0+<model id>`. */
+  /** The rules' version and the classifier model's id: `2.1.0+<model id>`. */
   version: string;
   /** Risk markers the player said of themselves, for the session's risk across turns. */
   markers: RiskMarker[];
@@ -83,6 +84,8 @@ interface RuleFindings {
    * risk (death, a means, a symptom, a feeling...). On "lean against the wall" it is noise.
    */
   classifierGrounded: boolean;
+  /** Words of the unframed text, without structure words. */
+  wordCount: number;
 }
 
 /**
@@ -91,7 +94,9 @@ interface RuleFindings {
  * suicidal"), which lower a crisis signal to a concern:
  * 1. normalisation (Unicode, leetspeak, stretched and split letters, slang, typos, lemmas);
  * 2. patterns over the structure the Columbia scale describes (wishes, thoughts, means with
- *    time, preparation and attempts; self-harm; medical emergencies; panic; violence);
+ *    time, preparation and attempts; self-harm; medical emergencies; panic; violence); the
+ *    rules that were often wrong alone raise to crisis only when the classifier finds a crisis
+ *    plausible, and to concern otherwise (see `CORROBORATED_RULES`);
  * 3. the fiction frame (in-game text, characters, commands, game mechanics);
  * 4. an on-device classifier trained in the repository, combined by maximum.
  * Pure and synchronous; linear in the text's length.
@@ -100,7 +105,7 @@ export class SafetyScreen {
   private readonly lexicon: SafetyLexicon;
   private readonly analyzer: ScreenAnalyzer;
   private readonly classifier: RiskClassifier | null;
-  /** `2.0.0+<model id>`, or `2.0.0` without a classifier. */
+  /** `2.1.0+<model id>`, or `2.1.0` without a classifier. */
   readonly version: string;
 
   constructor(options: SafetyScreenOptions) {
@@ -116,9 +121,18 @@ export class SafetyScreen {
   /** Screens the player's text. */
   screen(text: string): SafetyScreenResult {
     const findings = this.applyRules(text);
+    const risk =
+      this.classifier !== null && findings.unframedText !== '' && findings.classifierGrounded
+        ? this.classifier.score(findings.unframedText)
+        : undefined;
+    // Rules that are often wrong alone need the classifier to find a crisis plausible.
+    const signals = corroborateSignals(
+      findings.kept,
+      this.classifier === null ? undefined : (risk?.crisis ?? 0),
+    );
     let level: SafetyLevel = 'safe';
     let score = 0;
-    for (const signal of findings.kept) {
+    for (const signal of signals) {
       if (RANK[signal.level] > RANK[level]) level = signal.level;
       score = Math.max(score, SIGNAL_SCORE[signal.level]);
     }
@@ -128,10 +142,14 @@ export class SafetyScreen {
     if (findings.denied) layers.push('denial');
     if (findings.framed) layers.push('fiction');
     const categories = new Set<SafetyCategory>();
-    if (this.classifier !== null && findings.unframedText !== '' && findings.classifierGrounded) {
-      const risk = this.classifier.score(findings.unframedText);
+    if (this.classifier !== null && risk !== undefined) {
+      // A short text gives the classifier little to go on: its crisis bar is higher.
+      const crisisThreshold =
+        findings.wordCount < SHORT_TEXT_WORDS
+          ? this.classifier.shortCrisisThreshold
+          : this.classifier.thresholds.crisis;
       const own: SafetyLevel =
-        risk.crisis >= this.classifier.thresholds.crisis
+        risk.crisis >= crisisThreshold
           ? 'crisis'
           : risk.flag >= this.classifier.thresholds.flag
             ? 'concern'
@@ -146,8 +164,8 @@ export class SafetyScreen {
         categories.add(own === 'crisis' ? 'suicidal_ideation' : 'distress');
       }
     }
-    for (const signal of findings.kept) if (signal.level === level) categories.add(signal.category);
-    const cssrs = highestCssrs(findings.kept, level);
+    for (const signal of signals) if (signal.level === level) categories.add(signal.category);
+    const cssrs = highestCssrs(signals, level);
     return {
       level,
       categories: SAFETY_CATEGORIES.filter((c) => categories.has(c)),
@@ -196,14 +214,13 @@ export class SafetyScreen {
       normalized: doc.corrected || normalizedText !== text.toLowerCase().trim(),
       markers: riskMarkers(query, frame, denied),
       unframedText: unframed.join(' '),
+      wordCount,
       classifierGrounded:
-        wordCount >= MIN_UNGROUNDED_WORDS || GROUNDING_CONCEPTS.some((c) => query.has(c)),
+        wordCount >= SHORT_TEXT_WORDS || GROUNDING_CONCEPTS.some((c) => query.has(c)),
     };
   }
 }
 
-/** Words from which the classifier reads a text even when it names no risk concept. */
-const MIN_UNGROUNDED_WORDS = 8;
 /** Concepts that let the classifier read a short text: it names some risk or distress. */
 const GROUNDING_CONCEPTS = [
   'deathWord',

@@ -69,6 +69,7 @@ const SETTINGS: TrainingSettings = {
   buckets: 2 ** 14,
   // No false-alarm budget: the thresholds follow the recall target alone.
   maxSafeFalseAlarm: { crisis: 1, flag: 1 },
+  maxShortSafeCrisis: 1,
   logistic: { ...DEFAULT_TRAINING_SETTINGS.logistic, iterations: 100 },
 };
 
@@ -96,6 +97,19 @@ describe('trainClassifier', () => {
     expect(result.flag.report.positives).toBe(TEXTS.crisis.length + TEXTS.concern.length);
     expect(result.crisis.report.recall).toBeGreaterThanOrEqual(0.9);
     expect(result.flag.report.recall).toBeGreaterThanOrEqual(0.9);
+  });
+
+  test('raises the crisis threshold of short texts to their own false-alarm budget', () => {
+    const free = trainClassifier(ROWS, normalize, SETTINGS);
+    expect(free.short.threshold).toBe(free.crisis.report.threshold);
+    const strict = trainClassifier(ROWS, normalize, { ...SETTINGS, maxShortSafeCrisis: 0 });
+    // Every row here is short: no short safe row may reach the threshold out of fold.
+    expect(strict.short.safeCalledCrisis).toBe(0);
+    expect(strict.short.threshold).toBeGreaterThanOrEqual(strict.crisis.report.threshold);
+    const model = buildClassifierModel(strict, ROWS, { ...SETTINGS, maxShortSafeCrisis: 0 });
+    const classifier = RiskClassifier.fromModel(model);
+    expect(classifier.shortCrisisThreshold).toBe(strict.short.threshold);
+    expect(classifier.thresholds.crisis).toBe(strict.crisis.report.threshold);
   });
 
   test('refuses a corpus with too few rows of a class', () => {

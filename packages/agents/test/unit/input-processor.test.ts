@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UnknownCapabilityError, ValidationError } from '@tta/core';
 import { builtInCapabilitySchemas } from '@tta/contracts';
-import { createInputProcessor, loadSafetyLexicon } from '@tta/agents';
+import { createInputProcessor, loadSafetyLexicon, SCREEN_RULES_VERSION } from '@tta/agents';
 import { agentTask, createTaskContext } from '../task-context';
 
 const lexicon = loadSafetyLexicon(
@@ -42,7 +42,9 @@ describe('input-processor', () => {
       cssrs: 'wish_dead',
       score: expect.any(Number) as number,
       layers: expect.arrayContaining(['patterns']) as string[],
-      version: expect.stringMatching(/^2\.0\.0\+[0-9a-f]{12}$/) as string,
+      version: expect.stringMatching(
+        new RegExp(`^${SCREEN_RULES_VERSION.replaceAll('.', '\\.')}\\+[0-9a-f]{12}$`),
+      ) as string,
       markers: ['death'],
     });
     const means = await agent.handler(

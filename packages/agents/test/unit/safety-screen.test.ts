@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { type SafetyLevel } from '@tta/contracts';
 import { builtInCapabilitySchemas } from '@tta/contracts';
-import { SafetyScreen, loadSafetyLexicon } from '@tta/agents';
+import {
+  CORROBORATED_RULES,
+  CORROBORATION_THRESHOLD,
+  corroborateSignals,
+  RiskClassifier,
+  SafetyScreen,
+  SHORT_TEXT_WORDS,
+  loadSafetyLexicon,
+} from '@tta/agents';
 
 const lexicon = loadSafetyLexicon(
   path.resolve(__dirname, '../../../../config/safety-lexicon.json'),
@@ -160,5 +168,71 @@ describe('SafetyScreen', () => {
       // Linear work on 1 MB takes about a second here; a quadratic pass would take hours.
       expect(performance.now() - started).toBeLessThan(15_000);
     }
+  });
+});
+
+describe('SafetyScreen: rules that need the classifier to corroborate them', () => {
+  // Two stand-in models: one that finds nothing plausible, one that finds everything a crisis.
+  const model = (bias: number) =>
+    RiskClassifier.fromModel({
+      version: 1,
+      id: bias < 0 ? '000000000000' : 'ffffffffffff',
+      buckets: 16,
+      createdFrom: { trainRows: 0 },
+      thresholds: { crisis: 0.99, flag: 0.99 },
+      crisis: { bias, weights: [] },
+      flag: { bias, weights: [] },
+    });
+  const doubting = new SafetyScreen({ lexicon, classifier: model(-10) });
+  const agreeing = new SafetyScreen({ lexicon, classifier: model(10) });
+  const rulesAlone = new SafetyScreen({ lexicon, classifier: null });
+  const taken = 'I swallowed all my pills an hour ago';
+
+  it('lowers a crisis of such a rule to a concern, never to safe, when the classifier doubts it', () => {
+    expect(rulesAlone.screen(taken).level).toBe('crisis');
+    expect(agreeing.screen(taken).level).toBe('crisis');
+    const doubted = doubting.screen(taken);
+    expect(doubted.level).toBe('concern');
+    expect(doubted.layers).toContain('patterns');
+  });
+
+  it('keeps an explicit first-person statement a crisis whatever the classifier says', () => {
+    for (const text of ['i want to kill myself', 'i am going to end my life tonight']) {
+      expect(doubting.screen(text).level).toBe('crisis');
+    }
+  });
+
+  it('corroborateSignals lowers only the listed rules below the threshold', () => {
+    const signal = (rule: string) =>
+      ({ level: 'crisis', category: 'suicidal_ideation', rule, start: 0, end: 1 }) as const;
+    const signals = [signal('means-attempt'), signal('self-killing')];
+    expect(corroborateSignals(signals, 0.1).map((s) => s.level)).toEqual(['concern', 'crisis']);
+    expect(corroborateSignals(signals, CORROBORATION_THRESHOLD).map((s) => s.level)).toEqual([
+      'crisis',
+      'crisis',
+    ]);
+    expect(corroborateSignals(signals, undefined)).toEqual(signals);
+    expect(CORROBORATED_RULES.has('self-killing')).toBe(false);
+  });
+});
+
+describe('SafetyScreen: short texts', () => {
+  // A stand-in model that scores every text 0.8 on both heads.
+  const classifier = RiskClassifier.fromModel({
+    version: 1,
+    id: '0123456789ab',
+    buckets: 16,
+    createdFrom: { trainRows: 0 },
+    thresholds: { crisis: 0.7, flag: 0.5, shortCrisis: 0.9 },
+    crisis: { bias: Math.log(4), weights: [] },
+    flag: { bias: Math.log(4), weights: [] },
+  });
+  const screen08 = new SafetyScreen({ lexicon, classifier });
+
+  it('holds a text of fewer than SHORT_TEXT_WORDS words to the short crisis threshold', () => {
+    expect(screen08.screen('i feel so sad').level).toBe('concern');
+    const long = 'i feel so sad about the weather in the town today';
+    expect(long.split(' ').length).toBeGreaterThanOrEqual(SHORT_TEXT_WORDS);
+    expect(screen08.screen(long).level).toBe('crisis');
   });
 });

@@ -44,8 +44,14 @@ export const classifierModelSchema = z
     buckets: z.number().int().min(1).max(MAX_BUCKETS),
     /** What the model was trained on; free-form beyond the row count. */
     createdFrom: z.looseObject({ trainRows: z.number().int().nonnegative() }),
-    /** Probabilities at and above which a text counts as crisis, and as flagged. */
-    thresholds: z.object({ crisis: probability, flag: probability }).strict(),
+    /**
+     * Probabilities at and above which a text counts as crisis, and as flagged; `shortCrisis`,
+     * when present, is the crisis threshold of a text of fewer than `SHORT_TEXT_WORDS` words
+     * (default: `crisis`).
+     */
+    thresholds: z
+      .object({ crisis: probability, flag: probability, shortCrisis: probability.optional() })
+      .strict(),
     /** Crisis against everything else. */
     crisis: logisticHead,
     /** Crisis or concern against safe. */

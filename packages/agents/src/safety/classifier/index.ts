@@ -14,6 +14,8 @@ export {
 } from './classifier-model';
 export {
   RiskClassifier,
+  SHORT_TEXT_WORDS,
+  classifierWordCount,
   defaultModelPath,
   type RiskScore,
   type RiskThresholds,

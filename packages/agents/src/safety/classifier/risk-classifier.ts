@@ -14,6 +14,19 @@ export interface RiskScore {
 /** Probabilities at and above which a score counts: from the model file. */
 export type RiskThresholds = Readonly<RiskScore>;
 
+/**
+ * A text of fewer words than this (not counting the screen's structure words) is short: the
+ * classifier has little to go on, so its crisis threshold is the model's `shortCrisis`.
+ */
+export const SHORT_TEXT_WORDS = 8;
+
+/** Words of a text as the classifier reads it, without the screen's `#` structure words. */
+export function classifierWordCount(normalized: string): number {
+  let count = 0;
+  for (const word of normalized.split(' ')) if (word !== '' && !word.startsWith('#')) count += 1;
+  return count;
+}
+
 // Looked up once: a lookup of `Math` per call is slow in a vm context (jest).
 const { exp, sqrt } = Math;
 
@@ -78,13 +91,19 @@ export class RiskClassifier {
   readonly buckets: number;
   /** Probabilities at and above which a text counts as crisis, and as flagged. */
   readonly thresholds: RiskThresholds;
+  /** Probability at and above which a short text counts as crisis (see {@link SHORT_TEXT_WORDS}). */
+  readonly shortCrisisThreshold: number;
   private readonly crisis: LogisticHead;
   private readonly flag: LogisticHead;
 
   private constructor(model: ClassifierModel) {
     this.id = model.id;
     this.buckets = model.buckets;
-    this.thresholds = Object.freeze({ ...model.thresholds });
+    this.thresholds = Object.freeze({
+      crisis: model.thresholds.crisis,
+      flag: model.thresholds.flag,
+    });
+    this.shortCrisisThreshold = model.thresholds.shortCrisis ?? model.thresholds.crisis;
     this.crisis = compileHead(model.crisis, model.buckets);
     this.flag = compileHead(model.flag, model.buckets);
   }
