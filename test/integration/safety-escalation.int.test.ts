@@ -78,7 +78,7 @@ describe('safety beyond one turn (engine, agents, webhooks)', () => {
     const first = await turn(sessionId, 'i feel like such a burden to everyone');
     expect(first.outcome).toBe('completed');
     expect(resultOf(first).safety).toMatchObject({ level: 'concern', screenLevel: 'concern' });
-    const second = await turn(sessionId, 'nobody would even notice if i was gone');
+    const second = await turn(sessionId, 'nobody would even notice if i stopped logging in');
     expect(second.outcome).toBe('crisis');
     expect(resultOf(second).safety).toMatchObject({
       level: 'crisis',
